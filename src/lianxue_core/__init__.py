@@ -1,0 +1,53 @@
+"""lianxue: study-education rules of party grassroots organizations as schedules, calendars and reports.
+
+The public API. Plugin authors use only the names in ``__all__``; anything else may change without
+notice. See ``docs/index.md``.
+"""
+
+from .errors import InputError, LianxueError, PluginConflictError, PluginError, Problem
+from .examples import example_path
+from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
+from .obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation, Source, Track, applicable
+from .orgfile import dumps, load, loads
+from .plugins import ENTRY_POINT_GROUP, PluginHost, PluginInfo, hookimpl
+from .scheduling import Occurrence
+from .supervision import Finding, FindingStatus, Record
+from .workdays import WorkdayCalendar
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "ActivityKind",
+    "Audience",
+    "Cadence",
+    "CadenceKind",
+    "Finding",
+    "FindingStatus",
+    "InputError",
+    "LianxueError",
+    "Member",
+    "MemberFlag",
+    "MemberRole",
+    "Obligation",
+    "Occurrence",
+    "OrgKind",
+    "Organization",
+    "OrganizationTree",
+    "PluginConflictError",
+    "PluginError",
+    "PluginHost",
+    "PluginInfo",
+    "Problem",
+    "Record",
+    "Source",
+    "Track",
+    "WorkdayCalendar",
+    "__version__",
+    "applicable",
+    "dumps",
+    "example_path",
+    "hookimpl",
+    "load",
+    "loads",
+]

@@ -1,0 +1,208 @@
+"""The ``lianxue`` command line.
+
+Exit codes: 0 success; 2 bad input or usage (every problem printed, one line each, no traceback);
+3 a plugin failed (the message names the plugin and its distribution).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__, catalogue, orgfile
+from .errors import InputError, PluginConflictError, PluginError
+from .examples import example_path
+from .model import OrganizationTree
+from .plugins import PluginHost
+from .textable import render_table
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+EXIT_PLUGIN = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lianxue",
+        description="两学一做 study-education rules as schedules, calendars and supervision reports.",
+    )
+    parser.add_argument("--version", action="version", version=f"lianxue {__version__}")
+    parser.add_argument(
+        "--block",
+        metavar="PLUGIN",
+        action="append",
+        default=[],
+        help="do not load the plugin with this entry-point name (repeatable; see also LIANXUE_BLOCK_PLUGINS)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="the main job: check an organization file and list what each organization must do")
+    run.add_argument("orgfile", nargs="?", type=Path, help="organization file (default: the bundled example county)")
+    run.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
+
+    validate = sub.add_parser("validate", help="check an organization file and print a summary")
+    validate.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    validate.add_argument("--format", choices=["table", "json"], default="table")
+
+    obligations = sub.add_parser("obligations", help="list the obligations every plugin defines, with their sources")
+    obligations.add_argument("--track", metavar="KEY", help="only this track's obligations")
+    obligations.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+
+    plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
+    plugins.add_argument("--format", choices=["table", "json"], default="table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line with ``argv``; return the exit code."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(out)
+        return EXIT_OK
+    try:
+        host = PluginHost(blocked=args.block)
+        host.check()
+        return int(_COMMANDS[args.command](args, host, out, err))
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"lianxue: error: {problem}", file=err)
+        return EXIT_INPUT
+    except (PluginError, PluginConflictError) as exc:
+        print(f"lianxue: plugin error: {exc}", file=err)
+        return EXIT_PLUGIN
+
+
+# -- commands -----------------------------------------------------------------------------------------
+
+
+def _load(path: Path, host: PluginHost) -> OrganizationTree:
+    return orgfile.load(path, tracks=host.tracks())
+
+
+def _summary(tree: OrganizationTree, host: PluginHost) -> dict[str, object]:
+    tracks = host.tracks()
+    per_track = Counter(o.track or "(container)" for o in tree)
+    per_kind = Counter(str(o.kind) for o in tree)
+    return {
+        "organizations": len(tree),
+        "members": sum(tree.member_count(o.id) for o in tree),
+        "listed_members": len(tree.members),
+        "links": sum(len(o.links) for o in tree),
+        "per_track": {k: per_track[k] for k in sorted(per_track)},
+        "per_kind": {k: per_kind[k] for k in sorted(per_kind)},
+        "track_names": {k: tracks[k].name for k in sorted(per_track) if k in tracks},
+    }
+
+
+def _print_summary(summary: dict[str, object], out: TextIO) -> None:
+    print(
+        f"{summary['organizations']} organizations, {summary['members']} members "
+        f"({summary['listed_members']} listed by name), {summary['links']} links",
+        file=out,
+    )
+    names = summary["track_names"]
+    assert isinstance(names, dict)
+    per_track = summary["per_track"]
+    per_kind = summary["per_kind"]
+    assert isinstance(per_track, dict) and isinstance(per_kind, dict)
+    rows = [[k, names.get(k, ""), str(v)] for k, v in per_track.items()]
+    print(render_table(["track", "名称", "organizations"], rows), file=out, end="")
+    rows = [[k, str(v)] for k, v in per_kind.items()]
+    print(render_table(["kind", "organizations"], rows), file=out, end="")
+
+
+def cmd_validate(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    tree = _load(args.orgfile, host)
+    summary = _summary(tree, host)
+    if args.format == "json":
+        print(json.dumps({"file": str(args.orgfile), "valid": True, **summary}, ensure_ascii=False, indent=2), file=out)
+    else:
+        print(f"{args.orgfile}: OK", file=out)
+        _print_summary(summary, out)
+    return EXIT_OK
+
+
+def cmd_obligations(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    tracks = host.tracks()
+    if args.track is not None and args.track not in tracks and args.track != "*":
+        known = ", ".join(sorted(tracks)) or "(none)"
+        print(f"lianxue: error: unknown track {args.track!r}; known tracks: {known}", file=err)
+        return EXIT_INPUT
+    items = host.catalogue(args.track)
+    if args.format == "json":
+        out.write(catalogue.render_json(items))
+    elif args.format == "markdown":
+        out.write(catalogue.render_markdown(items, tracks))
+    else:
+        out.write(catalogue.render_table_text(items))
+    return EXIT_OK
+
+
+def cmd_plugins(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    infos = host.plugins()
+    if args.format == "json":
+        print(json.dumps([i.to_json() for i in infos], ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+    rows = [
+        [
+            i.name,
+            f"{i.distribution} {i.version}" if i.distribution else "-",
+            ", ".join(i.tracks) or "-",
+            str(i.obligations),
+            ", ".join(h.removeprefix("lianxue_") for h in i.hooks),
+        ]
+        for i in infos
+    ]
+    out.write(render_table(["plugin", "distribution", "tracks", "obligations", "hooks"], rows))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    path = args.orgfile or example_path()
+    year = args.year or dt.date.today().year
+    tree = _load(path, host)
+    print(f"{path}: OK", file=out)
+    _print_summary(_summary(tree, host), out)
+    rows = []
+    total_sched = total_guidance = 0
+    for org in tree:
+        obligations = host.obligations_for(org, tree, year)
+        sched = sum(1 for o in obligations if o.schedulable)
+        total_sched += sched
+        total_guidance += len(obligations) - sched
+        rows.append([org.id, org.name, org.track or "-", str(sched), str(len(obligations) - sched)])
+    print(f"\nObligations for {year}:", file=out)
+    out.write(render_table(["org", "名称", "track", "schedulable", "guidance"], rows))
+    print(
+        f"\n{len(tree)} organizations: {total_sched} schedulable obligations, {total_guidance} guidance items.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "run": cmd_run,
+    "validate": cmd_validate,
+    "obligations": cmd_obligations,
+    "plugins": cmd_plugins,
+}

@@ -1,0 +1,172 @@
+"""The ``lianxue_*`` hook specifications: what a plugin can implement.
+
+A plugin is a module (or any object) with functions marked ``@lianxue_core.hookimpl`` whose names are
+the hook names below; it is found through the ``lianxue`` entry-point group. An implementation may
+accept any subset of a hook's arguments, always by name. The core calls hooks only through
+:class:`lianxue_core.plugins.PluginHost`, one plugin at a time in plugin-name order, so that output
+never depends on install order and every failure names the plugin at fault.
+
+The hook reference in ``docs/hooks.md`` shows one heading per hook with its exact signature; a test
+keeps it in step with this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import icalendar
+import pluggy
+
+from .model import Organization, OrganizationTree
+from .obligations import Obligation, Track
+from .scheduling.occurrence import Occurrence
+from .supervision.findings import Finding, Record
+from .workdays import WorkdayCalendar
+
+PROJECT = "lianxue"
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+# -- tracks and obligations -------------------------------------------------------------------------
+
+
+@hookspec
+def lianxue_tracks() -> Sequence[Track]:
+    """Register the tracks (kinds of organization) this plugin provides.
+
+    Two plugins must not register the same track key: the host refuses to start and names both.
+
+    :return: The tracks, e.g. ``[Track(key="village", name="农村", plan=3)]``.
+
+    Example::
+
+        @hookimpl
+        def lianxue_tracks():
+            return [Track(key="zone", name="开发区", description="开发区党工委")]
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def lianxue_catalogue() -> Sequence[Obligation]:
+    """Return every obligation this plugin can contribute, whatever the organization.
+
+    This is the catalogue ``lianxue obligations`` lists and the docs render. Obligation ids are unique
+    across all plugins; a duplicate stops the host and names both plugins.
+
+    :return: The plugin's obligations, in the order of the source text.
+
+    Example::
+
+        @hookimpl
+        def lianxue_catalogue():
+            return CATALOGUE  # a tuple of Obligation records
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def lianxue_obligations(organization: Organization, tree: OrganizationTree, year: int) -> Sequence[Obligation]:
+    """Return the obligations this plugin gives ``organization`` in ``year``.
+
+    Optional: a plugin that implements only :func:`lianxue_catalogue` contributes the catalogue's
+    obligations that apply to the organization (its track and kind; see
+    :func:`lianxue_core.applicable`). Implement this hook to decide per organization, for example to
+    read the organization's options. Every id returned must be in the plugin's catalogue (an
+    obligation may be returned with changed fields, e.g. a cadence set by an option).
+
+    :param organization: The organization being planned.
+    :param tree: The whole organization tree, for parents, links and members.
+    :param year: The calendar year being planned.
+    :return: The obligations, or an empty sequence.
+
+    Example::
+
+        @hookimpl
+        def lianxue_obligations(organization, year):
+            obligations = applicable(CATALOGUE, organization)
+            if organization.option("lecture_per_link", False):
+                ...
+            return obligations
+    """
+    raise NotImplementedError
+
+
+# -- working days ------------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def lianxue_workdays(year: int) -> WorkdayCalendar | None:
+    """Return the working-day calendar (statutory holidays and 调休 working days) for ``year``.
+
+    Stops at first non-None result. The built-in provider (registered last) answers from
+    ``chinese_calendar``; a county plugin can answer first to replace or extend it.
+
+    :param year: The calendar year.
+    :return: A :class:`~lianxue_core.WorkdayCalendar`, or ``None`` to let the next provider answer.
+
+    Example::
+
+        @hookimpl(tryfirst=True)
+        def lianxue_workdays(year):
+            if year == 2027:
+                return WorkdayCalendar(year=2027, holidays=frozenset(OFFICIAL_2027), source="国办发明电")
+            return None
+    """
+    raise NotImplementedError
+
+
+# -- calendars ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def lianxue_adjust_event(event: icalendar.Event, occurrence: Occurrence, organization: Organization) -> None:
+    """Adjust a calendar event in place before it is written.
+
+    Called for every event of every feed, one plugin after another in plugin-name order. Change
+    properties with the icalendar API; do not change the UID, which subscribers rely on.
+
+    :param event: The event about to be written.
+    :param occurrence: The occurrence it was built from.
+    :param organization: The organization whose feed it belongs to.
+
+    Example::
+
+        @hookimpl
+        def lianxue_adjust_event(event, organization):
+            event["URL"] = f"https://dangjian.example.cn/org/{organization.id}"
+    """
+    raise NotImplementedError
+
+
+# -- supervision -------------------------------------------------------------------------------------
+
+
+@hookspec
+def lianxue_findings(
+    organization: Organization,
+    tree: OrganizationTree,
+    year: int,
+    as_of: dt.date,
+    occurrences: Sequence[Occurrence],
+    records: Sequence[Record],
+) -> Sequence[Finding]:
+    """Contribute findings to a compliance check of ``organization``.
+
+    :param organization: The organization being checked.
+    :param tree: The whole organization tree.
+    :param year: The year checked.
+    :param as_of: The day of the check; periods not ended by then are "due", not "missing".
+    :param occurrences: The organization's planned occurrences for the year.
+    :param records: The organization's records for the year.
+    :return: Findings beyond the core's own checks, or an empty sequence.
+
+    Example::
+
+        @hookimpl
+        def lianxue_findings(organization, records):
+            if not any(r.obligation == "zone.forum" for r in records):
+                return [Finding(organization.id, "zone.forum", "2026", FindingStatus.MISSING, "未召开书记论坛")]
+            return []
+    """
+    raise NotImplementedError

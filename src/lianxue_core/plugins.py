@@ -1,0 +1,385 @@
+"""The plugin host: loading plugins, attributing their failures, and the typed facade over the hooks.
+
+The core never calls ``pm.hook.*`` directly; it calls the methods of :class:`PluginHost`, which are
+typed, call one plugin at a time in a fixed order (so output does not depend on install order), and
+turn every failure into a :class:`~lianxue_core.errors.PluginError` that names the plugin and its
+distribution. Build a fresh host where you need one; there is no global plugin manager.
+
+Environment:
+
+``LIANXUE_DISABLE_PLUGIN_AUTOLOAD``
+    Any non-empty value: load no plugin from the ``lianxue`` entry-point group, except those named in
+    ``LIANXUE_PLUGINS``.
+``LIANXUE_PLUGINS``
+    Comma-separated entry-point names to load even when autoloading is off.
+``LIANXUE_BLOCK_PLUGINS``
+    Comma-separated entry-point names never to load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import Any, TypeVar
+
+import attrs
+import icalendar
+import pluggy
+
+from . import hookspecs
+from .errors import PluginConflictError, PluginError
+from .model import Organization, OrganizationTree
+from .obligations import Obligation, Track, applicable
+from .scheduling.occurrence import Occurrence
+from .supervision.findings import Finding, Record
+from .workdays import WorkdayCalendar, official_calendar, provisional_calendar
+
+__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo", "hookimpl"]
+
+#: The entry-point group built-in and third-party plugins are registered in.
+ENTRY_POINT_GROUP = hookspecs.PROJECT
+
+#: Mark a function as a hook implementation: ``@hookimpl def lianxue_tracks(): ...``.
+hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
+
+#: Name under which the core registers its own default implementations.
+CORE_PLUGIN = "lianxue-core"
+
+T = TypeVar("T")
+
+
+class _CoreDefaults:
+    """The core's own hook implementations: the fallback working-day provider."""
+
+    @hookimpl(trylast=True)
+    def lianxue_workdays(self, year: int) -> WorkdayCalendar:
+        return official_calendar(year) or provisional_calendar(year)
+
+
+@attrs.frozen
+class PluginInfo:
+    """A loaded plugin, as ``lianxue plugins`` lists it.
+
+    Args:
+        name: The name it was registered under (its entry-point name).
+        distribution: The distribution that provides it, or ``None`` when registered directly.
+        version: That distribution's version.
+        module: The module or object it was loaded from.
+        hooks: The hooks it implements, sorted.
+        tracks: The track keys it registers.
+        obligations: How many obligations its catalogue holds.
+    """
+
+    name: str
+    distribution: str | None
+    version: str | None
+    module: str
+    hooks: tuple[str, ...]
+    tracks: tuple[str, ...] = ()
+    obligations: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The plugin as a JSON-ready object."""
+        return attrs.asdict(self, retain_collection_types=False)
+
+
+def _env_names(value: str | None) -> list[str]:
+    return [n.strip() for n in (value or "").replace(" ", ",").split(",") if n.strip()]
+
+
+class PluginHost:
+    """A plugin manager with lianxue's hooks, and the typed facade the core calls them through.
+
+    Args:
+        autoload: Load plugins from the ``lianxue`` entry-point group. ``None`` (the default) reads
+            ``LIANXUE_DISABLE_PLUGIN_AUTOLOAD``.
+        blocked: Entry-point names never to load, added to ``LIANXUE_BLOCK_PLUGINS``.
+        plugins: Extra plugins to register, as ``(name, module_or_object)`` pairs; handy in tests.
+        environ: The environment to read (defaults to ``os.environ``).
+
+    Raises:
+        PluginError: A plugin failed to import or does not fit the hook specifications.
+    """
+
+    def __init__(
+        self,
+        *,
+        autoload: bool | None = None,
+        blocked: Iterable[str] = (),
+        plugins: Iterable[tuple[str, object]] = (),
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        self._dists: dict[str, tuple[str | None, str | None]] = {}
+        self._pm.register(_CoreDefaults(), name=CORE_PLUGIN)
+        self._dists[CORE_PLUGIN] = ("lianxue", _own_version())
+        self.blocked: frozenset[str] = frozenset(_env_names(env.get("LIANXUE_BLOCK_PLUGINS"))) | frozenset(blocked)
+        if autoload is None:
+            autoload = not env.get("LIANXUE_DISABLE_PLUGIN_AUTOLOAD")
+        only = None if autoload else set(_env_names(env.get("LIANXUE_PLUGINS")))
+        self._load_entrypoints(only)
+        for name, plugin in plugins:
+            self.register(plugin, name)
+
+    # -- loading -------------------------------------------------------------------------------------
+
+    def _load_entrypoints(self, only: set[str] | None) -> None:
+        eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+        seen: dict[str, str] = {}
+        for ep in sorted(eps, key=lambda e: (e.name, e.value)):
+            if ep.name in self.blocked or (only is not None and ep.name not in only):
+                continue
+            dist = ep.dist.name if ep.dist is not None else None
+            version = ep.dist.version if ep.dist is not None else None
+            label = f"{dist} {version}" if dist else None
+            if ep.name in seen:
+                raise PluginConflictError(
+                    "plugin name", ep.name, f'"{ep.name}" ({seen[ep.name]})', f'"{ep.name}" ({label or ep.value})'
+                )
+            seen[ep.name] = label or ep.value
+            if self._pm.has_plugin(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                raise PluginError(
+                    ep.name, f"error importing {ep.value!r}: {type(exc).__name__}: {exc}", label
+                ) from exc
+            self.register(plugin, ep.name, distribution=dist, version=version)
+
+    def register(
+        self, plugin: object, name: str, *, distribution: str | None = None, version: str | None = None
+    ) -> None:
+        """Register ``plugin`` (a module or an object with hook implementations) under ``name``.
+
+        Raises:
+            PluginError: The name is taken, or an implementation does not fit its specification
+                (unknown hook, or arguments the specification does not have).
+        """
+        if name in self.blocked:
+            return
+        label = f"{distribution} {version}" if distribution else None
+        if self._pm.has_plugin(name):
+            raise PluginError(name, "a plugin of that name is already registered", label)
+        try:
+            self._pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(name, str(exc), label) from exc
+        except ValueError as exc:
+            raise PluginError(name, str(exc), label) from exc
+        self._dists[name] = (distribution, version)
+        self.__dict__.pop("_index", None)
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            self._pm.unregister(name=name)
+            del self._dists[name]
+            known = ", ".join(sorted(n for n in dir(hookspecs) if n.startswith("lianxue_")))
+            raise PluginError(name, f"{exc} (known hooks: {known})", label) from exc
+
+    def _label(self, name: str) -> str | None:
+        dist, version = self._dists.get(name, (None, None))
+        return f"{dist} {version}" if dist else None
+
+    def _describe(self, name: str) -> str:
+        label = self._label(name)
+        return f'"{name}"' + (f" ({label})" if label else "")
+
+    # -- calling -------------------------------------------------------------------------------------
+
+    def _impls(self, hook_name: str) -> list[pluggy.HookImpl]:
+        caller: pluggy.HookCaller = getattr(self._pm.hook, hook_name)
+        impls = [i for i in caller.get_hookimpls() if not i.wrapper and not i.hookwrapper]
+        return sorted(impls, key=lambda i: (not i.tryfirst, i.trylast, i.plugin_name))
+
+    def _call_each(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of ``hook_name`` in order; pair each result with its plugin."""
+        out: list[tuple[str, Any]] = []
+        for impl in self._impls(hook_name):
+            out.append((impl.plugin_name, self._call(impl, hook_name, kwargs)))
+        return out
+
+    def _call(self, impl: pluggy.HookImpl, hook_name: str, kwargs: Mapping[str, Any]) -> Any:
+        try:
+            return impl.function(*[kwargs[a] for a in impl.argnames])
+        except Exception as exc:
+            raise PluginError(
+                impl.plugin_name, f"hook {hook_name} raised {type(exc).__name__}: {exc}", self._label(impl.plugin_name)
+            ) from exc
+
+    def _expect_sequence(self, plugin: str, hook: str, value: Any, kind: type[T]) -> list[T]:
+        if value is None:
+            return []
+        if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+            raise PluginError(plugin, f"hook {hook} returned {type(value).__name__}, expected a sequence", self._label(plugin))
+        items = list(value)
+        for item in items:
+            if not isinstance(item, kind):
+                raise PluginError(
+                    plugin,
+                    f"hook {hook} returned a {type(item).__name__}, expected {kind.__name__}",
+                    self._label(plugin),
+                )
+        return items
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, tuple[Track, str]], dict[str, tuple[Obligation, str]]]:
+        tracks: dict[str, tuple[Track, str]] = {}
+        for plugin, result in self._call_each("lianxue_tracks"):
+            for track in self._expect_sequence(plugin, "lianxue_tracks", result, Track):
+                if track.key in tracks:
+                    other = tracks[track.key][1]
+                    raise PluginConflictError(
+                        "track", track.key, f"plugin {self._describe(other)}", f"plugin {self._describe(plugin)}"
+                    )
+                tracks[track.key] = (track, plugin)
+        obligations: dict[str, tuple[Obligation, str]] = {}
+        for plugin, result in self._call_each("lianxue_catalogue"):
+            for ob in self._expect_sequence(plugin, "lianxue_catalogue", result, Obligation):
+                if ob.id in obligations:
+                    other = obligations[ob.id][1]
+                    raise PluginConflictError(
+                        "obligation", ob.id, f"plugin {self._describe(other)}", f"plugin {self._describe(plugin)}"
+                    )
+                if ob.track != "*" and ob.track not in tracks:
+                    raise PluginError(
+                        plugin,
+                        f"obligation {ob.id!r} names track {ob.track!r}, which no plugin registers "
+                        f"(known: {', '.join(sorted(tracks)) or 'none'})",
+                        self._label(plugin),
+                    )
+                obligations[ob.id] = (ob, plugin)
+        return tracks, obligations
+
+    # -- the facade ----------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Call the registration hooks once, so conflicts and bad records surface now.
+
+        Raises:
+            PluginError: A plugin raised or returned something that is not a track or an obligation.
+            PluginConflictError: Two plugins provide the same track key or obligation id.
+        """
+        self._index  # noqa: B018 - computing the index is the check
+
+    def tracks(self) -> dict[str, Track]:
+        """Every registered track by key, sorted by key."""
+        return {k: v[0] for k, v in sorted(self._index[0].items())}
+
+    def catalogue(self, track: str | None = None) -> tuple[Obligation, ...]:
+        """Every obligation of every plugin (or of one ``track``), ordered by plugin then source order."""
+        return tuple(ob for ob, _ in self._index[1].values() if track is None or ob.track == track)
+
+    def provider_of(self, obligation_id: str) -> str:
+        """The name of the plugin whose catalogue holds ``obligation_id``."""
+        return self._index[1][obligation_id][1]
+
+    def obligations_for(self, organization: Organization, tree: OrganizationTree, year: int) -> tuple[Obligation, ...]:
+        """The obligations every plugin gives ``organization`` in ``year``, in catalogue order.
+
+        A plugin that does not implement ``lianxue_obligations`` contributes its catalogue entries that
+        apply to the organization.
+        """
+        _, index = self._index
+        answered: set[str] = set()
+        found: dict[str, Obligation] = {}
+        for plugin, result in self._call_each(
+            "lianxue_obligations", organization=organization, tree=tree, year=year
+        ):
+            answered.add(plugin)
+            for ob in self._expect_sequence(plugin, "lianxue_obligations", result, Obligation):
+                owner = index.get(ob.id, (None, None))[1]
+                if owner != plugin:
+                    raise PluginError(
+                        plugin,
+                        f"hook lianxue_obligations returned {ob.id!r}, which is not in its catalogue",
+                        self._label(plugin),
+                    )
+                found[ob.id] = ob
+        for ob, plugin in index.values():
+            if plugin not in answered and ob.id not in found and ob.applies(organization):
+                found[ob.id] = ob
+        order = {k: n for n, k in enumerate(index)}
+        return tuple(sorted(found.values(), key=lambda o: order[o.id]))
+
+    def workdays(self, year: int) -> WorkdayCalendar:
+        """The working-day calendar for ``year`` from the first provider that answers."""
+        for impl in self._impls("lianxue_workdays"):
+            result = self._call(impl, "lianxue_workdays", {"year": year})
+            if result is not None:
+                if not isinstance(result, WorkdayCalendar) or result.year != year:
+                    raise PluginError(
+                        impl.plugin_name,
+                        f"hook lianxue_workdays returned {result!r}, expected a WorkdayCalendar for {year}",
+                        self._label(impl.plugin_name),
+                    )
+                return result
+        raise AssertionError("the core's provider always answers")  # pragma: no cover
+
+    def adjust_event(self, event: icalendar.Event, occurrence: Occurrence, organization: Organization) -> None:
+        """Let every plugin adjust ``event`` in place, in plugin-name order."""
+        self._call_each("lianxue_adjust_event", event=event, occurrence=occurrence, organization=organization)
+
+    def findings(
+        self,
+        organization: Organization,
+        tree: OrganizationTree,
+        year: int,
+        as_of: dt.date,
+        occurrences: Sequence[Occurrence],
+        records: Sequence[Record],
+    ) -> list[Finding]:
+        """The findings every plugin contributes for ``organization``, in plugin-name order."""
+        out: list[Finding] = []
+        for plugin, result in self._call_each(
+            "lianxue_findings",
+            organization=organization,
+            tree=tree,
+            year=year,
+            as_of=as_of,
+            occurrences=tuple(occurrences),
+            records=tuple(records),
+        ):
+            out.extend(self._expect_sequence(plugin, "lianxue_findings", result, Finding))
+        return out
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every registered plugin, sorted by name, with its distribution, hooks and tracks."""
+        tracks, obligations = self._index
+        out = []
+        for name, plugin in sorted(self._pm.list_name_plugin()):
+            if plugin is None:
+                continue
+            hooks = sorted({hc.name for hc in self._pm.get_hookcallers(plugin) or ()})
+            dist, version = self._dists.get(name, (None, None))
+            module = getattr(plugin, "__name__", type(plugin).__module__ + "." + type(plugin).__qualname__)
+            out.append(
+                PluginInfo(
+                    name=name,
+                    distribution=dist,
+                    version=version,
+                    module=module,
+                    hooks=tuple(hooks),
+                    tracks=tuple(sorted(k for k, (_, p) in tracks.items() if p == name)),
+                    obligations=sum(1 for _, p in obligations.values() if p == name),
+                )
+            )
+        return out
+
+    @property
+    def manager(self) -> pluggy.PluginManager:
+        """The underlying pluggy manager (for tests and introspection; the core does not call it)."""
+        return self._pm
+
+
+def _own_version() -> str | None:
+    try:
+        return importlib.metadata.version("lianxue")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return None
+

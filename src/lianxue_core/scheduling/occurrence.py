@@ -1,0 +1,48 @@
+"""The :class:`Occurrence`: one dated instance of an obligation for one organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+__all__ = ["Occurrence"]
+
+
+@attrs.frozen
+class Occurrence:
+    """One dated instance of an obligation for one organization.
+
+    Args:
+        org: The organization id.
+        obligation: The obligation id.
+        period: The period it fulfils: ``2026-W07``, ``2026-03``, ``2026-Q2`` or ``2026``.
+        start: When it starts: a zoned datetime, or a date for an all-day item.
+        end: When it ends: a zoned datetime, or the last day (inclusive) of an all-day item.
+        title: The Chinese title shown in calendars.
+        people: Ids of the members it concerns (attendees, the member talked to...).
+        location: Where it takes place.
+        provisional: ``True`` when the year's official holiday arrangement is not known yet.
+        slot: Distinguishes several occurrences of one obligation in one period (a talk per member).
+    """
+
+    org: str
+    obligation: str
+    period: str
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date
+    title: str
+    people: tuple[str, ...] = ()
+    location: str = ""
+    provisional: bool = False
+    slot: str = ""
+
+    @property
+    def all_day(self) -> bool:
+        """Whether the occurrence is an all-day item (dates, no times)."""
+        return not isinstance(self.start, dt.datetime)
+
+    @property
+    def key(self) -> str:
+        """A stable key from organization, obligation, period and slot; calendar UIDs derive from it."""
+        return "/".join(p for p in (self.org, self.obligation, self.period, self.slot) if p)
