@@ -6,7 +6,14 @@ from importlib.resources import files
 
 from lianxue_core import Source
 
-__all__ = ["DOCUMENT", "PLAN_TITLES", "SECTION_MEASURES", "SECTION_REQUIREMENTS", "plan_clause", "source_text"]
+__all__ = [
+    "DOCUMENT",
+    "PLAN_TITLES",
+    "SECTION_MEASURES",
+    "SECTION_REQUIREMENTS",
+    "plan_clause",
+    "source_text",
+]
 
 #: The notice that issues the four guidance plans.
 DOCUMENT = "德组通〔2016〕18号"

@@ -28,7 +28,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=[OrgKind.COMMITTEE, OrgKind.PARTY_GROUP],
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
-        source=plan_clause(1, SECTION_MEASURES, ITEM1, "单位党委（党组）书记要结合学习教育集中部署，为全体党员上一堂党课。"),
+        source=plan_clause(
+            1, SECTION_MEASURES, ITEM1, "单位党委（党组）书记要结合学习教育集中部署，为全体党员上一堂党课。"
+        ),
     ),
     Obligation(
         id="organs.quarterly-meeting",
@@ -37,7 +39,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.MEETING,
         cadence=Cadence.quarterly(),
         applies_to=[OrgKind.BRANCH],
-        source=plan_clause(1, SECTION_MEASURES, ITEM1, "各机关党支部每季度要召开一次全体党员会议，每次围绕一个专题组织研讨。"),
+        source=plan_clause(
+            1, SECTION_MEASURES, ITEM1, "各机关党支部每季度要召开一次全体党员会议，每次围绕一个专题组织研讨。"
+        ),
     ),
 )
 

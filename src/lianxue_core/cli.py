@@ -124,7 +124,8 @@ def _print_summary(summary: dict[str, object], out: TextIO) -> None:
     assert isinstance(names, dict)
     per_track = summary["per_track"]
     per_kind = summary["per_kind"]
-    assert isinstance(per_track, dict) and isinstance(per_kind, dict)
+    assert isinstance(per_track, dict)
+    assert isinstance(per_kind, dict)
     rows = [[k, names.get(k, ""), str(v)] for k, v in per_track.items()]
     print(render_table(["track", "名称", "organizations"], rows), file=out, end="")
     rows = [[k, str(v)] for k, v in per_kind.items()]
@@ -135,7 +136,10 @@ def cmd_validate(args: argparse.Namespace, host: PluginHost, out: TextIO, err: T
     tree = _load(args.orgfile, host)
     summary = _summary(tree, host)
     if args.format == "json":
-        print(json.dumps({"file": str(args.orgfile), "valid": True, **summary}, ensure_ascii=False, indent=2), file=out)
+        print(
+            json.dumps({"file": str(args.orgfile), "valid": True, **summary}, ensure_ascii=False, indent=2),
+            file=out,
+        )
     else:
         print(f"{args.orgfile}: OK", file=out)
         _print_summary(summary, out)

@@ -169,7 +169,15 @@ class OrganizationTree:
     everything derived from a tree is deterministic.
     """
 
-    __slots__ = ("_by_id", "_children", "_linked_members", "_members", "_members_by_id", "_order", "_overseen")
+    __slots__ = (
+        "_by_id",
+        "_children",
+        "_linked_members",
+        "_members",
+        "_members_by_id",
+        "_order",
+        "_overseen",
+    )
 
     def __init__(self, organizations: Iterable[Organization], members: Iterable[Member] = ()) -> None:
         self._order: tuple[Organization, ...] = tuple(organizations)

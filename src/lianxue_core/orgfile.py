@@ -25,7 +25,18 @@ __all__ = ["dumps", "load", "loads"]
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 TOP_KEYS = ("defaults", "org", "member")
-ORG_KEYS = ("id", "name", "kind", "track", "parent", "supervisor", "links", "members", "households", "options")
+ORG_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "track",
+    "parent",
+    "supervisor",
+    "links",
+    "members",
+    "households",
+    "options",
+)
 MEMBER_KEYS = ("id", "name", "org", "roles", "flags", "links")
 _ORG_HEADER = re.compile(r"^\s*\[\[\s*org\s*\]\]", re.MULTILINE)
 _MEMBER_HEADER = re.compile(r"^\s*\[\[\s*member\s*\]\]", re.MULTILINE)
@@ -171,7 +182,9 @@ class _Reader:
             return None
         return value
 
-    def enum_set(self, raw: Mapping[str, Any], key: str, subject: str, enum: type[MemberRole | MemberFlag]) -> frozenset[Any]:
+    def enum_set(
+        self, raw: Mapping[str, Any], key: str, subject: str, enum: type[MemberRole | MemberFlag]
+    ) -> frozenset[Any]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.problem(f"must be a list of strings, not {_type(value)}", subject, key)
@@ -199,7 +212,11 @@ class _Reader:
         if "meeting_minutes" in options:
             m = options["meeting_minutes"]
             if isinstance(m, bool) or not isinstance(m, int) or not 0 < m <= 24 * 60:
-                self.problem(f"{m!r} is not a number of minutes between 1 and 1440", subject, prefix + "meeting_minutes")
+                self.problem(
+                    f"{m!r} is not a number of minutes between 1 and 1440",
+                    subject,
+                    prefix + "meeting_minutes",
+                )
 
     # -- organizations -------------------------------------------------------------------------------
 
@@ -219,9 +236,7 @@ class _Reader:
             try:
                 kind = OrgKind(kind_raw)
             except ValueError:
-                self.problem(
-                    f"unknown kind {kind_raw!r}; known: {', '.join(str(k) for k in OrgKind)}", subject, "kind"
-                )
+                self.problem(f"unknown kind {kind_raw!r}; known: {', '.join(str(k) for k in OrgKind)}", subject, "kind")
         track = self.string(raw, "track", subject)
         if track is not None and self.tracks is not None and track not in self.tracks:
             self.problem(
@@ -322,7 +337,14 @@ class _Reader:
 
 
 def _type(value: object) -> str:
-    names = {str: "a string", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__)
 
 

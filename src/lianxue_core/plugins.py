@@ -32,7 +32,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginConflictError, PluginError
 from .model import Organization, OrganizationTree
-from .obligations import Obligation, Track, applicable
+from .obligations import Obligation, Track
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
 from .workdays import WorkdayCalendar, official_calendar, provisional_calendar
@@ -139,7 +139,10 @@ class PluginHost:
             label = f"{dist} {version}" if dist else None
             if ep.name in seen:
                 raise PluginConflictError(
-                    "plugin name", ep.name, f'"{ep.name}" ({seen[ep.name]})', f'"{ep.name}" ({label or ep.value})'
+                    "plugin name",
+                    ep.name,
+                    f'"{ep.name}" ({seen[ep.name]})',
+                    f'"{ep.name}" ({label or ep.value})',
                 )
             seen[ep.name] = label or ep.value
             if self._pm.has_plugin(ep.name):
@@ -147,9 +150,7 @@ class PluginHost:
             try:
                 plugin = ep.load()
             except Exception as exc:
-                raise PluginError(
-                    ep.name, f"error importing {ep.value!r}: {type(exc).__name__}: {exc}", label
-                ) from exc
+                raise PluginError(ep.name, f"error importing {ep.value!r}: {type(exc).__name__}: {exc}", label) from exc
             self.register(plugin, ep.name, distribution=dist, version=version)
 
     def register(
@@ -209,14 +210,20 @@ class PluginHost:
             return impl.function(*[kwargs[a] for a in impl.argnames])
         except Exception as exc:
             raise PluginError(
-                impl.plugin_name, f"hook {hook_name} raised {type(exc).__name__}: {exc}", self._label(impl.plugin_name)
+                impl.plugin_name,
+                f"hook {hook_name} raised {type(exc).__name__}: {exc}",
+                self._label(impl.plugin_name),
             ) from exc
 
     def _expect_sequence(self, plugin: str, hook: str, value: Any, kind: type[T]) -> list[T]:
         if value is None:
             return []
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-            raise PluginError(plugin, f"hook {hook} returned {type(value).__name__}, expected a sequence", self._label(plugin))
+            raise PluginError(
+                plugin,
+                f"hook {hook} returned {type(value).__name__}, expected a sequence",
+                self._label(plugin),
+            )
         items = list(value)
         for item in items:
             if not isinstance(item, kind):
@@ -235,7 +242,10 @@ class PluginHost:
                 if track.key in tracks:
                     other = tracks[track.key][1]
                     raise PluginConflictError(
-                        "track", track.key, f"plugin {self._describe(other)}", f"plugin {self._describe(plugin)}"
+                        "track",
+                        track.key,
+                        f"plugin {self._describe(other)}",
+                        f"plugin {self._describe(plugin)}",
                     )
                 tracks[track.key] = (track, plugin)
         obligations: dict[str, tuple[Obligation, str]] = {}
@@ -244,7 +254,10 @@ class PluginHost:
                 if ob.id in obligations:
                     other = obligations[ob.id][1]
                     raise PluginConflictError(
-                        "obligation", ob.id, f"plugin {self._describe(other)}", f"plugin {self._describe(plugin)}"
+                        "obligation",
+                        ob.id,
+                        f"plugin {self._describe(other)}",
+                        f"plugin {self._describe(plugin)}",
                     )
                 if ob.track != "*" and ob.track not in tracks:
                     raise PluginError(
@@ -288,9 +301,7 @@ class PluginHost:
         _, index = self._index
         answered: set[str] = set()
         found: dict[str, Obligation] = {}
-        for plugin, result in self._call_each(
-            "lianxue_obligations", organization=organization, tree=tree, year=year
-        ):
+        for plugin, result in self._call_each("lianxue_obligations", organization=organization, tree=tree, year=year):
             answered.add(plugin)
             for ob in self._expect_sequence(plugin, "lianxue_obligations", result, Obligation):
                 owner = index.get(ob.id, (None, None))[1]
@@ -382,4 +393,3 @@ def _own_version() -> str | None:
         return importlib.metadata.version("lianxue")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return None
-

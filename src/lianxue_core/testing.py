@@ -15,7 +15,7 @@ and, for any test: :class:`TreeBuilder` to build organization trees in a line or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
@@ -163,9 +163,9 @@ def check_plugin_contract(plugin: object, name: str, *, year: int = 2026) -> Non
 
 
 @pytest.fixture
-def lianxue_host() -> Iterator[PluginHost]:
+def lianxue_host() -> PluginHost:
     """A fresh host with every installed plugin."""
-    yield PluginHost(autoload=True)
+    return PluginHost(autoload=True)
 
 
 @pytest.fixture

@@ -60,13 +60,14 @@ def periods(cadence: Cadence, year: int) -> list[Period]:
     if kind is CadenceKind.MONTHLY:
         return [Period(f"{year}-{m:02d}", dt.date(year, m, 1), _month_end(year, m)) for m in range(1, 13)]
     if kind is CadenceKind.QUARTERLY:
-        return [
-            Period(f"{year}-Q{q}", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)
-        ]
+        return [Period(f"{year}-Q{q}", dt.date(year, 3 * q - 2, 1), _month_end(year, 3 * q)) for q in range(1, 5)]
     if kind in (CadenceKind.WINDOW, CadenceKind.DEADLINE):
         first, last = cadence.window_dates(year)
         return [Period(str(year), first, last)]
-    if kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD) and cadence.within not in (None, CadenceKind.YEARLY):
+    if kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD) and cadence.within not in (
+        None,
+        CadenceKind.YEARLY,
+    ):
         assert cadence.within is not None
         return periods(Cadence(cadence.within), year)
     if kind is CadenceKind.NONE:
