@@ -224,7 +224,8 @@ class Source:
         section: The section heading, e.g. ``二、主要举措``.
         item: The item heading within the section, e.g. ``1．专题学习强党性``, or ``""``.
         quote: The verbatim clause of the source text.
-        title: The title of the plan or document, e.g. ``关于在县机关部门、事业单位党员中开展“两学一做”学习教育的指导方案``.
+        title: The title of the plan or document, e.g.
+            ``关于在县机关部门、事业单位党员中开展“两学一做”学习教育的指导方案``.
     """
 
     document: str

@@ -240,7 +240,8 @@ class _Reader:
         track = self.string(raw, "track", subject)
         if track is not None and self.tracks is not None and track not in self.tracks:
             self.problem(
-                f"unknown track {track!r}; known tracks: {', '.join(self.tracks) or '(none: are the plugins installed?)'}",
+                f"unknown track {track!r}; known tracks: "
+                + (", ".join(self.tracks) or "(none: are the plugins installed?)"),
                 subject,
                 "track",
             )
