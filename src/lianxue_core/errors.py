@@ -57,27 +57,49 @@ class InputError(LianxueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+def _one_line(text: str) -> str:
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _where(plugin: str, distribution: str | None) -> str:
+    return f'plugin "{plugin}"' + (f" (from {distribution})" if distribution else "")
+
+
 class PluginError(LianxueError):
     """A plugin failed: it did not import, a hook raised, or it broke a contract.
 
+    The message is one line that starts with the plugin and its distribution, e.g.
+    ``plugin "zone" (from lianxue-devzone 1.2.0): hook lianxue_tracks raised KeyError: 'x'``.
+
     Args:
         plugin: The plugin's name (its entry-point name, or the name it was registered under).
-        distribution: The distribution that provides it, with its version, when known.
-        message: What went wrong.
+        message: What went wrong (line breaks are folded into ``; ``).
+        distribution: The distribution that provides it, with its version, when known
+            (``"lianxue-devzone 1.2.0"``).
     """
 
     def __init__(self, plugin: str, message: str, distribution: str | None = None) -> None:
         self.plugin = plugin
         self.distribution = distribution
-        where = f'plugin "{plugin}"' + (f" (from {distribution})" if distribution else "")
-        super().__init__(f"{where}: {message}")
+        self.reason = _one_line(message)
+        super().__init__(f"{_where(plugin, distribution)}: {self.reason}")
 
 
-class PluginConflictError(LianxueError):
-    """Two plugins provide the same track key or obligation id."""
+class PluginConflictError(PluginError):
+    """Two plugins provide the same track key, obligation id or entry-point name.
 
-    def __init__(self, what: str, key: str, first: str, second: str) -> None:
+    The error is attributed to the second plugin in name order; the message names both, e.g.
+    ``plugin "zone" (from b-dist 1.0): track 'zone' is also registered by plugin "devzone" (from a-dist 2.0)``.
+
+    Args:
+        what: What both provide: ``"track"``, ``"obligation"`` or ``"entry-point name"``.
+        key: The track key, obligation id or name they share.
+        first: The plugin that provides it first, as ``(name, distribution)``.
+        second: The plugin that provides it again, as ``(name, distribution)``.
+    """
+
+    def __init__(self, what: str, key: str, first: tuple[str, str | None], second: tuple[str, str | None]) -> None:
         self.what = what
         self.key = key
         self.plugins = (first, second)
-        super().__init__(f"conflicting plugins: {what} {key!r} is provided by {first} and by {second}")
+        super().__init__(second[0], f"{what} {key!r} is also registered by {_where(*first)}", second[1])

@@ -19,7 +19,9 @@ Environment:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import importlib.metadata
+import inspect
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
@@ -37,7 +39,7 @@ from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
 from .workdays import WorkdayCalendar, official_calendar, provisional_calendar
 
-__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo", "hookimpl"]
+__all__ = ["ENTRY_POINT_GROUP", "HOOKS", "PluginHost", "PluginInfo", "hookimpl", "implementation_problems"]
 
 #: The entry-point group built-in and third-party plugins are registered in.
 ENTRY_POINT_GROUP = hookspecs.PROJECT
@@ -48,7 +50,53 @@ hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 #: Name under which the core registers its own default implementations.
 CORE_PLUGIN = "lianxue-core"
 
+#: The hook names and their specification functions, in the order of :mod:`lianxue_core.hookspecs`.
+HOOKS: Mapping[str, Any] = {
+    name: fn
+    for name, fn in vars(hookspecs).items()
+    if name.startswith(f"{hookspecs.PROJECT}_") and inspect.isfunction(fn)
+}
+
 T = TypeVar("T")
+
+
+def _spec_signature(hook: str) -> str:
+    params = ", ".join(inspect.signature(HOOKS[hook]).parameters)
+    return f"{hook}({params})"
+
+
+def implementation_problems(plugin: object) -> list[str]:
+    """Every way the hook implementations of ``plugin`` do not fit lianxue's specifications.
+
+    Checks each function marked ``@hookimpl``: its hook exists, it takes no argument the
+    specification does not have, and it is not a wrapper (lianxue calls each plugin on its own, so
+    wrappers would never run). The host refuses a plugin with any of these problems.
+
+    Returns:
+        One sentence per problem, in attribute order; an empty list when every implementation fits.
+    """
+    problems: list[str] = []
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    for attr in dir(plugin):
+        opts = pm.parse_hookimpl_opts(plugin, attr)
+        if opts is None:
+            continue
+        hook = opts.get("specname") or attr
+        impl = pluggy.HookImpl(plugin, "", getattr(plugin, attr), opts)
+        if hook not in HOOKS:
+            close = difflib.get_close_matches(hook, HOOKS, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            problems.append(f"{attr} implements unknown hook {hook!r} ({hint}known hooks: {', '.join(sorted(HOOKS))})")
+            continue
+        extra = [a for a in impl.argnames if a not in inspect.signature(HOOKS[hook]).parameters]
+        if extra:
+            problems.append(
+                f"{attr}({', '.join(impl.argnames)}) has argument(s) {', '.join(map(repr, extra))} "
+                f"that the specification {_spec_signature(hook)} does not have"
+            )
+        if impl.wrapper or impl.hookwrapper:
+            problems.append(f"{attr} is a hook wrapper; lianxue calls each plugin on its own and runs no wrappers")
+    return problems
 
 
 class _CoreDefaults:
@@ -83,7 +131,15 @@ class PluginInfo:
 
     def to_json(self) -> dict[str, Any]:
         """The plugin as a JSON-ready object."""
-        return attrs.asdict(self, retain_collection_types=False)
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "module": self.module,
+            "hooks": list(self.hooks),
+            "tracks": list(self.tracks),
+            "obligations": self.obligations,
+        }
 
 
 def _env_names(value: str | None) -> list[str]:
@@ -129,24 +185,26 @@ class PluginHost:
     # -- loading -------------------------------------------------------------------------------------
 
     def _load_entrypoints(self, only: set[str] | None) -> None:
-        eps = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-        seen: dict[str, str] = {}
-        for ep in sorted(eps, key=lambda e: (e.name, e.value)):
+        eps = sorted(
+            importlib.metadata.entry_points(group=ENTRY_POINT_GROUP),
+            key=lambda e: (e.name, *_dist_of(e), e.value),
+        )
+        found = {ep.name for ep in eps}
+        for name in sorted((only or set()) - found - self.blocked):
+            raise PluginError(
+                name,
+                f"LIANXUE_PLUGINS names it, but no installed distribution has an entry point of that name "
+                f"in the {ENTRY_POINT_GROUP!r} group",
+            )
+        loaded: dict[str, str | None] = {}
+        for ep in eps:
             if ep.name in self.blocked or (only is not None and ep.name not in only):
                 continue
-            dist = ep.dist.name if ep.dist is not None else None
-            version = ep.dist.version if ep.dist is not None else None
-            label = f"{dist} {version}" if dist else None
-            if ep.name in seen:
-                raise PluginConflictError(
-                    "plugin name",
-                    ep.name,
-                    f'"{ep.name}" ({seen[ep.name]})',
-                    f'"{ep.name}" ({label or ep.value})',
-                )
-            seen[ep.name] = label or ep.value
-            if self._pm.has_plugin(ep.name):
-                continue
+            dist, version = _dist_of(ep)
+            label = _dist_label(dist, version) or ep.value
+            if ep.name in loaded:
+                raise PluginConflictError("entry-point name", ep.name, (ep.name, loaded[ep.name]), (ep.name, label))
+            loaded[ep.name] = label
             try:
                 plugin = ep.load()
             except Exception as exc:
@@ -158,38 +216,39 @@ class PluginHost:
     ) -> None:
         """Register ``plugin`` (a module or an object with hook implementations) under ``name``.
 
+        The block list applies to entry points only: a plugin registered here by name is always
+        registered.
+
         Raises:
             PluginError: The name is taken, or an implementation does not fit its specification
-                (unknown hook, or arguments the specification does not have).
+                (unknown hook, arguments the specification does not have, a wrapper); the message
+                lists every problem (see :func:`implementation_problems`).
         """
-        if name in self.blocked:
-            return
-        label = f"{distribution} {version}" if distribution else None
+        label = _dist_label(distribution, version)
         if self._pm.has_plugin(name):
-            raise PluginError(name, "a plugin of that name is already registered", label)
+            raise PluginError(name, f"the name is already taken by plugin {self._describe(name)}", label)
+        problems = implementation_problems(plugin)
+        if problems:
+            raise PluginError(name, "; ".join(problems), label)
         try:
             self._pm.register(plugin, name=name)
-        except pluggy.PluginValidationError as exc:
-            raise PluginError(name, str(exc), label) from exc
-        except ValueError as exc:
+            self._pm.check_pending()
+        except (pluggy.PluginValidationError, ValueError) as exc:  # pragma: no cover - caught above
+            if self._pm.has_plugin(name):
+                self._pm.unregister(name=name)
             raise PluginError(name, str(exc), label) from exc
         self._dists[name] = (distribution, version)
         self.__dict__.pop("_index", None)
-        try:
-            self._pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            self._pm.unregister(name=name)
-            del self._dists[name]
-            known = ", ".join(sorted(n for n in dir(hookspecs) if n.startswith("lianxue_")))
-            raise PluginError(name, f"{exc} (known hooks: {known})", label) from exc
 
     def _label(self, name: str) -> str | None:
-        dist, version = self._dists.get(name, (None, None))
-        return f"{dist} {version}" if dist else None
+        return _dist_label(*self._dists.get(name, (None, None)))
 
     def _describe(self, name: str) -> str:
         label = self._label(name)
-        return f'"{name}"' + (f" ({label})" if label else "")
+        return f'"{name}"' + (f" (from {label})" if label else "")
+
+    def _who(self, name: str) -> tuple[str, str | None]:
+        return name, self._label(name)
 
     # -- calling -------------------------------------------------------------------------------------
 
@@ -224,7 +283,10 @@ class PluginHost:
                 f"hook {hook} returned {type(value).__name__}, expected a sequence",
                 self._label(plugin),
             )
-        items = list(value)
+        try:
+            items = list(value)
+        except Exception as exc:
+            raise PluginError(plugin, f"hook {hook} raised {type(exc).__name__}: {exc}", self._label(plugin)) from exc
         for item in items:
             if not isinstance(item, kind):
                 raise PluginError(
@@ -241,24 +303,22 @@ class PluginHost:
             for track in self._expect_sequence(plugin, "lianxue_tracks", result, Track):
                 if track.key in tracks:
                     other = tracks[track.key][1]
-                    raise PluginConflictError(
-                        "track",
-                        track.key,
-                        f"plugin {self._describe(other)}",
-                        f"plugin {self._describe(plugin)}",
-                    )
+                    if other == plugin:
+                        raise PluginError(
+                            plugin, f"hook lianxue_tracks returned track {track.key!r} twice", self._label(plugin)
+                        )
+                    raise PluginConflictError("track", track.key, self._who(other), self._who(plugin))
                 tracks[track.key] = (track, plugin)
         obligations: dict[str, tuple[Obligation, str]] = {}
         for plugin, result in self._call_each("lianxue_catalogue"):
             for ob in self._expect_sequence(plugin, "lianxue_catalogue", result, Obligation):
                 if ob.id in obligations:
                     other = obligations[ob.id][1]
-                    raise PluginConflictError(
-                        "obligation",
-                        ob.id,
-                        f"plugin {self._describe(other)}",
-                        f"plugin {self._describe(plugin)}",
-                    )
+                    if other == plugin:
+                        raise PluginError(
+                            plugin, f"hook lianxue_catalogue returned obligation {ob.id!r} twice", self._label(plugin)
+                        )
+                    raise PluginConflictError("obligation", ob.id, self._who(other), self._who(plugin))
                 if ob.track != "*" and ob.track not in tracks:
                     raise PluginError(
                         plugin,
@@ -333,8 +393,30 @@ class PluginHost:
         raise AssertionError("the core's provider always answers")  # pragma: no cover
 
     def adjust_event(self, event: icalendar.Event, occurrence: Occurrence, organization: Organization) -> None:
-        """Let every plugin adjust ``event`` in place, in plugin-name order."""
-        self._call_each("lianxue_adjust_event", event=event, occurrence=occurrence, organization=organization)
+        """Let every plugin adjust ``event`` in place, in plugin-name order.
+
+        Raises:
+            PluginError: A plugin raised, returned something (it must change ``event`` in place and
+                return ``None``), or changed the event's UID.
+        """
+        kwargs = {"event": event, "occurrence": occurrence, "organization": organization}
+        for impl in self._impls("lianxue_adjust_event"):
+            uid = event.get("UID")
+            result = self._call(impl, "lianxue_adjust_event", kwargs)
+            if result is not None:
+                raise PluginError(
+                    impl.plugin_name,
+                    f"hook lianxue_adjust_event returned a {type(result).__name__}; "
+                    "it must change the event in place and return None",
+                    self._label(impl.plugin_name),
+                )
+            if event.get("UID") != uid:
+                raise PluginError(
+                    impl.plugin_name,
+                    f"hook lianxue_adjust_event changed the event's UID from {uid!r} to {event.get('UID')!r}; "
+                    "subscribers rely on it staying the same",
+                    self._label(impl.plugin_name),
+                )
 
     def findings(
         self,
@@ -386,6 +468,19 @@ class PluginHost:
     def manager(self) -> pluggy.PluginManager:
         """The underlying pluggy manager (for tests and introspection; the core does not call it)."""
         return self._pm
+
+
+def _dist_label(distribution: str | None, version: str | None) -> str | None:
+    if not distribution:
+        return None
+    return f"{distribution} {version}" if version else distribution
+
+
+def _dist_of(ep: importlib.metadata.EntryPoint) -> tuple[str | None, str | None]:
+    dist = ep.dist
+    if dist is None:  # pragma: no cover - entry points always come from a distribution here
+        return None, None
+    return dist.name, dist.version
 
 
 def _own_version() -> str | None:
