@@ -101,6 +101,22 @@ def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _kind(value: OrgKind | str) -> OrgKind:
+    return OrgKind(value)
+
+
+def _roles(value: Iterable[MemberRole | str]) -> frozenset[MemberRole]:
+    return frozenset(MemberRole(v) for v in value)
+
+
+def _flags(value: Iterable[MemberFlag | str]) -> frozenset[MemberFlag]:
+    return frozenset(MemberFlag(v) for v in value)
+
+
 @attrs.frozen
 class Organization:
     """A party organization: a committee, a branch, a group...
@@ -118,15 +134,17 @@ class Organization:
         members: The total member count, or ``None`` when only the listed members are known.
         households: The number of households (villages).
         options: Free options passed to plugins (meeting time, location, fixed activity day...).
+
+    ``kind`` also accepts its string value and ``links`` any iterable; both are converted.
     """
 
     id: str
     name: str
-    kind: OrgKind = OrgKind.BRANCH
+    kind: OrgKind = attrs.field(default=OrgKind.BRANCH, converter=_kind)
     track: str | None = None
     parent: str | None = None
     supervisor: str | None = None
-    links: tuple[str, ...] = ()
+    links: tuple[str, ...] = attrs.field(default=(), converter=_id_tuple)
     members: int | None = None
     households: int | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
@@ -147,14 +165,16 @@ class Member:
         roles: The member's roles in that organization.
         flags: Circumstances such as :attr:`MemberFlag.ELDERLY`.
         links: Ids of organizations this person is linked to or guides (联系村, 指导的两新组织).
+
+    ``roles`` and ``flags`` also accept their string values, ``links`` any iterable; all are converted.
     """
 
     id: str
     name: str
     org: str
-    roles: frozenset[MemberRole] = frozenset()
-    flags: frozenset[MemberFlag] = frozenset()
-    links: tuple[str, ...] = ()
+    roles: frozenset[MemberRole] = attrs.field(default=frozenset(), converter=_roles)
+    flags: frozenset[MemberFlag] = attrs.field(default=frozenset(), converter=_flags)
+    links: tuple[str, ...] = attrs.field(default=(), converter=_id_tuple)
 
     @property
     def is_committee(self) -> bool:
@@ -166,7 +186,13 @@ class OrganizationTree:
     """An immutable tree of organizations and their members, with lookups.
 
     Organizations keep the order they were given in; children and members keep that order too, so
-    everything derived from a tree is deterministic.
+    everything derived from a tree is deterministic. Two trees are equal when they hold equal
+    organizations and equal members in the same order.
+
+    Raises:
+        ValueError: Duplicate organization or member ids, an unknown parent or member organization,
+            or parents that form a cycle. (:func:`lianxue_core.orgfile.load` reports these, and
+            everything else wrong in a file, as an :class:`~lianxue_core.errors.InputError` first.)
     """
 
     __slots__ = (
@@ -222,6 +248,16 @@ class OrganizationTree:
                 raise ValueError(f"organization {org.id!r}: its parents form a cycle")
             seen.add(current.parent)
             current = self._by_id[current.parent]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OrganizationTree):
+            return NotImplemented
+        return self._order == other._order and self.members == other.members
+
+    __hash__ = None  # type: ignore[assignment]  # equal trees compare by content; the tree holds mappings
+
+    def __repr__(self) -> str:
+        return f"OrganizationTree({list(self._order)!r}, {list(self.members)!r})"
 
     # -- organizations -------------------------------------------------------------------------------
 
