@@ -3,27 +3,32 @@
 :func:`load` reads a file, checks everything, and either returns the tree or raises one
 :class:`~lianxue_core.errors.InputError` listing every problem found, each naming the file, the
 organization or member and the key. :func:`dumps` writes a tree back as an organization file
-(``loads(dumps(tree))`` gives the same tree). The format is documented in ``docs/orgfile.md``.
+(``loads(dumps(tree))`` gives the same tree). The format and every message are documented in
+``docs/orgfile.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import difflib
 import re
 import tomllib
 import zoneinfo
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from .errors import InputError, Problem
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
 
 __all__ = ["dumps", "load", "loads"]
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+#: Organization and member ids: lower-case ASCII letters, digits and ``-``, starting with a letter or digit.
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: ``meeting_time``: a 24-hour time of day as ``HH:MM``.
+TIME_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 TOP_KEYS = ("defaults", "org", "member")
 ORG_KEYS = (
     "id",
@@ -38,16 +43,20 @@ ORG_KEYS = (
     "options",
 )
 MEMBER_KEYS = ("id", "name", "org", "roles", "flags", "links")
-_ORG_HEADER = re.compile(r"^\s*\[\[\s*org\s*\]\]", re.MULTILINE)
-_MEMBER_HEADER = re.compile(r"^\s*\[\[\s*member\s*\]\]", re.MULTILINE)
+_ORG_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*org[ \t]*\]\]", re.MULTILINE)
+_MEMBER_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*member[ \t]*\]\]", re.MULTILINE)
+_TOML_WHERE = re.compile(r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$")
 
 
 def load(path: str | Path, *, tracks: Collection[str] | None = None) -> OrganizationTree:
     """Read and check the organization file at ``path``.
 
     Args:
-        path: The file to read.
+        path: The file to read (UTF-8; a byte-order mark is allowed).
         tracks: The known track keys (from :meth:`PluginHost.tracks`); ``None`` skips the track check.
+
+    Returns:
+        The organization tree, with ``[defaults]`` merged into every organization's options.
 
     Raises:
         InputError: The file cannot be read or has problems; ``problems`` lists every one.
@@ -60,17 +69,52 @@ def load(path: str | Path, *, tracks: Collection[str] | None = None) -> Organiza
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        raise InputError([Problem(name, message, f"line {line}")]) from None
     return loads(text, filename=name, tracks=tracks)
 
 
 def loads(text: str, *, filename: str = "<string>", tracks: Collection[str] | None = None) -> OrganizationTree:
-    """Parse and check organization-file ``text``; see :func:`load`."""
+    """Parse and check organization-file ``text``; see :func:`load`.
+
+    Args:
+        text: The file's text.
+        filename: The name to use in problems.
+        tracks: The known track keys; ``None`` skips the track check.
+
+    Raises:
+        InputError: The text has problems; ``problems`` lists every one.
+    """
+    text = text.removeprefix("\ufeff")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(filename, f"TOML syntax error: {exc}")]) from None
+        raise InputError([_syntax_problem(filename, str(exc))]) from None
+    except RecursionError:
+        raise InputError([Problem(filename, "TOML syntax error: values are nested too deeply")]) from None
     return _Reader(filename, text, tracks).read(doc)
+
+
+def _syntax_problem(filename: str, message: str) -> Problem:
+    match = _TOML_WHERE.match(message)
+    if match is None:
+        return Problem(filename, f"TOML syntax error: {message}")
+    where = f"line {match['line']}, column {match['col']}" if match["line"] else "end of file"
+    return Problem(filename, f"TOML syntax error: {match['what']}", where)
+
+
+@attrs.define
+class _Draft:
+    """What could be read of one [[org]] table, for the checks that span tables."""
+
+    subject: str
+    id: str | None = None
+    parent: str | None = None
+    supervisor: str | None = None
+    links: tuple[str, ...] = ()
+    members: int | None = None
+    org: Organization | None = None
 
 
 class _Reader:
@@ -78,10 +122,10 @@ class _Reader:
 
     def __init__(self, filename: str, text: str, tracks: Collection[str] | None) -> None:
         self.filename = filename
+        self.text = text
         self.tracks = None if tracks is None else sorted(tracks)
         self.problems: list[Problem] = []
-        self.org_lines = [text.count("\n", 0, m.start()) + 1 for m in _ORG_HEADER.finditer(text)]
-        self.member_lines = [text.count("\n", 0, m.start()) + 1 for m in _MEMBER_HEADER.finditer(text)]
+        self.listed: dict[str, set[str]] = {}  # org id -> ids of the [[member]] tables that name it
 
     def problem(self, message: str, subject: str | None = None, key: str | None = None) -> None:
         self.problems.append(Problem(self.filename, message, subject, key))
@@ -89,37 +133,42 @@ class _Reader:
     def read(self, doc: dict[str, Any]) -> OrganizationTree:
         for key in doc:
             if key not in TOP_KEYS:
-                self.problem(f"unknown top-level key; expected one of {', '.join(TOP_KEYS)}", key=key)
+                self.problem(
+                    f"unknown top-level key{_suggest(key, TOP_KEYS)}; expected one of {_list(TOP_KEYS)}", key=key
+                )
         defaults = doc.get("defaults", {})
         if not isinstance(defaults, dict):
-            self.problem(f"must be a table, not {_type(defaults)}", key="defaults")
+            self.problem(f"must be a table ([defaults]), not {_type(defaults)}", key="defaults")
             defaults = {}
         self.check_options(defaults, "[defaults]")
         raw_orgs = self.table_array(doc, "org")
         raw_members = self.table_array(doc, "member")
-        if not raw_orgs and not self.problems:
+        if not doc:
+            self.problem("the file is empty; add at least one [[org]] table")
+        elif "org" not in doc:
             self.problem("the file defines no organizations; add at least one [[org]] table")
 
-        orgs: list[Organization] = []
-        seen: dict[str, str] = {}
+        org_lines = self.header_lines(_ORG_HEADER, len(raw_orgs))
+        drafts: list[_Draft] = []
+        first: dict[str, _Draft] = {}
         for n, raw in enumerate(raw_orgs):
-            org = self.read_org(n, raw, defaults, seen)
-            if org is not None:
-                orgs.append(org)
-        by_id = {o.id: o for o in orgs}
-        for org in orgs:
-            self.check_refs(org, by_id)
-        self.check_cycles(orgs, by_id)
+            draft = self.read_org(self.where("org", n, raw, org_lines), raw, defaults, first)
+            drafts.append(draft)
+        for draft in drafts:
+            self.check_refs(draft, first)
+        self.check_cycles(first)
 
+        member_lines = self.header_lines(_MEMBER_HEADER, len(raw_members))
         members: list[Member] = []
         seen_members: dict[str, str] = {}
         for n, raw in enumerate(raw_members):
-            member = self.read_member(n, raw, by_id, seen_members)
+            member = self.read_member(self.where("member", n, raw, member_lines), raw, first, seen_members)
             if member is not None:
                 members.append(member)
+        self.check_counts(drafts)
         if self.problems:
             raise InputError(self.problems)
-        return OrganizationTree(orgs, members)
+        return OrganizationTree([d.org for d in drafts if d.org is not None], members)
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -130,11 +179,15 @@ class _Reader:
             return []
         return value
 
-    def where(self, kind: str, n: int, raw: Mapping[str, Any]) -> str:
-        lines = self.org_lines if kind == "org" else self.member_lines
-        line = f" (line {lines[n]})" if n < len(lines) else ""
+    def header_lines(self, header: re.Pattern[str], count: int) -> list[int] | None:
+        """The line of each ``[[org]]`` (or ``[[member]]``) header, when they can be told apart."""
+        lines = [self.text.count("\n", 0, m.start()) + 1 for m in header.finditer(self.text)]
+        return lines if len(lines) == count else None
+
+    def where(self, kind: str, n: int, raw: Mapping[str, Any], lines: list[int] | None) -> str:
+        line = f" (line {lines[n]})" if lines is not None else ""
         ident = raw.get("id")
-        if isinstance(ident, str) and ident:
+        if isinstance(ident, str) and ident.strip():
             return f'{kind} "{ident}"{line}'
         return f"{kind} #{n + 1}{line}"
 
@@ -147,28 +200,31 @@ class _Reader:
         if not isinstance(value, str):
             self.problem(f"must be a string, not {_type(value)}", subject, key)
             return None
-        if required and not value.strip():
-            self.problem("must not be empty", subject, key)
+        if not value.strip():
+            self.problem(
+                "must not be empty" if required else "must not be empty; leave the key out instead", subject, key
+            )
             return None
         return value
 
     def ident(self, raw: Mapping[str, Any], key: str, subject: str, *, required: bool = False) -> str | None:
         value = self.string(raw, key, subject, required=required)
-        if value is not None and not ID_RE.match(value):
-            self.problem(
-                f"{value!r} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit",
-                subject,
-                key,
-            )
+        if value is not None and not ID_RE.fullmatch(value):
+            self.problem(_bad_id(value), subject, key)
             return None
         return value
 
     def id_list(self, raw: Mapping[str, Any], key: str, subject: str) -> tuple[str, ...]:
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(f"must be a list of ids (strings), not {_type(value)}", subject, key)
+            self.problem(f"must be a list of organization ids (strings), not {_type(value)}", subject, key)
             return ()
-        return tuple(dict.fromkeys(value))
+        ok = True
+        for v in value:
+            if not ID_RE.fullmatch(v):
+                self.problem(_bad_id(v), subject, key)
+                ok = False
+        return tuple(dict.fromkeys(value)) if ok else ()
 
     def count(self, raw: Mapping[str, Any], key: str, subject: str) -> int | None:
         if key not in raw:
@@ -195,25 +251,25 @@ class _Reader:
             if v in known:
                 out.add(enum(v))
             else:
-                self.problem(f"unknown {key[:-1]} {v!r}; known: {', '.join(known)}", subject, key)
+                self.problem(f"unknown {key[:-1]} {v!r}{_suggest(v, known)}; known: {_list(known)}", subject, key)
         return frozenset(out)
 
     def check_options(self, options: Mapping[str, Any], subject: str, prefix: str = "") -> None:
         if "timezone" in options:
             tz = options["timezone"]
-            if not isinstance(tz, str) or not _valid_zone(tz):
+            if not isinstance(tz, str):
+                self.problem(f"must be a string, not {_type(tz)}", subject, prefix + "timezone")
+            elif not _valid_zone(tz):
                 self.problem(f"{tz!r} is not a known time zone (e.g. 'Asia/Shanghai')", subject, prefix + "timezone")
         if "meeting_time" in options:
             t = options["meeting_time"]
-            if isinstance(t, dt.time):
-                pass
-            elif not isinstance(t, str) or not TIME_RE.match(t):
+            if not isinstance(t, dt.time) and (not isinstance(t, str) or not TIME_RE.fullmatch(t)):
                 self.problem(f"{t!r} is not a time of day as 'HH:MM' (e.g. '14:30')", subject, prefix + "meeting_time")
         if "meeting_minutes" in options:
             m = options["meeting_minutes"]
             if isinstance(m, bool) or not isinstance(m, int) or not 0 < m <= 24 * 60:
                 self.problem(
-                    f"{m!r} is not a number of minutes between 1 and 1440",
+                    f"{m!r} is not a whole number of minutes from 1 to 1440",
                     subject,
                     prefix + "meeting_minutes",
                 )
@@ -221,13 +277,12 @@ class _Reader:
     # -- organizations -------------------------------------------------------------------------------
 
     def read_org(
-        self, n: int, raw: dict[str, Any], defaults: Mapping[str, Any], seen: dict[str, str]
-    ) -> Organization | None:
-        subject = self.where("org", n, raw)
+        self, subject: str, raw: dict[str, Any], defaults: Mapping[str, Any], first: dict[str, _Draft]
+    ) -> _Draft:
         before = len(self.problems)
         for key in raw:
             if key not in ORG_KEYS:
-                self.problem(f"unknown key; expected one of {', '.join(ORG_KEYS)}", subject, key)
+                self.problem(f"unknown key{_suggest(key, ORG_KEYS)}; expected one of {_list(ORG_KEYS)}", subject, key)
         org_id = self.ident(raw, "id", subject, required=True)
         name = self.string(raw, "name", subject, required=True)
         kind = OrgKind.BRANCH
@@ -236,19 +291,24 @@ class _Reader:
             try:
                 kind = OrgKind(kind_raw)
             except ValueError:
-                self.problem(f"unknown kind {kind_raw!r}; known: {', '.join(str(k) for k in OrgKind)}", subject, "kind")
+                known = [str(k) for k in OrgKind]
+                self.problem(
+                    f"unknown kind {kind_raw!r}{_suggest(kind_raw, known)}; known: {_list(known)}", subject, "kind"
+                )
         track = self.string(raw, "track", subject)
         if track is not None and self.tracks is not None and track not in self.tracks:
+            known_tracks = _list(self.tracks) if self.tracks else "(none: are the plugins installed?)"
             self.problem(
-                f"unknown track {track!r}; known tracks: "
-                + (", ".join(self.tracks) or "(none: are the plugins installed?)"),
-                subject,
-                "track",
+                f"unknown track {track!r}{_suggest(track, self.tracks)}; known tracks: {known_tracks}", subject, "track"
             )
-        parent = self.ident(raw, "parent", subject)
-        supervisor = self.ident(raw, "supervisor", subject)
-        links = self.id_list(raw, "links", subject)
-        members = self.count(raw, "members", subject)
+        draft = _Draft(
+            subject,
+            id=org_id,
+            parent=self.ident(raw, "parent", subject),
+            supervisor=self.ident(raw, "supervisor", subject),
+            links=self.id_list(raw, "links", subject),
+            members=self.count(raw, "members", subject),
+        )
         households = self.count(raw, "households", subject)
         options = raw.get("options", {})
         if not isinstance(options, dict):
@@ -256,77 +316,105 @@ class _Reader:
             options = {}
         self.check_options(options, subject, "options.")
         if org_id is not None:
-            if org_id in seen:
-                self.problem(f"duplicate organization id; first defined as {seen[org_id]}", subject, "id")
-                return None
-            seen[org_id] = subject
+            if org_id in first:
+                self.problem(f"duplicate organization id; first defined as {first[org_id].subject}", subject, "id")
+                return draft
+            first[org_id] = draft
         if len(self.problems) > before or org_id is None or name is None:
-            return None
-        return Organization(
+            return draft
+        draft.org = Organization(
             id=org_id,
             name=name.strip(),
             kind=kind,
             track=track,
-            parent=parent,
-            supervisor=supervisor,
-            links=links,
-            members=members,
+            parent=draft.parent,
+            supervisor=draft.supervisor,
+            links=draft.links,
+            members=draft.members,
             households=households,
             options={**defaults, **options},
         )
+        return draft
 
-    def check_refs(self, org: Organization, by_id: Mapping[str, Organization]) -> None:
-        subject = f'org "{org.id}"'
-        for key, ref in (("parent", org.parent), ("supervisor", org.supervisor)):
+    def check_refs(self, draft: _Draft, known: Mapping[str, _Draft]) -> None:
+        for key, ref in (("parent", draft.parent), ("supervisor", draft.supervisor)):
             if ref is None:
                 continue
-            if ref == org.id:
-                self.problem(f"an organization cannot be its own {key}", subject, key)
-            elif ref not in by_id:
-                self.problem(f"unknown organization {ref!r}", subject, key)
-        for link in org.links:
-            if link == org.id:
-                self.problem("an organization cannot link to itself", subject, "links")
-            elif link not in by_id:
-                self.problem(f"unknown organization {link!r}", subject, "links")
+            if ref == draft.id:
+                self.problem(f"an organization cannot be its own {key}", draft.subject, key)
+            elif ref not in known:
+                self.problem(_unknown_org(ref, known), draft.subject, key)
+        for link in draft.links:
+            if link == draft.id:
+                self.problem("an organization cannot link to itself", draft.subject, "links")
+            elif link not in known:
+                self.problem(_unknown_org(link, known), draft.subject, "links")
 
-    def check_cycles(self, orgs: list[Organization], by_id: Mapping[str, Organization]) -> None:
-        reported: set[str] = set()
-        for org in orgs:
-            path = [org.id]
-            current = org
-            while current.parent is not None and current.parent in by_id and current.parent != current.id:
-                if current.parent in path:
-                    cycle = path[path.index(current.parent) :]
+    def check_cycles(self, known: Mapping[str, _Draft]) -> None:
+        """Report parents that form a cycle, then supervisors (or parents, where no supervisor is
+        given) that do."""
+        parents = {
+            i: d.parent for i, d in known.items() if d.parent is not None and d.parent in known and d.parent != i
+        }
+        reported = self.report_cycles(parents, known, "parent", "the parents form a cycle", set())
+        supervisors = {i: d.supervisor or d.parent for i, d in known.items()}
+        overseers = {i: s for i, s in supervisors.items() if s is not None and s in known and s != i}
+        self.report_cycles(overseers, known, "supervisor", "the supervisors form a cycle", reported)
+
+    def report_cycles(
+        self, edges: Mapping[str, str], known: Mapping[str, _Draft], key: str, message: str, reported: set[str]
+    ) -> set[str]:
+        for start in edges:
+            path = [start]
+            current = start
+            while current in edges:
+                nxt = edges[current]
+                if nxt in path:
+                    cycle = path[path.index(nxt) :]
                     if not reported.intersection(cycle):
                         reported.update(cycle)
-                        chain = " -> ".join([*cycle, current.parent])
-                        self.problem(f"the parents form a cycle: {chain}", f'org "{cycle[0]}"', "parent")
+                        chain = " -> ".join([*cycle, nxt])
+                        self.problem(f"{message}: {chain}", known[cycle[0]].subject, key)
                     break
-                path.append(current.parent)
-                current = by_id[current.parent]
+                path.append(nxt)
+                current = nxt
+        return reported
+
+    def check_counts(self, drafts: Iterable[_Draft]) -> None:
+        for draft in drafts:
+            n = len(self.listed.get(draft.id or "", ()))
+            if draft.members is not None and draft.members < n:
+                self.problem(
+                    f"is {draft.members}, but {n} [[member]] tables name this organization; "
+                    "give the total, or leave the key out",
+                    draft.subject,
+                    "members",
+                )
 
     # -- members -------------------------------------------------------------------------------------
 
     def read_member(
-        self, n: int, raw: dict[str, Any], orgs: Mapping[str, Organization], seen: dict[str, str]
+        self, subject: str, raw: dict[str, Any], orgs: Mapping[str, _Draft], seen: dict[str, str]
     ) -> Member | None:
-        subject = self.where("member", n, raw)
         before = len(self.problems)
         for key in raw:
             if key not in MEMBER_KEYS:
-                self.problem(f"unknown key; expected one of {', '.join(MEMBER_KEYS)}", subject, key)
-        member_id = self.string(raw, "id", subject, required=True)
+                self.problem(
+                    f"unknown key{_suggest(key, MEMBER_KEYS)}; expected one of {_list(MEMBER_KEYS)}", subject, key
+                )
+        member_id = self.ident(raw, "id", subject, required=True)
         name = self.string(raw, "name", subject, required=True)
         org = self.ident(raw, "org", subject, required=True)
         if org is not None and org not in orgs:
-            self.problem(f"unknown organization {org!r}", subject, "org")
+            self.problem(_unknown_org(org, orgs), subject, "org")
         roles = self.enum_set(raw, "roles", subject, MemberRole)
         flags = self.enum_set(raw, "flags", subject, MemberFlag)
         links = self.id_list(raw, "links", subject)
         for link in links:
             if link not in orgs:
-                self.problem(f"unknown organization {link!r}", subject, "links")
+                self.problem(_unknown_org(link, orgs), subject, "links")
+        if member_id is not None and org is not None:
+            self.listed.setdefault(org, set()).add(member_id)
         if member_id is not None:
             if member_id in seen:
                 self.problem(f"duplicate member id; first defined as {seen[member_id]}", subject, "id")
@@ -334,30 +422,70 @@ class _Reader:
             seen[member_id] = subject
         if len(self.problems) > before or member_id is None or name is None or org is None:
             return None
+        # An organization that had problems of its own is not in the tree; its problems are reported.
+        if orgs[org].org is None or any(orgs[link].org is None for link in links):
+            return None
         return Member(id=member_id, name=name.strip(), org=org, roles=roles, flags=flags, links=links)
 
 
 def _type(value: object) -> str:
     names = {
         str: "a string",
-        int: "a number",
-        float: "a number",
+        int: "a whole number",
+        float: "a decimal number",
         bool: "true/false",
         list: "a list",
         dict: "a table",
+        dt.datetime: "a date and time",
+        dt.date: "a date",
+        dt.time: "a time of day",
     }
     return names.get(type(value), type(value).__name__)
+
+
+def _list(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _bad_id(value: str) -> str:
+    return f"{value!r} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
+
+
+def _unknown_org(ref: str, known: Mapping[str, object]) -> str:
+    return f"unknown organization {ref!r}{_suggest(ref, known)}; no [[org]] has this id"
 
 
 def _valid_zone(name: str) -> bool:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # ValueError: not a relative key or not a TZif file; OSError: a directory such as "Asia".
         return False
     return True
 
 
 # -- writing ------------------------------------------------------------------------------------------
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def _toml_string(value: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped, the rest as is."""
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def _toml_value(value: Any) -> str:
@@ -366,7 +494,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _toml_string(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -377,7 +505,7 @@ def _toml_value(value: Any) -> str:
 
 
 def _toml_key(key: str) -> str:
-    return key if re.match(r"^[A-Za-z0-9_-]+$", key) else json.dumps(key, ensure_ascii=False)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
 
 
 def dumps(tree: OrganizationTree) -> str:
