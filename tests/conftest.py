@@ -1,0 +1,69 @@
+"""Shared fixtures. The ``lianxue_core.testing`` plugin (``lianxue_host``, ``lianxue_host_factory``)
+is loaded by ``-p lianxue_core.testing`` in ``pyproject.toml``; nothing here is autouse."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from plugin_fixtures import write_distribution
+
+pytest_plugins = ["pytester"]
+
+InstallDist = Callable[..., Path]
+
+
+def builtin_plugin_names() -> list[str]:
+    """The entry-point names the ``lianxue`` distribution itself registers (the built-in tracks)."""
+    dist = importlib.metadata.distribution("lianxue")
+    return sorted(ep.name for ep in dist.entry_points if ep.group == "lianxue")
+
+
+@pytest.fixture
+def install_dist(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[InstallDist]:
+    """Install a temporary distribution: ``install_dist(name, version, entry_points, modules)``.
+
+    It is written into a fresh directory (or ``root=``) that is prepended to ``sys.path``
+    (``prepend=False`` to leave that to the test); the modules it adds are unloaded afterwards.
+    """
+    written: list[str] = []
+
+    def install(
+        name: str,
+        version: str,
+        entry_points: Mapping[str, str],
+        modules: Mapping[str, str],
+        *,
+        root: Path | None = None,
+        prepend: bool = True,
+    ) -> Path:
+        where = write_distribution(root or tmp_path / f"site-{name}", name, version, entry_points, modules)
+        written.extend(modules)
+        if prepend:
+            monkeypatch.syspath_prepend(str(where))
+        importlib.invalidate_caches()  # importlib.metadata caches directory listings
+        return where
+
+    yield install
+    for module in written:
+        sys.modules.pop(module, None)
+    importlib.invalidate_caches()
+
+
+@pytest.fixture
+def plugin_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """``os.environ`` without LIANXUE_* settings and with the built-in plugins blocked.
+
+    Returns the environment as a dict too, for ``PluginHost(environ=...)``. Tests of the host must
+    not depend on the built-in tracks, which evolve on their own.
+    """
+    for key in ("LIANXUE_DISABLE_PLUGIN_AUTOLOAD", "LIANXUE_PLUGINS", "LIANXUE_BLOCK_PLUGINS"):
+        monkeypatch.delenv(key, raising=False)
+    blocked = ",".join(builtin_plugin_names())
+    monkeypatch.setenv("LIANXUE_BLOCK_PLUGINS", blocked)
+    return {"LIANXUE_BLOCK_PLUGINS": blocked}
