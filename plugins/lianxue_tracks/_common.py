@@ -1,0 +1,297 @@
+"""What the built-in track plugins share: organization kinds, defaults, options and supervision.
+
+The plans leave some numbers open (the width of the 七一 window, when a 年底前 obligation may start...).
+Each such number has a documented default stored in :attr:`Obligation.options`; an organization
+overrides it with an option of the same name (see ``docs/tracks.md``). :func:`select` is what every
+plugin's ``lianxue_obligations`` calls: it picks the obligations that apply to an organization, gives
+supervising organizations the duties the plans put on them, and applies the organization's options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from lianxue_core import (
+    ActivityKind,
+    Audience,
+    Cadence,
+    CadenceKind,
+    Obligation,
+    Organization,
+    OrganizationTree,
+    OrgKind,
+)
+
+from ._source import plan_clause
+
+__all__ = [
+    "ALL_LEVELS",
+    "BRANCH_LEVEL",
+    "DEFAULTS",
+    "JULY1_OPTIONS",
+    "SUPERVISION_OPTIONS",
+    "SUPERVISOR_LEVEL",
+    "UNIT_LEVEL",
+    "YEAR_END_OPTIONS",
+    "apply_options",
+    "july1_window",
+    "option",
+    "plan_obligations",
+    "select",
+    "supervises",
+    "supervision_cadence",
+    "year_end",
+]
+
+# -- organization kinds ------------------------------------------------------------------------------
+
+#: 党委、党工委: the level that leads a town, a unit with a party committee, a village committee.
+SUPERVISOR_LEVEL = (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE)
+#: 单位党委（党组）: the leadership of a county organ or public institution.
+UNIT_LEVEL = (OrgKind.COMMITTEE, OrgKind.PARTY_GROUP)
+#: 党总支、党支部: where meetings of all members, studies and reviews are held.
+BRANCH_LEVEL = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+#: Every kind that can own a system or a plan (everything but a 党小组).
+ALL_LEVELS = (
+    OrgKind.COMMITTEE,
+    OrgKind.WORKING_COMMITTEE,
+    OrgKind.PARTY_GROUP,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.BRANCH,
+)
+
+# -- defaults for the numbers the plans leave open -----------------------------------------------------
+
+#: Every option the built-in plugins read, with its default. ``docs/tracks.md`` explains each.
+DEFAULTS: Mapping[str, Any] = {
+    # 七一期间 / 七一前后: days before and after 1 July.
+    "july1_before": 15,
+    "july1_after": 15,
+    # 年底前: how many days before 31 December such an obligation may start (60: from 1 November).
+    "year_end_lead": 60,
+    # 经常性督查 / 指导督查: how often a supervising organization checks each track it supervises.
+    "supervision_cadence": "quarterly",
+    # 党员人数较多的党支部: from this many members, 个人自评 and 党员互评 may run by 党小组 (plan 4).
+    "large_branch_members": 30,
+    # 评议等次 (plan 3, villages): the grades a branch gives after 组织评定.
+    "review_grades": ("优秀", "合格", "基本合格", "不合格"),
+    # 领导班子成员讲党课: one lecture in total (False) or one in each linked organization (True).
+    "lecture_per_link": False,
+    # 走遍联系村所有农户: how many households a leader plans to visit per week.
+    "load_per_week": 10,
+    # 结对联系1—2户: how many households each town cadre is paired with.
+    "households_per_cadre": 2,
+    # 党课 of the standing branch rules: the cadence of a branch's own 党课.
+    "party_lecture_cadence": "quarterly",
+    # 支部工作条例 standing rules: switch them off for an organization with ``branch_rules = false``.
+    "branch_rules": True,
+}
+
+_CADENCE_OPTIONS = {
+    "supervision_cadence": (CadenceKind.MONTHLY, CadenceKind.QUARTERLY, CadenceKind.YEARLY),
+    "party_lecture_cadence": (CadenceKind.MONTHLY, CadenceKind.QUARTERLY, CadenceKind.YEARLY),
+}
+_DAY_OPTIONS = ("july1_before", "july1_after", "year_end_lead")
+_COUNT_OPTIONS = ("large_branch_members", "load_per_week", "households_per_cadre")
+_BOOL_OPTIONS = ("lecture_per_link", "branch_rules")
+
+
+def july1_window() -> Cadence:
+    """The default 七一期间 / 七一前后 window: 15 days either side of 1 July."""
+    return Cadence.window((7, 1), before=DEFAULTS["july1_before"], after=DEFAULTS["july1_after"])
+
+
+def year_end() -> Cadence:
+    """The default 年底前 deadline: by 31 December, starting 60 days before (1 November)."""
+    return Cadence.deadline((12, 31), lead=DEFAULTS["year_end_lead"])
+
+
+#: The options an obligation with each kind of open number carries.
+JULY1_OPTIONS: Mapping[str, Any] = {"july1_before": DEFAULTS["july1_before"], "july1_after": DEFAULTS["july1_after"]}
+YEAR_END_OPTIONS: Mapping[str, Any] = {"year_end_lead": DEFAULTS["year_end_lead"]}
+SUPERVISION_OPTIONS: Mapping[str, Any] = {"supervision_cadence": DEFAULTS["supervision_cadence"]}
+
+
+def supervision_cadence() -> Cadence:
+    """The default cadence of 经常性督查 and 指导督查: quarterly."""
+    return Cadence(CadenceKind(DEFAULTS["supervision_cadence"]))
+
+
+class PlanObligations:
+    """Build the obligations of one track from one plan, so a catalogue reads like the plan.
+
+    ``ob(slug, section, item, quote, title=..., kind=..., cadence=..., ...)`` makes a schedulable
+    obligation ``<track>.<slug>`` citing ``quote`` from ``item`` of ``section`` of the plan;
+    ``guide(slug, section, item, quote, title=..., description=...)`` makes a guidance obligation (no
+    cadence) for a requirement that cannot be dated.
+    """
+
+    def __init__(self, plan: int, track: str) -> None:
+        self.plan = plan
+        self.track = track
+
+    def ob(
+        self,
+        slug: str,
+        section: str,
+        item: str,
+        quote: str,
+        *,
+        title: str,
+        kind: ActivityKind,
+        cadence: Cadence,
+        **fields: Any,
+    ) -> Obligation:
+        """A schedulable obligation (or a dated deliverable) citing ``quote``."""
+        return Obligation(
+            id=f"{self.track}.{slug}",
+            track=self.track,
+            title=title,
+            kind=kind,
+            cadence=cadence,
+            source=plan_clause(self.plan, section, item, quote),
+            **fields,
+        )
+
+    def guide(
+        self,
+        slug: str,
+        section: str,
+        item: str,
+        quote: str,
+        *,
+        title: str,
+        description: str,
+        applies_to: Iterable[OrgKind] = ALL_LEVELS,
+        leads: Audience = Audience.SECRETARY,
+        attends: Audience = Audience.ALL_MEMBERS,
+    ) -> Obligation:
+        """A guidance obligation: a requirement with no date (attitudes, styles of work, competitions)."""
+        return self.ob(
+            slug,
+            section,
+            item,
+            quote,
+            title=title,
+            kind=ActivityKind.GUIDANCE,
+            cadence=Cadence.none(),
+            description=description,
+            applies_to=tuple(applies_to),
+            leads=leads,
+            attends=attends,
+        )
+
+
+def plan_obligations(plan: int, track: str) -> PlanObligations:
+    """A :class:`PlanObligations` builder for ``track`` citing plan ``plan``."""
+    return PlanObligations(plan, track)
+
+
+def _bad(org: Organization, key: str, value: object, expected: str) -> ValueError:
+    return ValueError(f"organization {org.id!r}: option {key!r} must be {expected}, not {value!r}")
+
+
+def _checked(org: Organization, key: str, value: object) -> object:
+    """``value`` of option ``key`` after checking its type; raises ValueError with a message to act on."""
+    if key in _DAY_OPTIONS:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
+            raise _bad(org, key, value, "a whole number of days from 0 to 366")
+    elif key in _COUNT_OPTIONS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _bad(org, key, value, "a whole number of at least 1")
+    elif key in _BOOL_OPTIONS:
+        if not isinstance(value, bool):
+            raise _bad(org, key, value, "true or false")
+    elif key in _CADENCE_OPTIONS:
+        allowed = [str(k) for k in _CADENCE_OPTIONS[key]]
+        if value not in allowed:
+            raise _bad(org, key, value, "one of " + ", ".join(repr(a) for a in allowed))
+    elif key == "review_grades":
+        if (
+            isinstance(value, str)
+            or not isinstance(value, Sequence)
+            or len(value) < 2
+            or not all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            raise _bad(org, key, value, "a list of at least two grade names")
+        return tuple(value)
+    return value
+
+
+def option(org: Organization, key: str) -> Any:
+    """The organization's value for option ``key`` (checked), or the default from :data:`DEFAULTS`."""
+    if key in org.options:
+        return _checked(org, key, org.options[key])
+    return DEFAULTS[key]
+
+
+def apply_options(ob: Obligation, org: Organization) -> Obligation:
+    """``ob`` with the organization's own values for the options it carries (windows, leads, cadences...)."""
+    overrides = {k: _checked(org, k, org.options[k]) for k in ob.options if k in org.options}
+    if not overrides:
+        return ob
+    opts = {**ob.options, **overrides}
+    cadence = ob.cadence
+    if cadence.kind is CadenceKind.WINDOW:
+        cadence = attrs.evolve(
+            cadence,
+            before=opts.get("july1_before", cadence.before),
+            after=opts.get("july1_after", cadence.after),
+        )
+    elif cadence.kind is CadenceKind.DEADLINE and "year_end_lead" in opts:
+        cadence = attrs.evolve(cadence, lead=opts["year_end_lead"])
+    for key in _CADENCE_OPTIONS:
+        if key in overrides:
+            cadence = Cadence(CadenceKind(opts[key]))
+    return attrs.evolve(ob, options=opts, cadence=cadence)
+
+
+def supervises(org: Organization, tree: OrganizationTree, tracks: Iterable[str]) -> bool:
+    """Whether ``org`` directly supervises an organization on one of ``tracks`` (its ``supervisor``,
+    else its parent, is ``org``)."""
+    keys = set(tracks)
+    for other in tree:
+        if other.track in keys and other.id in tree and other.id != org.id:
+            sup = tree.supervisor_of(other.id)
+            if sup is not None and sup.id == org.id:
+                return True
+    return False
+
+
+def select(
+    catalogue: Iterable[Obligation],
+    organization: Organization,
+    tree: OrganizationTree,
+    *,
+    supervision: Mapping[str, Sequence[str]] | None = None,
+    adjust: Callable[[Obligation, Organization, OrganizationTree], Obligation | None] | None = None,
+) -> list[Obligation]:
+    """The obligations of ``catalogue`` that ``organization`` has, with its options applied.
+
+    Args:
+        catalogue: A plugin's obligations.
+        organization: The organization being planned.
+        tree: The organization tree (for supervision, members, links).
+        supervision: For each id of a supervising duty, the tracks it supervises: the duty applies to
+            an organization of a listed kind that supervises an organization on one of those tracks,
+            whatever its own track (机关党工委 over organs, a town over its villages).
+        adjust: A last per-obligation step: return a changed obligation, or ``None`` to drop it.
+    """
+    supervision = supervision or {}
+    out: list[Obligation] = []
+    for ob in catalogue:
+        if ob.id in supervision:
+            applies = organization.kind in ob.applies_to and supervises(organization, tree, supervision[ob.id])
+        else:
+            applies = ob.applies(organization)
+        if not applies:
+            continue
+        result: Obligation | None = apply_options(ob, organization)
+        if adjust is not None and result is not None:
+            result = adjust(result, organization, tree)
+        if result is not None:
+            out.append(result)
+    return out
