@@ -9,10 +9,21 @@ A year whose official arrangement is not yet published is marked :attr:`WorkdayC
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
 
 import attrs
 
-__all__ = ["WorkdayCalendar", "official_calendar", "provisional_calendar"]
+from .errors import InputError, Problem
+
+__all__ = [
+    "WorkdayCalendar",
+    "load_overrides",
+    "official_calendar",
+    "provisional_calendar",
+    "statutory_holidays",
+]
 
 
 @attrs.frozen
@@ -64,21 +75,163 @@ def official_calendar(year: int) -> WorkdayCalendar | None:
     )
 
 
-#: Statutory holidays on fixed Gregorian dates (《全国年节及纪念日放假办法》, 2025 revision):
-#: 元旦 1 day, 劳动节 2 days, 国庆节 3 days.
-FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory holidays of ``year`` computed from the calendar rules, with their names.
+
+    《全国年节及纪念日放假办法》 (2025 revision): 元旦 1 day (1 January); 春节 4 days (除夕 and 正月初一 to
+    初三); 清明节 1 day (the 清明 solar term); 劳动节 2 days (1-2 May); 端午节 1 day (五月初五); 中秋节 1 day
+    (八月十五); 国庆节 3 days (1-3 October). These are the days off by law only: the official arrangement
+    each year adds bridging days and 调休 working weekends, which cannot be computed.
+    """
+    import chinese_calendar
+    from lunardate import LunarDate
+
+    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    new_year = LunarDate(year, 1, 1).to_solar_date()
+    for offset in range(-1, 3):
+        days[new_year + dt.timedelta(days=offset)] = "春节"
+    terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
+    qingming = next((d for d, name in terms if name == "清明"), dt.date(year, 4, 5))
+    days[qingming] = "清明节"
+    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
+    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
+    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+    for d in (1, 2, 3):
+        days[dt.date(year, 10, d)] = "国庆节"
+    return dict(sorted(days.items()))
 
 
 def provisional_calendar(year: int) -> WorkdayCalendar:
     """A provisional calendar for a year whose official arrangement is not published yet.
 
-    It holds the statutory holidays on fixed dates only; the scheduler marks every occurrence in
-    such a year as provisional. Give the official arrangement in an override file, or a plugin, to
-    make the year official.
+    It holds the statutory holidays computed from the rules (:func:`statutory_holidays`) and no 调休
+    working days. Every occurrence planned in such a year is marked provisional. Give the official
+    arrangement in an override file (:func:`load_overrides`), or through a plugin, to make it official.
     """
     return WorkdayCalendar(
         year=year,
-        holidays=frozenset(dt.date(year, m, d) for m, d in FIXED_HOLIDAYS),
+        holidays=frozenset(statutory_holidays(year)),
         provisional=True,
-        source="provisional: statutory fixed-date holidays only",
+        source=f"{year}年法定节假日按《全国年节及纪念日放假办法》推算（官方调休安排未发布，暂定）",
     )
+
+
+# -- the override file ---------------------------------------------------------------------------------
+
+_OVERRIDE_KEYS = ("year", "holidays", "workdays", "source")
+
+
+def _parse_days(
+    value: Any, key: str, year: int | None, file: str, subject: str, problems: list[Problem]
+) -> set[dt.date]:
+    out: set[dt.date] = set()
+    if not isinstance(value, list):
+        problems.append(Problem(file, "must be a list of dates or 'YYYY-MM-DD..YYYY-MM-DD' ranges", subject, key))
+        return out
+    for item in value:
+        if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
+            days = [item]
+        elif isinstance(item, str):
+            first, _, last = item.partition("..")
+            try:
+                a = dt.date.fromisoformat(first.strip())
+                b = dt.date.fromisoformat(last.strip()) if last else a
+            except ValueError:
+                problems.append(Problem(file, f"{item!r} is not a date (YYYY-MM-DD) or range (A..B)", subject, key))
+                continue
+            if b < a:
+                problems.append(Problem(file, f"range {item!r} ends before it starts", subject, key))
+                continue
+            days = [a + dt.timedelta(days=n) for n in range((b - a).days + 1)]
+        else:
+            problems.append(Problem(file, f"{item!r} is not a date (YYYY-MM-DD) or range (A..B)", subject, key))
+            continue
+        for day in days:
+            if year is not None and day.year != year:
+                problems.append(Problem(file, f"{day.isoformat()} is not in {year}", subject, key))
+            else:
+                out.add(day)
+    return out
+
+
+def load_overrides(path: str | Path) -> dict[int, WorkdayCalendar]:
+    """Read an override file: the official holiday arrangement of years lianxue does not know yet.
+
+    The file is TOML with one ``[[year]]`` table per year::
+
+        [[year]]
+        year = 2027
+        source = "国务院办公厅关于2027年部分节假日安排的通知"
+        holidays = ["2027-01-01", "2027-02-05..2027-02-13"]
+        workdays = ["2027-02-14", "2027-02-20"]   # 调休上班的周末
+
+    Raises:
+        InputError: The file cannot be read or has problems; every problem is listed.
+    """
+    file = str(path)
+    try:
+        doc = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise InputError([Problem(file, f"cannot read the file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(file, f"TOML syntax error: {exc}")]) from None
+    problems: list[Problem] = []
+    for key in doc:
+        if key != "year":
+            problems.append(Problem(file, "unknown top-level key; expected [[year]] tables", key=key))
+    tables = doc.get("year", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        problems.append(Problem(file, "must be an array of tables ([[year]])", key="year"))
+        tables = []
+    if not tables and not problems:
+        problems.append(Problem(file, "the file defines no years; add a [[year]] table"))
+    out: dict[int, WorkdayCalendar] = {}
+    for n, table in enumerate(tables):
+        year = table.get("year")
+        subject = f"year #{n + 1}" if not isinstance(year, int) else f"year {year}"
+        for key in table:
+            if key not in _OVERRIDE_KEYS:
+                problems.append(
+                    Problem(file, f"unknown key; expected one of {', '.join(_OVERRIDE_KEYS)}", subject, key)
+                )
+        if "year" not in table:
+            problems.append(Problem(file, "is required", subject, "year"))
+            year = None
+        elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
+            problems.append(Problem(file, f"{year!r} is not a year between 1900 and 2100", subject, "year"))
+            year = None
+        elif year in out:
+            problems.append(Problem(file, "is given twice", subject, "year"))
+        holidays = _parse_days(table.get("holidays", []), "holidays", year, file, subject, problems)
+        workdays = _parse_days(table.get("workdays", []), "workdays", year, file, subject, problems)
+        for day in sorted(holidays & workdays):
+            problems.append(
+                Problem(file, f"{day.isoformat()} is both a holiday and a working day", subject, "workdays")
+            )
+        for day in sorted(workdays):
+            if day.weekday() < 5:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{day.isoformat()} is a weekday; list only weekend days worked (调休)",
+                        subject,
+                        "workdays",
+                    )
+                )
+        source = table.get("source", "")
+        if not isinstance(source, str):
+            problems.append(Problem(file, f"must be a string, not {source!r}", subject, "source"))
+            source = ""
+        if year is not None:
+            out[year] = WorkdayCalendar(
+                year=year,
+                holidays=frozenset(holidays),
+                workdays=frozenset(workdays),
+                provisional=False,
+                source=source or f"override file {file}",
+            )
+    if problems:
+        raise InputError(problems)
+    return out

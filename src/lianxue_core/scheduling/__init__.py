@@ -1,6 +1,7 @@
-"""Obligations turned into dated occurrences."""
+"""Obligations turned into dated occurrences: periods, placement, the plan."""
 
 from .occurrence import Occurrence
 from .periods import Period, periods
+from .planner import Combined, Plan, Unplaced, make_plan, plan_year
 
-__all__ = ["Occurrence", "Period", "periods"]
+__all__ = ["Combined", "Occurrence", "Period", "Plan", "Unplaced", "make_plan", "periods", "plan_year"]

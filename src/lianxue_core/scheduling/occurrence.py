@@ -24,6 +24,9 @@ class Occurrence:
         location: Where it takes place.
         provisional: ``True`` when the year's official holiday arrangement is not known yet.
         slot: Distinguishes several occurrences of one obligation in one period (a talk per member).
+        also_fulfils: Ids of other obligations this one activity also fulfils (a plan's quarterly
+            all-member meeting held as the standing rule's 支部党员大会).
+        note: Anything the reader should know about how it was placed.
     """
 
     org: str
@@ -36,6 +39,8 @@ class Occurrence:
     location: str = ""
     provisional: bool = False
     slot: str = ""
+    also_fulfils: tuple[str, ...] = ()
+    note: str = ""
 
     @property
     def all_day(self) -> bool:
@@ -43,6 +48,29 @@ class Occurrence:
         return not isinstance(self.start, dt.datetime)
 
     @property
+    def first_day(self) -> dt.date:
+        """The day it starts on."""
+        return self.start.date() if isinstance(self.start, dt.datetime) else self.start
+
+    @property
     def key(self) -> str:
         """A stable key from organization, obligation, period and slot; calendar UIDs derive from it."""
         return "/".join(p for p in (self.org, self.obligation, self.period, self.slot) if p)
+
+    def to_json(self) -> dict[str, object]:
+        """The occurrence as the JSON object ``lianxue plan --format json`` prints."""
+        return {
+            "org": self.org,
+            "obligation": self.obligation,
+            "period": self.period,
+            "slot": self.slot,
+            "title": self.title,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "all_day": self.all_day,
+            "people": list(self.people),
+            "location": self.location,
+            "provisional": self.provisional,
+            "also_fulfils": list(self.also_fulfils),
+            "note": self.note,
+        }

@@ -1,0 +1,715 @@
+"""The planner: obligations in, dated occurrences out, for every organization of a tree and one year.
+
+The planner is greedy and deterministic. It walks the organizations in file order and, within one
+organization, its obligations in dependency order (an obligation after those it must follow; one that
+combines with a standing rule before that rule). Each obligation expands into requests — one per
+period, member, or round of household visits — and each request takes the first day in its preference
+order on which
+
+- the day is allowed: never a statutory holiday; a working day on one of the organization's weekdays,
+  a 调休 working weekend, or any weekend day where the organization allows weekends;
+- it lies inside its period, window or deadline, and after every step it must follow;
+- nobody in it is already booked at that time (a person is anyone listed in the organization file;
+  each organization is also a "person" for its own all-member activities).
+
+The preference order spreads load without coordination: a fixed activity day first where the
+obligation uses it; the earliest day for ordered procedures; otherwise a day picked by a stable hash
+of organization, obligation and period, then the following days. Adding an organization therefore
+moves nobody else's occurrences unless they share a person. What cannot be placed is returned as an
+:class:`Unplaced` item with its reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+import zlib
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ..model import Member, MemberRole, Organization, OrganizationTree
+from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
+from ..orgoptions import MeetingOptions, meeting_options
+from ..workdays import WorkdayCalendar
+from .occurrence import Occurrence
+from .periods import Period, periods
+
+if TYPE_CHECKING:  # the host's module imports this package's records, so only for typing
+    from ..plugins import PluginHost
+
+__all__ = ["Combined", "Plan", "Unplaced", "make_plan", "plan_year"]
+
+#: Activity kinds that are held at a time with people; the others are all-day markers.
+TIMED_KINDS = frozenset(
+    {
+        ActivityKind.MEETING,
+        ActivityKind.STUDY,
+        ActivityKind.LECTURE,
+        ActivityKind.REVIEW,
+        ActivityKind.TALK,
+        ActivityKind.VISIT,
+    }
+)
+DEFAULT_ONCE_DUE = (3, 31)
+DEFAULT_HOUSEHOLDS_PER_WEEK = 20
+DEFAULT_VISIT_MINUTES = 180
+
+
+@attrs.frozen
+class Unplaced:
+    """A request the planner could not place, with the reason."""
+
+    org: str
+    obligation: str
+    period: str
+    reason: str
+    slot: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        """The item as the JSON object ``lianxue plan --format json`` prints."""
+        return {
+            "org": self.org,
+            "obligation": self.obligation,
+            "period": self.period,
+            "slot": self.slot,
+            "reason": self.reason,
+        }
+
+
+@attrs.frozen
+class Combined:
+    """An obligation's period that is fulfilled by another obligation's activity (one meeting, two rules)."""
+
+    org: str
+    obligation: str
+    period: str
+    by: str
+
+    def to_json(self) -> dict[str, str]:
+        """The item as a JSON object."""
+        return {"org": self.org, "obligation": self.obligation, "period": self.period, "by": self.by}
+
+
+@attrs.frozen
+class Plan:
+    """The plan of a tree for one year.
+
+    Args:
+        year: The calendar year.
+        provisional: ``True`` when the year's official holiday arrangement is not known.
+        workdays_source: Where the holidays came from.
+        occurrences: Every placed occurrence, by organization (file order) then start.
+        unplaced: Every request that could not be placed, with its reason.
+        combined: Periods of obligations fulfilled by another obligation's activity.
+        warnings: Messages for the person running the plan.
+    """
+
+    year: int
+    provisional: bool
+    workdays_source: str
+    occurrences: tuple[Occurrence, ...]
+    unplaced: tuple[Unplaced, ...] = ()
+    combined: tuple[Combined, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def for_org(self, org_id: str) -> tuple[Occurrence, ...]:
+        """The occurrences of one organization."""
+        return tuple(o for o in self.occurrences if o.org == org_id)
+
+    def to_json(self) -> dict[str, object]:
+        """The plan as the JSON object ``lianxue plan --format json`` prints."""
+        return {
+            "year": self.year,
+            "provisional": self.provisional,
+            "workdays_source": self.workdays_source,
+            "occurrences": [o.to_json() for o in self.occurrences],
+            "unplaced": [u.to_json() for u in self.unplaced],
+            "combined": [c.to_json() for c in self.combined],
+            "warnings": list(self.warnings),
+        }
+
+
+# -- bookings ------------------------------------------------------------------------------------------
+
+
+class _Bookings:
+    """Who is busy when: person id -> day -> list of (start, end) intervals."""
+
+    def __init__(self) -> None:
+        self._busy: dict[str, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]] = {}
+
+    def clash(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> str | None:
+        """The first person in ``people`` already booked between ``start`` and ``end``, or ``None``."""
+        day = start.date()
+        for person in people:
+            for a, b in self._busy.get(person, {}).get(day, ()):
+                if a < end and start < b:
+                    return person
+        return None
+
+    def book(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> None:
+        day = start.date()
+        for person in people:
+            self._busy.setdefault(person, {}).setdefault(day, []).append((start, end))
+
+
+# -- requests ------------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Request:
+    obligation: Obligation
+    period: Period
+    first: dt.date
+    last: dt.date
+    title: str
+    people: tuple[str, ...]
+    slot: str = ""
+    minutes: int = 0
+    timed: bool = True
+    location: str = ""
+    earliest: bool = False
+    day_of_month: dt.date | None = None
+    times: tuple[dt.time, ...] = ()
+
+
+def _hash(*parts: str) -> int:
+    return zlib.crc32("/".join(parts).encode("utf-8"))
+
+
+def _slug(obligation_id: str) -> str:
+    return obligation_id.split(".", 1)[1]
+
+
+class _Planner:
+    def __init__(
+        self,
+        tree: OrganizationTree,
+        obligations: dict[str, tuple[Obligation, ...]],
+        year: int,
+        calendar: WorkdayCalendar,
+    ) -> None:
+        self.tree = tree
+        self.obligations = obligations
+        self.year = year
+        self.calendar = calendar
+        self.bookings = _Bookings()
+        self.occurrences: list[Occurrence] = []
+        self.unplaced: list[Unplaced] = []
+        self.combined: list[Combined] = []
+        self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
+        self._working_days = self._days(lambda d: calendar.is_workday(d))
+        self.link_attendees = self._link_attendees()
+        self.tied_start: dict[tuple[str, str], dt.date] = {}
+        self.requested: dict[str, int] = {}
+
+    # -- days --------------------------------------------------------------------------------------
+
+    def _days(self, ok: object) -> list[dt.date]:
+        assert callable(ok)
+        day = dt.date(self.year, 1, 1)
+        out = []
+        while day.year == self.year:
+            if ok(day):
+                out.append(day)
+            day += dt.timedelta(days=1)
+        return out
+
+    def allowed_days(self, opts: MeetingOptions) -> list[dt.date]:
+        key = (opts.weekdays, opts.allow_weekends)
+        days = self._allowed_cache.get(key)
+        if days is None:
+            cal = self.calendar
+
+            def ok(day: dt.date) -> bool:
+                if cal.is_holiday(day):
+                    return False
+                if day in cal.workdays:
+                    return True
+                wd = day.isoweekday()
+                if wd <= 5:
+                    return wd in opts.weekdays
+                return opts.allow_weekends or wd in opts.weekdays
+
+            days = self._allowed_cache[key] = self._days(ok)
+        return days
+
+    @staticmethod
+    def _between(days: list[dt.date], first: dt.date, last: dt.date) -> list[dt.date]:
+        return days[bisect.bisect_left(days, first) : bisect.bisect_right(days, last)]
+
+    # -- people ------------------------------------------------------------------------------------
+
+    def _link_attendees(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(linked org id, obligation slug) -> ids of members who must attend it there."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for org in self.tree:
+            for ob in self.obligations.get(org.id, ()):
+                if not ob.attend_links:
+                    continue
+                slugs = [_slug(ob.id), *(_slug(i) for i in ob.options.get("linked_obligations", ()))]
+                for member in self._audience(org, ob.attends):
+                    for link in member.links:
+                        for slug in slugs:
+                            out.setdefault((link, slug), []).append(member.id)
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+    def _audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
+        tree = self.tree
+        members = tree.members_of(org.id)
+        if audience is Audience.ALL_MEMBERS:
+            return members
+        if audience is Audience.COMMITTEE:
+            return tuple(
+                m
+                for m in members
+                if m.roles & {MemberRole.SECRETARY, MemberRole.DEPUTY_SECRETARY, MemberRole.COMMITTEE}
+            )
+        if audience is Audience.SECRETARY:
+            sec = tree.secretary_of(org.id)
+            return (sec,) if sec else ()
+        if audience is Audience.LEADERS:
+            return tree.leaders_of(org.id)
+        if audience is Audience.CADRES:
+            return tuple(m for m in members if MemberRole.CADRE in m.roles)
+        if audience is Audience.FLAGGED_MEMBERS:
+            return tuple(m for m in members if m.flags)
+        if audience is Audience.SUBORDINATE_SECRETARIES:
+            subs = [tree.secretary_of(o.id) for o in tree.descendants(org.id)]
+            return tuple(m for m in subs if m is not None)
+        if audience is Audience.LINKED_MEMBERS:
+            return tuple(m for o in tree.linked(org.id) for m in tree.members_of(o.id))
+        return ()
+
+    def _people(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
+        people = [m.id for m in self._audience(org, ob.leads)]
+        people += [m.id for m in self._audience(org, ob.attends)]
+        people += self.link_attendees.get((org.id, _slug(ob.id)), ())
+        lecturer = org.option("lecturer")
+        if ob.kind is ActivityKind.LECTURE and isinstance(lecturer, str) and lecturer:
+            people.append(lecturer)
+        return tuple(dict.fromkeys(people))
+
+    # -- expansion ---------------------------------------------------------------------------------
+
+    def requests(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
+        cadence = ob.cadence
+        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False)
+        minutes = int(org.option(f"{_slug(ob.id)}.minutes", ob.options.get("minutes", opts.minutes)))
+        location = opts.location
+        year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        if cadence.kind is CadenceKind.PER_MEMBER:
+            yield from self._per_member(org, ob, opts, chained)
+            return
+        if cadence.kind is CadenceKind.PER_HOUSEHOLD:
+            yield from self._per_household(org, ob, opts)
+            return
+        people = self._people(org, ob)
+        for period in periods(cadence, self.year):
+            first, last = max(period.first, year_first), min(period.last, year_last)
+            if period.first == year_first and period.last == year_last:
+                first = max(first, self.tied_start.get((org.id, ob.id), first))
+            if cadence.kind is CadenceKind.ONCE:
+                due = ob.options.get("due", DEFAULT_ONCE_DUE)
+                last = dt.date(self.year, *due)
+            day_of_month = None
+            if ob.options.get("activity_day") and opts.activity_day is not None and cadence.kind is CadenceKind.MONTHLY:
+                day_of_month = opts.activity_day.in_month(self.year, period.first.month)
+            yield _Request(
+                obligation=ob,
+                period=period,
+                first=first,
+                last=last,
+                title=ob.title,
+                people=people,
+                minutes=minutes,
+                timed=timed,
+                location=location,
+                earliest=chained or cadence.kind is CadenceKind.ONCE,
+                day_of_month=day_of_month,
+                times=(opts.time,),
+            )
+
+    def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
+        tree = self.tree
+        if ob.for_flags:
+            flags = set(ob.for_flags)
+            covered: list[tuple[str, str, str | None]] = [
+                (m.id, m.name, m.id) for m in tree.members_of(org.id) if {str(f) for f in m.flags} & flags
+            ]
+        else:
+            covered = [(m.id, m.name, m.id) for m in self._audience(org, ob.attends)]
+            if ob.attends is Audience.ALL_MEMBERS:
+                listed = len(covered)
+                for n in range(listed + 1, tree.member_count(org.id) + 1):
+                    covered.append((f"anon-{n:03d}", f"第{n}名党员", None))
+        same = ob.leads == ob.attends
+        leaders = [] if same else [m.id for m in self._audience(org, ob.leads)]
+        if not leaders and not same:
+            sec = tree.secretary_of(org.id)
+            leaders = [sec.id] if sec else []
+        times = tuple(
+            (dt.datetime.combine(dt.date(2000, 1, 1), opts.time) + dt.timedelta(minutes=opts.talk_minutes * k)).time()
+            for k in range(opts.talks_per_day)
+        )
+        timed = ob.kind in TIMED_KINDS
+        n = 0
+        for period in periods(ob.cadence, self.year):
+            first = max(period.first, dt.date(self.year, 1, 1), self.tied_start.get((org.id, ob.id), period.first))
+            last = min(period.last, dt.date(self.year, 12, 31))
+            for slot, name, member_id in covered:
+                people: list[str] = []
+                if leaders:
+                    lead = leaders[n % len(leaders)]
+                    if lead == member_id and len(leaders) > 1:
+                        lead = leaders[(n + 1) % len(leaders)]
+                    if lead != member_id:
+                        people.append(lead)
+                    n += 1
+                if member_id is not None:
+                    people.append(member_id)
+                yield _Request(
+                    obligation=ob,
+                    period=period,
+                    first=first,
+                    last=last,
+                    title=f"{ob.title}：{name}",
+                    people=tuple(people),
+                    slot=slot,
+                    minutes=opts.talk_minutes,
+                    timed=timed,
+                    location=opts.location,
+                    earliest=chained,
+                    times=times,
+                )
+
+    def _per_household(self, org: Organization, ob: Obligation, opts: MeetingOptions) -> Iterator[_Request]:
+        tree = self.tree
+        per_week = int(
+            org.option("households_per_week", ob.options.get("households_per_week", DEFAULT_HOUSEHOLDS_PER_WEEK))
+        )
+        minutes = int(ob.options.get("minutes", DEFAULT_VISIT_MINUTES))
+        rounds: list[tuple[str, Organization]] = []
+        for member in self._audience(org, ob.leads):
+            for link in member.links:
+                target = tree.get(link)
+                if target is not None and target.households:
+                    rounds.append((member.id, target))
+        if not rounds and org.households:
+            rounds = [(m.id, org) for m in self._audience(org, ob.leads)[:1]]
+        weeks = [
+            p for p in periods(Cadence.weekly(), self.year) if p.first.year == self.year or p.last.year == self.year
+        ]
+        for visitor, target in rounds:
+            households = target.households or 0
+            sessions = math.ceil(households / per_week)
+            for i in range(sessions):
+                a, b = i * per_week + 1, min(households, (i + 1) * per_week)
+                slot = f"{visitor}/{target.id}/{i + 1:02d}"
+                if i >= len(weeks):
+                    self.unplaced.append(
+                        Unplaced(
+                            org.id,
+                            ob.id,
+                            str(self.year),
+                            f"{households}户按每周{per_week}户需{sessions}周，超出全年周数",
+                            slot,
+                        )
+                    )
+                    continue
+                week = weeks[i * len(weeks) // sessions]
+                yield _Request(
+                    obligation=ob,
+                    period=Period(str(self.year), dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)),
+                    first=max(week.first, dt.date(self.year, 1, 1)),
+                    last=min(week.last, dt.date(self.year, 12, 31)),
+                    title=f"{ob.title}：{target.name}第{a}–{b}户",
+                    people=(visitor,),
+                    slot=slot,
+                    minutes=minutes,
+                    timed=True,
+                    location=target.name,
+                    times=(opts.time,),
+                )
+
+    # -- placing -----------------------------------------------------------------------------------
+
+    def _preference(self, org: Organization, req: _Request, days: list[dt.date]) -> list[dt.date]:
+        if not days:
+            return days
+        if req.day_of_month is not None:
+            i = bisect.bisect_left(days, req.day_of_month)
+            return days[i:] + days[:i][::-1]
+        if req.earliest:
+            return days
+        start = _hash(org.id, req.obligation.id, req.period.label, req.slot) % len(days)
+        return days[start:] + days[:start]
+
+    def place(
+        self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
+    ) -> Occurrence | None:
+        ob = req.obligation
+        first = req.first if not_before is None else max(req.first, not_before)
+        provisional = self.calendar.provisional
+        if not req.timed:
+            days = self._between(self._working_days, first, req.last)
+            if not days:
+                self.unplaced.append(
+                    Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot)
+                )
+                return None
+            if ob.cadence.kind is CadenceKind.WINDOW:
+                start, end = days[0], days[-1]  # the whole window
+            elif ob.cadence.kind is CadenceKind.ONCE:
+                start = end = days[0]  # set-up duties: as early as possible
+            else:
+                start = end = days[-1]  # due markers: the last working day of the period or deadline
+            return Occurrence(
+                org=org.id,
+                obligation=ob.id,
+                period=req.period.label,
+                start=start,
+                end=end,
+                title=req.title,
+                people=req.people,
+                location=req.location,
+                provisional=provisional,
+                slot=req.slot,
+            )
+        days = self._between(self.allowed_days(opts), first, req.last)
+        if not days:
+            self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot))
+            return None
+        tz = opts.tz
+        own = () if req.slot else (f"org:{org.id}",)
+        people = req.people + own
+        blockers: dict[str, None] = {}
+        for day in self._preference(org, req, days):
+            for t in req.times:
+                start = dt.datetime.combine(day, t, tzinfo=tz)
+                end = start + dt.timedelta(minutes=req.minutes)
+                who = self.bookings.clash(people, start, end)
+                if who is None:
+                    self.bookings.book(people, start, end)
+                    return Occurrence(
+                        org=org.id,
+                        obligation=ob.id,
+                        period=req.period.label,
+                        start=start,
+                        end=end,
+                        title=req.title,
+                        people=req.people,
+                        location=req.location,
+                        provisional=provisional,
+                        slot=req.slot,
+                    )
+                blockers[who] = None
+        names = "、".join(self._name(p) for p in list(blockers)[:5])
+        self.unplaced.append(
+            Unplaced(
+                org.id,
+                ob.id,
+                req.period.label,
+                f"{first.isoformat()}至{req.last.isoformat()}的可用日期均有冲突（{names}已有安排）",
+                req.slot,
+            )
+        )
+        return None
+
+    def _no_day_reason(self, req: _Request, first: dt.date) -> str:
+        if first > req.last:
+            return f"前序步骤完成后，{req.period.label}内已无可用日期"
+        if not self._between(self._working_days, first, req.last):
+            return f"{req.period.label}（{first.isoformat()}至{req.last.isoformat()}）没有工作日（法定节假日）"
+        return f"{first.isoformat()}至{req.last.isoformat()}没有本组织可开会的日子（见 weekdays、allow_weekends）"
+
+    def _name(self, person: str) -> str:
+        if person.startswith("org:"):
+            org = self.tree.get(person[4:])
+            return org.name if org else person
+        try:
+            return self.tree.member(person).name
+        except KeyError:
+            return person
+
+    # -- one organization --------------------------------------------------------------------------
+
+    def plan_org(self, org: Organization) -> None:
+        obligations = [o for o in self.obligations.get(org.id, ()) if o.schedulable]
+        if not obligations:
+            return
+        opts, _ = meeting_options(org.options)
+        ids = {o.id for o in obligations}
+        ordered = _order(obligations)
+        chained = {o.id for o in obligations if any(a in ids for a in o.after)}
+        chained |= {a for o in obligations for a in o.after if a in ids}
+        placed: dict[str, list[Occurrence]] = {}
+        served: dict[tuple[str, str], str] = {}
+        by_id = {o.id: o for o in obligations}
+        self.requested = {}
+        # A year-long predecessor of a step with a window (talks before the year-end review) is tied to
+        # that window, so it happens "结合民主评议" rather than in January.
+        for ob in obligations:
+            for before in ob.after:
+                pred = by_id.get(before)
+                if pred is None or ob.cadence.kind not in (CadenceKind.DEADLINE, CadenceKind.WINDOW):
+                    continue
+                if pred.cadence.kind in (CadenceKind.YEARLY, CadenceKind.ONCE, CadenceKind.PER_MEMBER) and (
+                    pred.cadence.within in (None, CadenceKind.YEARLY)
+                ):
+                    start = ob.cadence.window_dates(self.year)[0]
+                    key = (org.id, pred.id)
+                    self.tied_start[key] = min(self.tied_start.get(key, start), start)
+        for ob in ordered:
+            done = placed.setdefault(ob.id, [])
+            for req in self.requests(org, ob, opts, ob.id in chained):
+                self.requested[ob.id] = self.requested.get(ob.id, 0) + 1
+                if (ob.id, req.period.label) in served and not req.slot:
+                    self.combined.append(Combined(org.id, ob.id, req.period.label, served[(ob.id, req.period.label)]))
+                    continue
+                not_before = self._not_before(ob, req, placed)
+                if not_before is False:
+                    self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, "前序步骤未能排期", req.slot))
+                    continue
+                occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
+                if occ is None:
+                    continue
+                partners = [by_id[i] for i in ob.combines_with if i in by_id]
+                if partners:
+                    fulfils = []
+                    for partner in partners:
+                        for p in periods(partner.cadence, self.year):
+                            if occ.first_day in p and (partner.id, p.label) not in served:
+                                served[(partner.id, p.label)] = ob.id
+                                fulfils.append(partner.id)
+                    if fulfils:
+                        occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
+                done.append(occ)
+                self.occurrences.append(occ)
+
+    def _not_before(self, ob: Obligation, req: _Request, placed: dict[str, list[Occurrence]]) -> dt.date | bool | None:
+        """The first day ``req`` may take after its predecessors; ``False`` when one was not placed.
+
+        A predecessor's occurrences of the same period count; where it has none of that period (a
+        yearly round of talks before a quarterly step), every occurrence that starts by ``req``'s last
+        day counts.
+        """
+        latest: dt.date | None = None
+        for before in ob.after:
+            done = placed.get(before)
+            if done is None:
+                continue
+            relevant = [o for o in done if o.period == req.period.label] or [o for o in done if o.first_day <= req.last]
+            if not relevant:
+                if self.requested.get(before):
+                    return False
+                continue
+            end = max(_last_day(o) for o in relevant)
+            latest = end if latest is None or end > latest else latest
+        return None if latest is None else latest + dt.timedelta(days=1)
+
+
+def _last_day(occ: Occurrence) -> dt.date:
+    end = occ.end
+    return end.date() if isinstance(end, dt.datetime) else end
+
+
+def _order(obligations: Sequence[Obligation]) -> list[Obligation]:
+    """Dependency order: an obligation after those in its ``after``; a combining one before its partners."""
+    ids = {o.id: n for n, o in enumerate(obligations)}
+    before: dict[str, set[str]] = {o.id: {a for a in o.after if a in ids} for o in obligations}
+    for o in obligations:
+        for partner in o.combines_with:
+            if partner in ids and o.id not in before[partner] and partner not in before[o.id]:
+                before[partner].add(o.id)
+    out: list[Obligation] = []
+    done: set[str] = set()
+    pending = list(obligations)
+    while pending:
+        ready = [o for o in pending if before[o.id] <= done]
+        if not ready:  # a cycle: keep catalogue order for the rest
+            ready = [pending[0]]
+        nxt = ready[0]
+        out.append(nxt)
+        done.add(nxt.id)
+        pending.remove(nxt)
+    return out
+
+
+def make_plan(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    *,
+    orgs: Collection[str] | None = None,
+) -> Plan:
+    """Plan ``year`` for the organizations of ``tree``.
+
+    Args:
+        tree: The organization tree.
+        obligations: Each organization's obligations (from :meth:`PluginHost.obligations_for`).
+        year: The year to plan.
+        calendar: The year's working days (from :meth:`PluginHost.workdays` or an override file).
+        orgs: Plan only these organization ids (all when ``None``).
+    """
+    planner = _Planner(tree, obligations, year, calendar)
+    for org in tree:
+        if orgs is None or org.id in orgs:
+            planner.plan_org(org)
+    order = {org.id: n for n, org in enumerate(tree)}
+    occurrences = sorted(
+        planner.occurrences,
+        key=lambda o: (order[o.org], o.first_day, not o.all_day, str(o.start), o.obligation, o.slot),
+    )
+    warnings = []
+    if calendar.provisional:
+        warnings.append(
+            f"{year}年的节假日和调休安排尚未正式公布：计划按法定节假日推算，为暂定（provisional）；"
+            "用 --holidays 覆盖文件给出正式安排后重新生成。"
+        )
+    return Plan(
+        year=year,
+        provisional=calendar.provisional,
+        workdays_source=calendar.source,
+        occurrences=tuple(occurrences),
+        unplaced=tuple(planner.unplaced),
+        combined=tuple(planner.combined),
+        warnings=tuple(warnings),
+    )
+
+
+def plan_year(
+    tree: OrganizationTree,
+    host: PluginHost,
+    year: int,
+    *,
+    orgs: Collection[str] | None = None,
+    overrides: Mapping[int, WorkdayCalendar] | None = None,
+) -> Plan:
+    """Plan ``year`` for ``tree`` with the obligations and working days ``host``'s plugins provide.
+
+    Args:
+        tree: The organization tree (from :func:`lianxue_core.load`).
+        host: The plugin host.
+        year: The year to plan.
+        orgs: Plan only these organization ids (all when ``None``); people shared with other
+            organizations are still known, so the result matches the full plan for these.
+        overrides: Official working-day calendars by year (from
+            :func:`lianxue_core.workdays.load_overrides`), which take precedence over the plugins.
+
+    Example::
+
+        >>> from lianxue_core import PluginHost, example_path, load, plan_year
+        >>> host = PluginHost()
+        >>> tree = load(example_path(), tracks=host.tracks())
+        >>> plan = plan_year(tree, host, 2026)
+        >>> plan.provisional
+        False
+    """
+    calendar = overrides[year] if overrides and year in overrides else host.workdays(year)
+    obligations = {org.id: host.obligations_for(org, tree, year) for org in tree}
+    return make_plan(tree, obligations, year, calendar, orgs=orgs)
