@@ -125,6 +125,7 @@ class _Reader:
         self.text = text
         self.tracks = None if tracks is None else sorted(tracks)
         self.problems: list[Problem] = []
+        self.unreadable: set[str] = set()  # top-level keys that are not arrays of tables
         self.listed: dict[str, set[str]] = {}  # org id -> ids of the [[member]] tables that name it
 
     def problem(self, message: str, subject: str | None = None, key: str | None = None) -> None:
@@ -174,10 +175,14 @@ class _Reader:
 
     def table_array(self, doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = doc.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        if isinstance(value, dict):
+            self.problem(f"must be an array of tables: write [[{key}]] with two brackets, not [{key}]", key=key)
+        elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.problem(f"must be an array of tables ([[{key}]]), not {_type(value)}", key=key)
-            return []
-        return value
+        else:
+            return value
+        self.unreadable.add(key)
+        return []
 
     def header_lines(self, header: re.Pattern[str], count: int) -> list[int] | None:
         """The line of each ``[[org]]`` (or ``[[member]]``) header, when they can be told apart."""
@@ -188,7 +193,8 @@ class _Reader:
         line = f" (line {lines[n]})" if lines is not None else ""
         ident = raw.get("id")
         if isinstance(ident, str) and ident.strip():
-            return f'{kind} "{ident}"{line}'
+            shown = ident if ident.isprintable() else repr(ident)[1:-1]  # one line, whatever the id holds
+            return f'{kind} "{shown}"{line}'
         return f"{kind} #{n + 1}{line}"
 
     def string(self, raw: Mapping[str, Any], key: str, subject: str, *, required: bool = False) -> str | None:
@@ -216,8 +222,7 @@ class _Reader:
 
     def id_list(self, raw: Mapping[str, Any], key: str, subject: str) -> tuple[str, ...]:
         value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(f"must be a list of organization ids (strings), not {_type(value)}", subject, key)
+        if not self.string_list(value, subject, key, "a list of organization ids (strings)"):
             return ()
         ok = True
         for v in value:
@@ -242,17 +247,28 @@ class _Reader:
         self, raw: Mapping[str, Any], key: str, subject: str, enum: type[MemberRole | MemberFlag]
     ) -> frozenset[Any]:
         value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(f"must be a list of strings, not {_type(value)}", subject, key)
+        if not self.string_list(value, subject, key, "a list of strings"):
             return frozenset()
         known = [str(e) for e in enum]
+        labels = {e.label: str(e) for e in enum}
         out = set()
         for v in value:
             if v in known:
                 out.add(enum(v))
             else:
-                self.problem(f"unknown {key[:-1]} {v!r}{_suggest(v, known)}; known: {_list(known)}", subject, key)
+                what = key.removesuffix("s")
+                self.problem(f"unknown {what} {v!r}{_suggest(v, known, labels)}; known: {_list(known)}", subject, key)
         return frozenset(out)
+
+    def string_list(self, value: object, subject: str, key: str, what: str) -> bool:
+        if not isinstance(value, list):
+            self.problem(f"must be {what}, not {_type(value)}", subject, key)
+            return False
+        wrong = [v for v in value if not isinstance(v, str)]
+        if wrong:
+            self.problem(f"must be {what}; {wrong[0]!r} is {_type(wrong[0])}", subject, key)
+            return False
+        return True
 
     def check_options(self, options: Mapping[str, Any], subject: str, prefix: str = "") -> None:
         if "timezone" in options:
@@ -292,9 +308,8 @@ class _Reader:
                 kind = OrgKind(kind_raw)
             except ValueError:
                 known = [str(k) for k in OrgKind]
-                self.problem(
-                    f"unknown kind {kind_raw!r}{_suggest(kind_raw, known)}; known: {_list(known)}", subject, "kind"
-                )
+                hint = _suggest(kind_raw, known, {k.label: str(k) for k in OrgKind})
+                self.problem(f"unknown kind {kind_raw!r}{hint}; known: {_list(known)}", subject, "kind")
         track = self.string(raw, "track", subject)
         if track is not None and self.tracks is not None and track not in self.tracks:
             known_tracks = _list(self.tracks) if self.tracks else "(none: are the plugins installed?)"
@@ -405,13 +420,13 @@ class _Reader:
         member_id = self.ident(raw, "id", subject, required=True)
         name = self.string(raw, "name", subject, required=True)
         org = self.ident(raw, "org", subject, required=True)
-        if org is not None and org not in orgs:
+        if org is not None and org not in orgs and "org" not in self.unreadable:
             self.problem(_unknown_org(org, orgs), subject, "org")
         roles = self.enum_set(raw, "roles", subject, MemberRole)
         flags = self.enum_set(raw, "flags", subject, MemberFlag)
         links = self.id_list(raw, "links", subject)
         for link in links:
-            if link not in orgs:
+            if link not in orgs and "org" not in self.unreadable:
                 self.problem(_unknown_org(link, orgs), subject, "links")
         if member_id is not None and org is not None:
             self.listed.setdefault(org, set()).add(member_id)
@@ -423,7 +438,7 @@ class _Reader:
         if len(self.problems) > before or member_id is None or name is None or org is None:
             return None
         # An organization that had problems of its own is not in the tree; its problems are reported.
-        if orgs[org].org is None or any(orgs[link].org is None for link in links):
+        if any(ref not in orgs or orgs[ref].org is None for ref in (org, *links)):
             return None
         return Member(id=member_id, name=name.strip(), org=org, roles=roles, flags=flags, links=links)
 
@@ -447,7 +462,10 @@ def _list(items: Iterable[str]) -> str:
     return ", ".join(items)
 
 
-def _suggest(value: str, choices: Iterable[str]) -> str:
+def _suggest(value: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
+    """`` (did you mean 'x'?)`` for a near miss, or for a Chinese label (``党委``) of a known value."""
+    if labels and value.strip() in labels:
+        return f" (did you mean {labels[value.strip()]!r}?)"
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
