@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__, catalogue, orgfile
-from .errors import InputError, PluginConflictError, PluginError
+from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
 from .model import OrganizationTree
 from .plugins import PluginHost
+from .scheduling import Plan, plan_year
+from .scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
 from .textable import render_table
+from .workdays import load_overrides
 
 __all__ = ["main"]
 
@@ -50,9 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = sub.add_parser("run", help="the main job: check an organization file and list what each organization must do")
+    run = sub.add_parser("run", help="the main job: check an organization file and plan the year")
     run.add_argument("orgfile", nargs="?", type=Path, help="organization file (default: the bundled example county)")
-    run.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
+    _year_options(run)
+
+    plan = sub.add_parser("plan", help="the annual plan per organization, month by month")
+    plan.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    _year_options(plan)
+    plan.add_argument("--org", metavar="ID", action="append", default=None, help="only this organization (repeatable)")
+    plan.add_argument("--format", choices=["table", "json", "markdown"], default="table")
 
     validate = sub.add_parser("validate", help="check an organization file and print a summary")
     validate.add_argument("orgfile", type=Path, help="organization file (TOML)")
@@ -65,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
     plugins.add_argument("--format", choices=["table", "json"], default="table")
     return parser
+
+
+def _year_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
+    parser.add_argument(
+        "--holidays",
+        metavar="FILE",
+        type=Path,
+        help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -181,24 +200,53 @@ def cmd_plugins(args: argparse.Namespace, host: PluginHost, out: TextIO, err: Te
     return EXIT_OK
 
 
-def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
-    path = args.orgfile or example_path()
+def _plan(args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, err: TextIO) -> Plan:
     year = args.year or dt.date.today().year
-    tree = _load(path, host)
-    print(f"{path}: OK", file=out)
+    overrides = load_overrides(args.holidays) if args.holidays else None
+    orgs = getattr(args, "org", None)
+    if orgs:
+        unknown = [o for o in orgs if o not in tree]
+        if unknown:
+            raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
+    plan = plan_year(tree, host, year, orgs=orgs, overrides=overrides)
+    for warning in plan.warnings:
+        print(f"lianxue: warning: {warning}", file=err)
+    return plan
+
+
+def cmd_plan(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    tree = _load(args.orgfile, host)
+    plan = _plan(args, host, tree, err)
+    titles = {o.id: o.title for o in host.catalogue()}
+    if args.format == "json":
+        out.write(render_plan_json(plan))
+    elif args.format == "markdown":
+        out.write(render_plan_markdown(plan, tree, titles))
+    else:
+        out.write(render_plan_table(plan, tree, titles))
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    args.orgfile = args.orgfile or example_path()
+    tree = _load(args.orgfile, host)
+    print(f"{args.orgfile}: OK", file=out)
     _print_summary(_summary(tree, host), out)
+    plan = _plan(args, host, tree, err)
+    per_org = Counter(o.org for o in plan.occurrences)
+    unplaced = Counter(u.org for u in plan.unplaced)
     rows = []
-    total_sched = total_guidance = 0
+    total_guidance = 0
     for org in tree:
-        obligations = host.obligations_for(org, tree, year)
-        sched = sum(1 for o in obligations if o.schedulable)
-        total_sched += sched
-        total_guidance += len(obligations) - sched
-        rows.append([org.id, org.name, org.track or "-", str(sched), str(len(obligations) - sched)])
-    print(f"\nObligations for {year}:", file=out)
-    out.write(render_table(["org", "名称", "track", "schedulable", "guidance"], rows))
+        obligations = host.obligations_for(org, tree, plan.year)
+        guidance = sum(1 for o in obligations if not o.schedulable)
+        total_guidance += guidance
+        rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
+    print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
+    out.write(render_table(["org", "名称", "track", "occurrences", "unplaced", "guidance"], rows))
     print(
-        f"\n{len(tree)} organizations: {total_sched} schedulable obligations, {total_guidance} guidance items.",
+        f"\n{len(tree)} organizations: {len(plan.occurrences)} occurrences planned, {len(plan.unplaced)} unplaced, "
+        f"{len(plan.combined)} combined with another activity, {total_guidance} guidance items.",
         file=out,
     )
     return EXIT_OK
@@ -206,6 +254,7 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
 
 _COMMANDS = {
     "run": cmd_run,
+    "plan": cmd_plan,
     "validate": cmd_validate,
     "obligations": cmd_obligations,
     "plugins": cmd_plugins,

@@ -1,0 +1,95 @@
+"""A plan rendered for people: a table, JSON, or Markdown (the 年度组织生活计划 with a theme slot per month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+
+from ..model import OrganizationTree
+from ..textable import render_table
+from .occurrence import Occurrence
+from .planner import Plan
+
+__all__ = ["render_plan_json", "render_plan_markdown", "render_plan_table"]
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def _when(occ: Occurrence) -> str:
+    if isinstance(occ.start, dt.datetime) and isinstance(occ.end, dt.datetime):
+        day = occ.start.date()
+        return f"{day.isoformat()} 周{_WEEKDAYS[day.weekday()]} {occ.start:%H:%M}-{occ.end:%H:%M}"
+    assert isinstance(occ.start, dt.date) and isinstance(occ.end, dt.date)
+    if occ.end != occ.start:
+        return f"{occ.start.isoformat()} 至 {occ.end.isoformat()}（全天）"
+    return f"{occ.start.isoformat()} 周{_WEEKDAYS[occ.start.weekday()]}（全天）"
+
+
+def _notes(occ: Occurrence, titles: Mapping[str, str]) -> str:
+    notes = []
+    if occ.also_fulfils:
+        notes.append("同时落实：" + "、".join(titles.get(i, i) for i in occ.also_fulfils))
+    if occ.provisional:
+        notes.append("暂定")
+    if occ.note:
+        notes.append(occ.note)
+    return "；".join(notes)
+
+
+def render_plan_json(plan: Plan) -> str:
+    """The plan as one JSON object (see :meth:`Plan.to_json`)."""
+    return json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> str:
+    """The plan as one aligned table per organization."""
+    out: list[str] = []
+    if plan.provisional:
+        out.append(f"{plan.year}年计划为暂定：{plan.workdays_source}\n")
+    by_org: dict[str, list[Occurrence]] = {}
+    for occ in plan.occurrences:
+        by_org.setdefault(occ.org, []).append(occ)
+    for org_id, items in by_org.items():
+        org = tree[org_id]
+        out.append(f"{org.name} ({org.id})")
+        rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
+        out.append(render_table(["时间", "周期", "事项", "人员", "备注"], rows))
+    if plan.unplaced:
+        out.append("未能排期 Unplaced")
+        rows = [[u.org, u.obligation, u.period, u.slot, u.reason] for u in plan.unplaced]
+        out.append(render_table(["org", "obligation", "period", "slot", "reason"], rows))
+    return "\n".join(out)
+
+
+def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> str:
+    """The plan as Markdown: per organization, month by month, with a theme slot for each month."""
+    out = [f"# {plan.year}年度组织生活计划", ""]
+    if plan.provisional:
+        out += [f"> 暂定：{plan.workdays_source}", ""]
+    by_org: dict[str, list[Occurrence]] = {}
+    for occ in plan.occurrences:
+        by_org.setdefault(occ.org, []).append(occ)
+    with_unplaced = {u.org for u in plan.unplaced}
+    for org in tree:
+        if org.id not in by_org and org.id not in with_unplaced:
+            continue
+        org_id, items = org.id, by_org.get(org.id, [])
+        out += [f"## {org.name}（{org.id}）", ""]
+        for month in range(1, 13):
+            in_month = [o for o in items if o.first_day.month == month and o.first_day.year == plan.year]
+            out += [f"### {month}月", "", "本月主题：＿＿＿＿＿＿＿＿", ""]
+            if not in_month:
+                out += ["（本月无安排）", ""]
+                continue
+            out += ["| 时间 | 事项 | 周期 | 人数 | 备注 |", "|---|---|---|---|---|"]
+            for o in in_month:
+                title = o.title.replace("|", "\\|")
+                out.append(f"| {_when(o)} | {title} | {o.period} | {len(o.people)} | {_notes(o, titles)} |")
+            out.append("")
+        unplaced = [u for u in plan.unplaced if u.org == org_id]
+        if unplaced:
+            out += ["### 未能排期", ""]
+            out += [f"- {titles.get(u.obligation, u.obligation)}（{u.period}）：{u.reason}" for u in unplaced]
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
