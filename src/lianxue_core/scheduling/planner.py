@@ -463,8 +463,8 @@ class _Planner:
                 return None
             if ob.cadence.kind is CadenceKind.WINDOW:
                 start, end = days[0], days[-1]  # the whole window
-            elif ob.cadence.kind is CadenceKind.ONCE:
-                start = end = days[0]  # set-up duties: as early as possible
+            elif req.earliest:
+                start = end = days[0]  # set-up duties and steps others follow: as early as possible
             else:
                 start = end = days[-1]  # due markers: the last working day of the period or deadline
             return Occurrence(
@@ -520,8 +520,8 @@ class _Planner:
         return None
 
     def _no_day_reason(self, req: _Request, first: dt.date) -> str:
-        if first > req.last:
-            return f"前序步骤完成后，{req.period.label}内已无可用日期"
+        if first > req.first:
+            return f"前序步骤完成后（{first.isoformat()}起），{req.period.label}内已无可用日期"
         if not self._between(self._working_days, first, req.last):
             return f"{req.period.label}（{first.isoformat()}至{req.last.isoformat()}）没有工作日（法定节假日）"
         return f"{first.isoformat()}至{req.last.isoformat()}没有本组织可开会的日子（见 weekdays、allow_weekends）"

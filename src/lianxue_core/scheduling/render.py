@@ -20,7 +20,8 @@ def _when(occ: Occurrence) -> str:
     if isinstance(occ.start, dt.datetime) and isinstance(occ.end, dt.datetime):
         day = occ.start.date()
         return f"{day.isoformat()} 周{_WEEKDAYS[day.weekday()]} {occ.start:%H:%M}-{occ.end:%H:%M}"
-    assert isinstance(occ.start, dt.date) and isinstance(occ.end, dt.date)
+    assert isinstance(occ.start, dt.date)
+    assert isinstance(occ.end, dt.date)
     if occ.end != occ.start:
         return f"{occ.start.isoformat()} 至 {occ.end.isoformat()}（全天）"
     return f"{occ.start.isoformat()} 周{_WEEKDAYS[occ.start.weekday()]}（全天）"
