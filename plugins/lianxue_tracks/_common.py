@@ -9,7 +9,7 @@ supervising organizations the duties the plans put on them, and applies the orga
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -37,6 +37,7 @@ __all__ = [
     "UNIT_LEVEL",
     "YEAR_END_OPTIONS",
     "apply_options",
+    "is_top",
     "july1_window",
     "option",
     "plan_obligations",
@@ -261,12 +262,19 @@ def supervises(org: Organization, tree: OrganizationTree, tracks: Iterable[str])
     return False
 
 
+def is_top(org: Organization, tree: OrganizationTree) -> bool:
+    """Whether ``org`` is the top organization of its track: its parent is not on the same track."""
+    parent = tree.get(org.parent) if org.parent is not None else None
+    return parent is None or parent.track != org.track
+
+
 def select(
     catalogue: Iterable[Obligation],
     organization: Organization,
     tree: OrganizationTree,
     *,
     supervision: Mapping[str, Sequence[str]] | None = None,
+    top_level: Collection[str] = (),
     adjust: Callable[[Obligation, Organization, OrganizationTree], Obligation | None] | None = None,
 ) -> list[Obligation]:
     """The obligations of ``catalogue`` that ``organization`` has, with its options applied.
@@ -276,17 +284,27 @@ def select(
         organization: The organization being planned.
         tree: The organization tree (for supervision, members, links).
         supervision: For each id of a supervising duty, the tracks it supervises: the duty applies to
-            an organization of a listed kind that supervises an organization on one of those tracks,
-            whatever its own track (机关党工委 over organs, a town over its villages).
+            an organization of a listed kind, not itself on those tracks, that supervises an
+            organization on one of them (机关党工委 over organs, a town over its villages).
+        top_level: Ids of duties of the organization as a whole (村党组织、两新组织党组织): they apply
+            only to the top organization of the track, not to branches under a committee of the same
+            track.
         adjust: A last per-obligation step: return a changed obligation, or ``None`` to drop it.
     """
     supervision = supervision or {}
     out: list[Obligation] = []
     for ob in catalogue:
         if ob.id in supervision:
-            applies = organization.kind in ob.applies_to and supervises(organization, tree, supervision[ob.id])
+            tracks = supervision[ob.id]
+            applies = (
+                organization.kind in ob.applies_to
+                and organization.track not in tracks
+                and supervises(organization, tree, tracks)
+            )
         else:
             applies = ob.applies(organization)
+            if applies and ob.id in top_level:
+                applies = is_top(organization, tree)
         if not applies:
             continue
         result: Obligation | None = apply_options(ob, organization)
