@@ -34,9 +34,11 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 def lianxue_tracks() -> Sequence[Track]:
     """Register the tracks (kinds of organization) this plugin provides.
 
-    Two plugins must not register the same track key: the host refuses to start and names both.
+    Called once per host, before any other hook, the first time the host needs its tracks. Two
+    plugins must not register the same track key: the host refuses to start and names both.
 
-    :return: The tracks, e.g. ``[Track(key="village", name="农村", plan=3)]``.
+    :return: The tracks, e.g. ``[Track(key="village", name="农村", plan=3)]``; every item must be a
+        :class:`~lianxue_core.Track`.
 
     Example::
 
@@ -51,10 +53,13 @@ def lianxue_tracks() -> Sequence[Track]:
 def lianxue_catalogue() -> Sequence[Obligation]:
     """Return every obligation this plugin can contribute, whatever the organization.
 
-    This is the catalogue ``lianxue obligations`` lists and the docs render. Obligation ids are unique
-    across all plugins; a duplicate stops the host and names both plugins.
+    Called once per host, right after :func:`lianxue_tracks`. This is the catalogue ``lianxue
+    obligations`` lists and the docs render. Obligation ids are unique across all plugins; a
+    duplicate stops the host and names both plugins. Each obligation's track must be registered by
+    some plugin.
 
-    :return: The plugin's obligations, in the order of the source text.
+    :return: The plugin's obligations, in the order of the source text; every item must be an
+        :class:`~lianxue_core.Obligation`.
 
     Example::
 
@@ -69,7 +74,8 @@ def lianxue_catalogue() -> Sequence[Obligation]:
 def lianxue_obligations(organization: Organization, tree: OrganizationTree, year: int) -> Sequence[Obligation]:
     """Return the obligations this plugin gives ``organization`` in ``year``.
 
-    Optional: a plugin that implements only :func:`lianxue_catalogue` contributes the catalogue's
+    Called for every organization of the tree, for each year planned. Optional: a plugin that
+    implements only :func:`lianxue_catalogue` contributes the catalogue's
     obligations that apply to the organization (its track and kind; see
     :func:`lianxue_core.applicable`). Implement this hook to decide per organization, for example to
     read the organization's options. Every id returned must be in the plugin's catalogue (an
@@ -99,8 +105,9 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree, year
 def lianxue_workdays(year: int) -> WorkdayCalendar | None:
     """Return the working-day calendar (statutory holidays and 调休 working days) for ``year``.
 
-    Stops at first non-None result. The built-in provider (registered last) answers from
-    ``chinese_calendar``; a county plugin can answer first to replace or extend it.
+    Called whenever the scheduler needs a year's working days. Stops at first non-None result. The
+    built-in provider (registered last) answers from ``chinese_calendar``; a county plugin can answer
+    first to replace or extend it.
 
     :param year: The calendar year.
     :return: A :class:`~lianxue_core.WorkdayCalendar`, or ``None`` to let the next provider answer.
@@ -124,11 +131,13 @@ def lianxue_adjust_event(event: icalendar.Event, occurrence: Occurrence, organiz
     """Adjust a calendar event in place before it is written.
 
     Called for every event of every feed, one plugin after another in plugin-name order. Change
-    properties with the icalendar API; do not change the UID, which subscribers rely on.
+    properties with the icalendar API; do not change the UID, which subscribers rely on (the host
+    refuses a changed UID).
 
     :param event: The event about to be written.
     :param occurrence: The occurrence it was built from.
     :param organization: The organization whose feed it belongs to.
+    :return: ``None``; the change is made in place (returning anything else is an error).
 
     Example::
 
@@ -152,6 +161,9 @@ def lianxue_findings(
     records: Sequence[Record],
 ) -> Sequence[Finding]:
     """Contribute findings to a compliance check of ``organization``.
+
+    Called once per organization checked, one plugin after another in plugin-name order, after the
+    core's own checks; the findings are added in that order.
 
     :param organization: The organization being checked.
     :param tree: The whole organization tree.
