@@ -112,7 +112,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=BRANCH_LEVEL,
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
-        description="组织党员按期上党课，突出政治学习和教育、突出党性锻炼。条例未规定次数，默认每季度1次（选项 party_lecture_cadence）。",
+        description="组织党员按期上党课，突出政治学习和教育、突出党性锻炼。"
+        "条例未规定次数，默认每季度1次（选项 party_lecture_cadence）。",
         source=branch_rules_clause(
             CHAPTER_ORGANIZATION_LIFE,
             "第十五条",

@@ -316,7 +316,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=[OrgKind.WORKING_COMMITTEE],
         leads=Audience.SUPERVISOR,
         attends=Audience.SUBORDINATE_SECRETARIES,
-        description="机关党工委对所辖机关部门、事业单位的学习教育进行指导和督查（默认每季度一次，选项 supervision_cadence），"
+        description="机关党工委对所辖机关部门、事业单位的学习教育进行指导和督查"
+        "（默认每季度一次，选项 supervision_cadence），"
         "督查结果作为党建目标责任制考核的重要依据。",
         options=SUPERVISION_OPTIONS,
     ),

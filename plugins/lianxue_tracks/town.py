@@ -182,7 +182,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.LEADERS,
         attends=Audience.LINKED_MEMBERS,
         attend_links=True,
-        description="每名领导干部年内走遍联系村的每一户农户，每次走访做好记录（默认每周安排10户，选项 load_per_week）。",
+        description="每名领导干部年内走遍联系村的每一户农户，每次走访做好记录"
+        "（默认每周安排10户，选项 load_per_week）。",
         options={"load_per_week": DEFAULTS["load_per_week"], "record_each_visit": True},
     ),
     _p.ob(
@@ -352,7 +353,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=SUPERVISOR_LEVEL,
         leads=Audience.SUPERVISOR,
         attends=Audience.SUBORDINATE_SECRETARIES,
-        description="对所辖村（社区）、事业单位、两新组织的学习教育进行领导和指导（默认每季度一次，选项 supervision_cadence）。",
+        description="对所辖村（社区）、事业单位、两新组织的学习教育进行领导和指导"
+        "（默认每季度一次，选项 supervision_cadence）。",
         options=SUPERVISION_OPTIONS,
     ),
     _p.guide(
@@ -373,6 +375,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         description="把学习教育与项目双进、服务G20、“五水共治”、“三改一拆”等中心工作结合起来。",
     ),
 )
+
 
 @hookimpl
 def lianxue_tracks() -> Sequence[Track]:

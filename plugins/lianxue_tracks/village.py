@@ -102,7 +102,9 @@ def both(
     ``after`` and ``combines_with`` take slugs of the same track or full ids (with a dot).
     """
     village, community = (
-        p.ob(slug, section, item, quote, after=_ids(p.track, after), combines_with=_ids(p.track, combines_with), **fields)
+        p.ob(
+            slug, section, item, quote, after=_ids(p.track, after), combines_with=_ids(p.track, combines_with), **fields
+        )
         for p in (_v, _c)
     )
     return village, community
@@ -519,12 +521,16 @@ TOP_LEVEL = frozenset(
 )
 
 #: Held 以党支部或党小组为单位: a branch with 党小组 leaves them to its groups.
-GROUP_STUDIES = frozenset(f"{t.key}.{slug}" for t in TRACKS for slug in ("monthly-study", "member-reflection", "home-study"))
+GROUP_STUDIES = frozenset(
+    f"{t.key}.{slug}" for t in TRACKS for slug in ("monthly-study", "member-reflection", "home-study")
+)
 
 
 def _adjust(ob: Obligation, organization: Organization, tree: OrganizationTree) -> Obligation | None:
     if ob.id in GROUP_STUDIES and organization.kind is not OrgKind.GROUP:
-        groups = [c for c in tree.children(organization.id) if c.kind is OrgKind.GROUP and c.track == organization.track]
+        groups = [
+            c for c in tree.children(organization.id) if c.kind is OrgKind.GROUP and c.track == organization.track
+        ]
         if groups:
             return None
     return ob
