@@ -31,7 +31,8 @@ __all__ = [
 BUILTIN_TRACKS = ("organs", "town", "village", "community", "two-new")
 
 #: Ids as the organization file allows them: lower-case letters, digits and '-'.
-ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
+_ID_START = "abcdefghijklmnopqrstuvwxyz0123456789"
+ids = st.builds(str.__add__, st.sampled_from(_ID_START), st.text(alphabet=_ID_START + "-", max_size=15))
 
 _HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 _NAME_EXTRAS = st.sampled_from(list("（）·、\"\\' -ABC123"))
@@ -89,8 +90,16 @@ def organization_trees(
     tracks: Sequence[str] = BUILTIN_TRACKS,
     max_orgs: int = 10,
     max_members: int = 12,
+    options: st.SearchStrategy[dict[str, Any]] = option_tables,
 ) -> OrganizationTree:
-    """A random valid :class:`OrganizationTree`, its organizations in a random file order."""
+    """A random valid :class:`OrganizationTree`, its organizations in a random file order.
+
+    Args:
+        tracks: The track keys to draw from; empty for no tracks at all.
+        max_orgs: At most this many organizations (at least one).
+        max_members: At most this many listed members.
+        options: The organizations' option tables (``st.just({})`` when they do not matter: faster).
+    """
     org_ids = draw(st.lists(ids, min_size=1, max_size=max_orgs, unique=True))
     member_ids = draw(st.lists(ids, max_size=max_members, unique=True))
     members = [
@@ -122,7 +131,7 @@ def organization_trees(
                 links=draw(st.lists(st.sampled_from(others), unique=True, max_size=3)) if others else (),
                 members=count,
                 households=draw(st.none() | st.integers(0, 5000)),
-                options=draw(option_tables),
+                options=draw(options),
             )
         )
     return OrganizationTree(draw(st.permutations(orgs)), members)
