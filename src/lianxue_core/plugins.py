@@ -11,9 +11,12 @@ Environment:
     Any non-empty value: load no plugin from the ``lianxue`` entry-point group, except those named in
     ``LIANXUE_PLUGINS``.
 ``LIANXUE_PLUGINS``
-    Comma-separated entry-point names to load even when autoloading is off.
+    Comma-separated entry-point names to load even when autoloading is off (a name no installed
+    distribution provides is an error).
 ``LIANXUE_BLOCK_PLUGINS``
-    Comma-separated entry-point names never to load.
+    Comma-separated entry-point names never to load (not even imported); wins over ``LIANXUE_PLUGINS``.
+
+Entry points are loaded in name order, whatever the install order. See ``docs/plugins.md``.
 """
 
 from __future__ import annotations

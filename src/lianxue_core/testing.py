@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import icalendar
+import pluggy
 import pytest
 
 from .errors import LianxueError
@@ -110,7 +111,7 @@ class TreeBuilder:
 
 
 def _unmarked_functions(plugin: object) -> list[str]:
-    probe = PluginHost(autoload=False, environ={}).manager
+    probe = pluggy.PluginManager(ENTRY_POINT_GROUP)
     return [
         f"{attr} looks like a hook implementation but is not marked @hookimpl, so lianxue never calls it"
         for attr in dir(plugin)
