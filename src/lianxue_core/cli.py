@@ -15,12 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+import icalendar
+
 from . import __version__, catalogue, orgfile
+from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds, stamp_from_environment, write_feeds
 from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
 from .model import OrganizationTree
 from .plugins import PluginHost
-from .scheduling import Plan, plan_year
+from .scheduling import Occurrence, Plan, plan_year
 from .scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
 from .textable import render_table
 from .workdays import load_overrides
@@ -56,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="the main job: check an organization file and plan the year")
     run.add_argument("orgfile", nargs="?", type=Path, help="organization file (default: the bundled example county)")
     _year_options(run)
+    _calendar_options(run)
+
+    cal = sub.add_parser("calendar", help="write the plan as iCalendar feeds (.ics), one per organization")
+    cal.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    _year_options(cal)
+    _calendar_options(cal)
 
     plan = sub.add_parser("plan", help="the annual plan per organization, month by month")
     plan.add_argument("orgfile", type=Path, help="organization file (TOML)")
@@ -84,6 +93,30 @@ def _year_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
     )
+
+
+def _calendar_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("lianxue-calendars"),
+        help="directory for the feeds (default: lianxue-calendars)",
+    )
+    parser.add_argument(
+        "--people", action="store_true", help="also write people/<member-id>.ics for every listed member"
+    )
+    parser.add_argument(
+        "--supervisor",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="also write supervisors/<ID>.ics: what that organization must watch (repeatable)",
+    )
+    alarm = parser.add_mutually_exclusive_group()
+    alarm.add_argument(
+        "--alarm", metavar="MINUTES", type=int, default=24 * 60, help="reminder lead time (default 1440)"
+    )
+    alarm.add_argument("--no-alarm", action="store_true", help="write no reminders")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -214,6 +247,52 @@ def _plan(args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, er
     return plan
 
 
+def _write_calendars(
+    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, out: TextIO
+) -> list[WrittenFeed]:
+    for sup in args.supervisor:
+        if sup not in tree:
+            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+    if args.alarm is not None and args.alarm < 0:
+        raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
+    options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
+    adjust = None
+    if any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
+
+        def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
+            host.adjust_event(event, occurrence, tree[occurrence.org])
+
+    feeds = build_feeds(
+        plan,
+        tree,
+        {o.id: o for o in host.catalogue()},
+        options=options,
+        which=FeedSet(people=args.people, supervisors=tuple(args.supervisor)),
+        out=args.out,
+        adjust=adjust,
+    )
+    return write_feeds(feeds, args.out)
+
+
+def _report_feeds(written: list[WrittenFeed], out_dir: Path, out: TextIO) -> None:
+    events = sum(f.events for f in written)
+    changed = sum(f.changed for f in written)
+    cancelled = sum(f.cancelled for f in written)
+    print(
+        f"Wrote {len(written)} calendars ({events} events, {changed} new or changed, {cancelled} cancelled) "
+        f"to {out_dir}/",
+        file=out,
+    )
+
+
+def cmd_calendar(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    tree = _load(args.orgfile, host)
+    plan = _plan(args, host, tree, err)
+    written = _write_calendars(args, host, tree, plan, out)
+    _report_feeds(written, args.out, out)
+    return EXIT_OK
+
+
 def cmd_plan(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     tree = _load(args.orgfile, host)
     plan = _plan(args, host, tree, err)
@@ -249,12 +328,15 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
         f"{len(plan.combined)} combined with another activity, {total_guidance} guidance items.",
         file=out,
     )
+    written = _write_calendars(args, host, tree, plan, out)
+    _report_feeds(written, args.out, out)
     return EXIT_OK
 
 
 _COMMANDS = {
     "run": cmd_run,
     "plan": cmd_plan,
+    "calendar": cmd_calendar,
     "validate": cmd_validate,
     "obligations": cmd_obligations,
     "plugins": cmd_plugins,
