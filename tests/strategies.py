@@ -47,7 +47,18 @@ chinese_names = st.builds(
     st.sampled_from(_SUFFIXES),
 )
 
-_VALIDATED_OPTIONS = {"timezone", "meeting_time", "meeting_minutes"}
+_VALIDATED_OPTIONS = {
+    "timezone",
+    "meeting_time",
+    "meeting_minutes",
+    "location",
+    "weekdays",
+    "evening",
+    "allow_weekends",
+    "activity_day",
+    "talk_minutes",
+    "talks_per_day",
+}
 _option_keys = st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True).filter(lambda k: k not in _VALIDATED_OPTIONS)
 _scalars: st.SearchStrategy[Any] = st.one_of(
     st.text(max_size=12),  # any characters, control characters included
@@ -62,7 +73,6 @@ _option_values: st.SearchStrategy[Any] = st.one_of(
     st.lists(_scalars, max_size=4),
     st.dictionaries(_option_keys, _scalars, max_size=3),
     st.sampled_from(["每月第一个星期五", "每月15日", "镇党群服务中心", "村文化礼堂"]),
-    st.lists(st.integers(1, 7), unique=True, max_size=7),  # weekdays
 )
 
 #: Option tables that pass the organization file's checks.
@@ -78,6 +88,13 @@ option_tables: st.SearchStrategy[dict[str, Any]] = st.builds(
                 st.builds(dt.time, st.integers(0, 23), st.integers(0, 59)),
             ),
             "meeting_minutes": st.integers(1, 24 * 60),
+            "location": chinese_names,
+            "weekdays": st.lists(st.integers(1, 7), unique=True, min_size=1, max_size=7),
+            "evening": st.booleans(),
+            "allow_weekends": st.booleans(),
+            "activity_day": st.sampled_from(["每月第一个星期五", "每月最后一个周三", "每月15日", "每月1号"]),
+            "talk_minutes": st.integers(5, 480),
+            "talks_per_day": st.integers(1, 48),
         },
     ),
 )

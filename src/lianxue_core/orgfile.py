@@ -22,6 +22,7 @@ import attrs
 
 from .errors import InputError, Problem
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
+from .orgoptions import meeting_options
 
 __all__ = ["dumps", "load", "loads"]
 
@@ -43,6 +44,8 @@ ORG_KEYS = (
     "options",
 )
 MEMBER_KEYS = ("id", "name", "org", "roles", "flags", "links")
+#: The options checked here; :func:`lianxue_core.orgoptions.meeting_options` checks the other scheduling options.
+CORE_OPTIONS = ("timezone", "meeting_time", "meeting_minutes")
 _ORG_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*org[ \t]*\]\]", re.MULTILINE)
 _MEMBER_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*member[ \t]*\]\]", re.MULTILINE)
 _TOML_WHERE = re.compile(r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$")
@@ -289,6 +292,9 @@ class _Reader:
                     subject,
                     prefix + "meeting_minutes",
                 )
+        _, scheduling_problems = meeting_options({k: v for k, v in options.items() if k not in CORE_OPTIONS})
+        for key, message in scheduling_problems:
+            self.problem(message, subject, prefix + key)
 
     # -- organizations -------------------------------------------------------------------------------
 
