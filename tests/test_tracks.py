@@ -10,22 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable
 from types import ModuleType
 
 import pytest
-from lianxue_tracks import branch_rules, organs, town, two_new, village
-from lianxue_tracks._common import DEFAULTS
-from lianxue_tracks._source import (
-    BRANCH_RULES_DOCUMENT,
-    PLAN_TITLES,
-    SECTION_MEASURES,
-    SECTION_REQUIREMENTS,
-    branch_rules_text,
-    source_text,
-)
 
 from lianxue_core import (
     ActivityKind,
@@ -40,6 +31,16 @@ from lianxue_core import (
 from lianxue_core.cli import main
 from lianxue_core.scheduling import periods
 from lianxue_core.testing import TreeBuilder, check_plugin_contract
+from lianxue_tracks import branch_rules, organs, town, two_new, village
+from lianxue_tracks._common import DEFAULTS
+from lianxue_tracks._source import (
+    BRANCH_RULES_DOCUMENT,
+    PLAN_TITLES,
+    SECTION_MEASURES,
+    SECTION_REQUIREMENTS,
+    branch_rules_text,
+    source_text,
+)
 
 YEAR = 2026
 
@@ -156,7 +157,8 @@ def test_branch_rules_cite_their_own_document() -> None:
     for ob in branch_rules.CATALOGUE:
         assert ob.source.document == BRANCH_RULES_DOCUMENT
         assert ob.source.plan is None
-        assert ob.source.item.startswith("第") and ob.source.item.endswith("条")
+        assert ob.source.item.startswith("第")
+        assert ob.source.item.endswith("条")
         assert ob.track == "*"
         assert ob.id.startswith("branch.")
 
@@ -179,7 +181,8 @@ def test_catalogues_are_tuples_and_ids_unique() -> None:
 def test_guidance_iff_no_cadence() -> None:
     for ob in ALL_CATALOGUE:
         assert (ob.kind is ActivityKind.GUIDANCE) == (ob.cadence.kind is CadenceKind.NONE), ob.id
-        assert ob.title.strip() and ob.description.strip(), ob.id
+        assert ob.title.strip(), ob.id
+        assert ob.description.strip(), ob.id
 
 
 def test_after_and_combines_with_name_real_obligations() -> None:
@@ -187,7 +190,8 @@ def test_after_and_combines_with_name_real_obligations() -> None:
     for ob in ALL_CATALOGUE:
         assert set(ob.after) <= ids, ob.id
         assert set(ob.combines_with) <= ids, ob.id
-        assert ob.id not in ob.after and ob.id not in ob.combines_with
+        assert ob.id not in ob.after
+        assert ob.id not in ob.combines_with
 
 
 def test_tracks_registered() -> None:
@@ -290,13 +294,15 @@ def test_organs_supervised_by_the_organs_working_committee(tree: OrganizationTre
     assert "organs.supervision" not in ids_for(host, tree, "jyj")
     assert "organs.supervision" not in ids_for(host, tree, "kfq")
     sup = ob_for(host, tree, "jgdgw", "organs.supervision")
-    assert sup.kind is ActivityKind.DUTY and len(periods(sup.cadence, YEAR)) == 4
+    assert sup.kind is ActivityKind.DUTY
+    assert len(periods(sup.cadence, YEAR)) == 4
 
 
 def test_organs_set_up_duties_are_once() -> None:
     for fragment in ("建立机关党员固定活动日制度", "探索建立党员学习教育积分管理制度"):
         ob = by_quote(fragment)
-        assert ob.kind is ActivityKind.DELIVERABLE and ob.cadence.kind is CadenceKind.ONCE
+        assert ob.kind is ActivityKind.DELIVERABLE
+        assert ob.cadence.kind is CadenceKind.ONCE
 
 
 # -- plan 2: town ------------------------------------------------------------------------------------
@@ -324,8 +330,10 @@ def test_town_leaders_visit_every_household_of_linked_villages(tree: Organizatio
     ob = by_quote("每名领导干部年内要走遍联系村所有农户")
     assert ob.cadence.kind is CadenceKind.PER_HOUSEHOLD
     assert ob.cadence.within is CadenceKind.YEARLY
-    assert ob.leads is Audience.LEADERS and ob.attend_links
-    assert ob.options["record_each_visit"] is True and ob.options["load_per_week"] == 10
+    assert ob.leads is Audience.LEADERS
+    assert ob.attend_links
+    assert ob.options["record_each_visit"] is True
+    assert ob.options["load_per_week"] == 10
     # The leader m2 is linked to dongcun: 120 households, one visit each within the year.
     leader = tree.member("m2")
     households = sum(tree[link].households or 0 for link in leader.links)
@@ -336,17 +344,21 @@ def test_town_leaders_visit_every_household_of_linked_villages(tree: Organizatio
 
 def test_town_cadres_pair_with_one_or_two_households() -> None:
     ob = by_quote("每名镇（街道）干部结对联系1—2户困难党员群众")
-    assert ob.cadence.kind is CadenceKind.PER_MEMBER and ob.attends is Audience.CADRES
-    assert ob.options["households_min"] == 1 and ob.options["households_max"] == 2
+    assert ob.cadence.kind is CadenceKind.PER_MEMBER
+    assert ob.attends is Audience.CADRES
+    assert ob.options["households_min"] == 1
+    assert ob.options["households_max"] == 2
     assert ob.options["households_per_cadre"] == 2
 
 
 def test_town_leaders_attend_linked_villages_life_meetings() -> None:
     ob = by_quote("并参加指导联系村（社区）专题组织生活会")
-    assert ob.attends is Audience.LEADERS and ob.attend_links
+    assert ob.attends is Audience.LEADERS
+    assert ob.attend_links
     assert set(ob.combines_with) == {"village.review-meeting", "community.life-meeting"}
     own = by_quote("班子成员以普通党员身份参加所在支部的组织生活会")
-    assert own.attends is Audience.LEADERS and not own.attend_links
+    assert own.attends is Audience.LEADERS
+    assert not own.attend_links
 
 
 def test_town_supervises_its_villages_communities_and_two_new(tree: OrganizationTree) -> None:
@@ -361,7 +373,8 @@ def test_town_supervises_its_villages_communities_and_two_new(tree: Organization
 
 def test_town_work_plan_once() -> None:
     ob = by_quote("各镇（街道）党（工）委要结合实际制定细化工作方案")
-    assert ob.kind is ActivityKind.DELIVERABLE and ob.cadence.kind is CadenceKind.ONCE
+    assert ob.kind is ActivityKind.DELIVERABLE
+    assert ob.cadence.kind is CadenceKind.ONCE
 
 
 # -- plan 3: village and community -------------------------------------------------------------------
@@ -383,7 +396,8 @@ def test_village_year_counts(tree: OrganizationTree) -> None:
     assert dt.date(YEAR, 7, 1) in lecture[0]
     # a talk with every member
     talks = obs["village.member-talks"]
-    assert talks.cadence.kind is CadenceKind.PER_MEMBER and talks.attends is Audience.ALL_MEMBERS
+    assert talks.cadence.kind is CadenceKind.PER_MEMBER
+    assert talks.attends is Audience.ALL_MEMBERS
     assert len(periods(talks.cadence, YEAR)) * tree.member_count("dongcun") == 20
 
 
@@ -392,7 +406,7 @@ def test_village_review_in_four_ordered_steps(tree: OrganizationTree) -> None:
     obs = {ob.id: ob for ob in host.obligations_for(tree["dongcun"], tree, YEAR)}
     steps = ["village.review-self", "village.review-peer", "village.review-poll", "village.review-decision"]
     assert set(steps) <= set(obs)
-    for before, step in zip(steps, steps[1:], strict=False):
+    for before, step in itertools.pairwise(steps):
         assert before in obs[step].after, f"{step} should come after {before}"
     assert "village.member-talks" in obs["village.review-decision"].after
     assert topological(obs.values()).index("village.review-self") < topological(obs.values()).index(
@@ -420,7 +434,8 @@ def topological(obs: Iterable[Obligation]) -> list[str]:
 def test_village_monthly_study_has_every_member_speak(tree: OrganizationTree) -> None:
     ob = next(o for o in village.CATALOGUE if o.id == "village.member-reflection")
     assert ob.source.quote == "每名党员谈一次学习心得"
-    assert ob.cadence.kind is CadenceKind.PER_MEMBER and ob.cadence.within is CadenceKind.MONTHLY
+    assert ob.cadence.kind is CadenceKind.PER_MEMBER
+    assert ob.cadence.within is CadenceKind.MONTHLY
     assert ob.combines_with == ("village.monthly-study",)
     assert len(periods(ob.cadence, YEAR)) * tree.member_count("dongcun") == 12 * 20
 
@@ -428,7 +443,8 @@ def test_village_monthly_study_has_every_member_speak(tree: OrganizationTree) ->
 def test_village_home_study_for_flagged_members(tree: OrganizationTree) -> None:
     ob = by_quote("开展送学上门、送讲上门服务", track="village")
     assert set(ob.for_flags) == {"elderly", "mobility-impaired", "cognitive-difficulty"}
-    assert ob.cadence.kind is CadenceKind.PER_MEMBER and ob.cadence.within is CadenceKind.MONTHLY
+    assert ob.cadence.kind is CadenceKind.PER_MEMBER
+    assert ob.cadence.within is CadenceKind.MONTHLY
     assert ob.after == ("village.monthly-study",)
     flagged = [m for m in tree.members_of("dongcun") if {str(f) for f in m.flags} & set(ob.for_flags)]
     assert len(periods(ob.cadence, YEAR)) * len(flagged) == 24
@@ -436,10 +452,13 @@ def test_village_home_study_for_flagged_members(tree: OrganizationTree) -> None:
 
 def test_village_set_up_duties(tree: OrganizationTree) -> None:
     rules = by_quote("讨论制定本村党员日常行为“五带头十不准”")
-    assert rules.id == "village.five-ten-rules" and rules.kind is ActivityKind.DELIVERABLE
-    assert rules.cadence.kind is CadenceKind.ONCE and rules.after == ("village.standard-line-discussion",)
+    assert rules.id == "village.five-ten-rules"
+    assert rules.kind is ActivityKind.DELIVERABLE
+    assert rules.cadence.kind is CadenceKind.ONCE
+    assert rules.after == ("village.standard-line-discussion",)
     plan = by_quote("纳入年度组织生活计划，科学确定每月活动主题", track="village")
-    assert plan.kind is ActivityKind.DELIVERABLE and plan.options["themes"] == 12
+    assert plan.kind is ActivityKind.DELIVERABLE
+    assert plan.options["themes"] == 12
     assert plan.cadence.window_dates(YEAR)[1] == dt.date(YEAR, 1, 31)
 
 
@@ -466,7 +485,8 @@ def test_community_rules(tree: OrganizationTree) -> None:
 
 def test_two_new_july1_lecture_and_quarterly_meeting() -> None:
     lecture = by_quote("“七一”前后，各两新组织党组织还要集中安排一次党课")
-    assert lecture.cadence.kind is CadenceKind.WINDOW and lecture.cadence.anchor == (7, 1)
+    assert lecture.cadence.kind is CadenceKind.WINDOW
+    assert lecture.cadence.anchor == (7, 1)
     assert lecture.options == {"july1_before": 15, "july1_after": 15}
     meeting = by_quote("每季度确定一个主题召开全体党员会议")
     assert len(periods(meeting.cadence, YEAR)) == 4
@@ -477,7 +497,7 @@ def test_two_new_review_steps_and_large_branches(tree: OrganizationTree) -> None
     small = {ob.id: ob for ob in host.obligations_for(tree["qiye"], tree, YEAR)}
     big = {ob.id: ob for ob in host.obligations_for(tree["qiye-big"], tree, YEAR)}
     steps = ["two-new.review-self", "two-new.review-peer", "two-new.review-poll", "two-new.review-decision"]
-    for before, step in zip(steps, steps[1:], strict=False):
+    for before, step in itertools.pairwise(steps):
         assert before in small[step].after
     assert "two-new.member-talks" in small["two-new.review-decision"].after
     assert small["two-new.review-self"].options["by_group"] is False
@@ -536,7 +556,8 @@ def test_small_branch_has_no_committee_meeting(tree: OrganizationTree) -> None:
 def test_blocking_branch_rules_removes_them(tree: OrganizationTree) -> None:
     host = builtin_host(blocked=["branch-rules"])
     got = ids_for(host, tree, "dongcun")
-    assert got and not any(i.startswith("branch.") for i in got)
+    assert got
+    assert not any(i.startswith("branch.") for i in got)
     assert not any(ob.id.startswith("branch.") for ob in host.catalogue())
     blocked = PluginHost(autoload=True, environ={"LIANXUE_BLOCK_PLUGINS": "branch-rules"})
     assert not any(ob.track == "*" and ob.id.startswith("branch.") for ob in blocked.catalogue())
@@ -681,7 +702,8 @@ def test_cli_obligations_track_village_json(monkeypatch: pytest.MonkeyPatch) -> 
     data = json.loads(out.getvalue())
     assert [d["id"] for d in data] == [ob.id for ob in village.CATALOGUE if ob.track == "village"]
     study = next(d for d in data if d["id"] == "village.monthly-study")
-    assert study["cadence"] == "monthly" and study["source"]["plan"] == 3
+    assert study["cadence"] == "monthly"
+    assert study["source"]["plan"] == 3
     assert study["source"]["quote"] in source_text()
     assert any(not d["schedulable"] for d in data)
 
@@ -689,4 +711,5 @@ def test_cli_obligations_track_village_json(monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.mark.parametrize("track", ["organs", "town", "village", "community", "two-new"])
 def test_each_track_has_schedulable_and_guidance_obligations(track: str) -> None:
     sched, guidance = counts(builtin_host().catalogue(track))
-    assert sched >= 5 and guidance >= 3
+    assert sched >= 5
+    assert guidance >= 3

@@ -130,9 +130,10 @@ class PlanObligations:
     cadence) for a requirement that cannot be dated.
     """
 
-    def __init__(self, plan: int, track: str) -> None:
+    def __init__(self, plan: int, track: str, kinds: Iterable[OrgKind] = ALL_LEVELS) -> None:
         self.plan = plan
         self.track = track
+        self.kinds = tuple(kinds)
 
     def ob(
         self,
@@ -166,11 +167,14 @@ class PlanObligations:
         *,
         title: str,
         description: str,
-        applies_to: Iterable[OrgKind] = ALL_LEVELS,
+        applies_to: Iterable[OrgKind] | None = None,
         leads: Audience = Audience.SECRETARY,
         attends: Audience = Audience.ALL_MEMBERS,
     ) -> Obligation:
-        """A guidance obligation: a requirement with no date (attitudes, styles of work, competitions)."""
+        """A guidance obligation: a requirement with no date (attitudes, styles of work, competitions).
+
+        By default it applies to every kind of organization the track has (``kinds``).
+        """
         return self.ob(
             slug,
             section,
@@ -180,15 +184,16 @@ class PlanObligations:
             kind=ActivityKind.GUIDANCE,
             cadence=Cadence.none(),
             description=description,
-            applies_to=tuple(applies_to),
+            applies_to=self.kinds if applies_to is None else tuple(applies_to),
             leads=leads,
             attends=attends,
         )
 
 
-def plan_obligations(plan: int, track: str) -> PlanObligations:
-    """A :class:`PlanObligations` builder for ``track`` citing plan ``plan``."""
-    return PlanObligations(plan, track)
+def plan_obligations(plan: int, track: str, kinds: Iterable[OrgKind] = ALL_LEVELS) -> PlanObligations:
+    """A :class:`PlanObligations` builder for ``track`` citing plan ``plan``; ``kinds`` are the kinds of
+    organization the track has (the default of guidance and of duties of the organization as a whole)."""
+    return PlanObligations(plan, track, kinds)
 
 
 def _bad(org: Organization, key: str, value: object, expected: str) -> ValueError:

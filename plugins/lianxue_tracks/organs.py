@@ -24,7 +24,6 @@ from lianxue_core import (
 )
 
 from ._common import (
-    ALL_LEVELS,
     BRANCH_LEVEL,
     DEFAULTS,
     SUPERVISION_OPTIONS,
@@ -52,7 +51,10 @@ ITEM3 = "3．模范履职争先锋"
 ITEM4 = "4．对照检查补短板"
 ITEM5 = "5．完善机制强管理"
 
-_p = plan_obligations(1, TRACK.key)
+#: The kinds of organization on this track (the default of guidance and whole-organization duties).
+KINDS = (OrgKind.COMMITTEE, OrgKind.PARTY_GROUP, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+_p = plan_obligations(1, TRACK.key, KINDS)
 
 CATALOGUE: tuple[Obligation, ...] = (
     # -- 二、主要举措 1．专题学习强党性 -------------------------------------------------------------------
@@ -234,7 +236,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="建立机关党员固定活动日制度",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         leads=Audience.SECRETARY,
         attends=Audience.ORGANIZATION,
         description="建立机关党员固定活动日制度：确定每月固定的活动日及活动内容。",
@@ -260,7 +262,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="建立党员学习教育积分管理制度",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="探索建立党员学习教育积分管理制度，将党员参加学习情况与年终考核挂钩。",
     ),

@@ -19,6 +19,7 @@ from lianxue_core import (
     Obligation,
     Organization,
     OrganizationTree,
+    OrgKind,
     Track,
     hookimpl,
 )
@@ -51,7 +52,10 @@ ITEM3 = "3．密切联系优服务"
 ITEM4 = "4．全面体检查短板"
 ITEM5 = "5．健全机制聚合力"
 
-_p = plan_obligations(2, TRACK.key)
+#: The kinds of organization on this track (the default of guidance and whole-organization duties).
+KINDS = (OrgKind.COMMITTEE, OrgKind.WORKING_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+_p = plan_obligations(2, TRACK.key, KINDS)
 
 CATALOGUE: tuple[Obligation, ...] = (
     # -- 二、主要举措 1．全面深入抓学习 -------------------------------------------------------------------

@@ -21,12 +21,12 @@ from lianxue_core import (
     Obligation,
     Organization,
     OrganizationTree,
+    OrgKind,
     Track,
     hookimpl,
 )
 
 from ._common import (
-    ALL_LEVELS,
     BRANCH_LEVEL,
     DEFAULTS,
     JULY1_OPTIONS,
@@ -60,7 +60,10 @@ ITEM5 = "5．民主评议找短板"
 #: The options of the first two review steps: from ``large_branch_members`` members they may run by 党小组.
 BY_GROUP_OPTIONS = {**YEAR_END_OPTIONS, "large_branch_members": DEFAULTS["large_branch_members"], "by_group": False}
 
-_p = plan_obligations(4, TRACK.key)
+#: The kinds of organization on this track (the default of guidance and whole-organization duties).
+KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+_p = plan_obligations(4, TRACK.key, KINDS)
 
 CATALOGUE: tuple[Obligation, ...] = (
     # -- 二、主要举措 1．健全机制常态学 -------------------------------------------------------------------
@@ -99,7 +102,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="推行“书记论坛”、党员学习积分制",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="建立党员学习积分制（积分管理），推行“书记论坛”，推动学习教育常态化。",
     ),
@@ -111,7 +114,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="“七一”党课",
         kind=ActivityKind.LECTURE,
         cadence=july1_window(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         description="“七一”前后（默认6月16日至7月16日，选项 july1_before / july1_after）集中安排一次党课；"
         "计入当季支部党课。",
         combines_with=("branch.party-lecture",),
@@ -163,7 +166,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="集中展示党员身份信息、领办项目和承诺",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="在宣传栏、党建阵地、车间班组集中展示每名党员的身份信息、领办项目和“一句话承诺”。",
     ),
@@ -201,7 +204,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="制定党员骨干、红领工匠、青年人才培养计划",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="制定党员骨干、红领工匠、青年人才培养计划，对党员人才成长成才全程记实。",
     ),
@@ -357,7 +360,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="党员组织关系集中排查",
         kind=ActivityKind.DUTY,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
         description="开展党员组织关系集中排查，摸清党员情况，理顺组织关系，使每名党员都纳入党组织有效管理。",

@@ -31,7 +31,6 @@ from lianxue_core import (
 )
 
 from ._common import (
-    ALL_LEVELS,
     BRANCH_LEVEL,
     DEFAULTS,
     JULY1_OPTIONS,
@@ -78,8 +77,11 @@ HOME_STUDY_FLAGS = (
     str(MemberFlag.COGNITIVE_DIFFICULTY),
 )
 
-_v = plan_obligations(3, VILLAGE.key)
-_c = plan_obligations(3, COMMUNITY.key)
+#: The kinds of organization on these tracks (the default of guidance and whole-organization duties).
+KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+
+_v = plan_obligations(3, VILLAGE.key, KINDS)
+_c = plan_obligations(3, COMMUNITY.key, KINDS)
 
 
 def _ids(track: str, names: Sequence[str]) -> tuple[str, ...]:
@@ -152,7 +154,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="“七一”党课",
         kind=ActivityKind.LECTURE,
         cadence=july1_window(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
         description="“七一”期间（默认6月16日至7月16日，选项 july1_before / july1_after），由党组织书记或邀请的"
@@ -248,7 +250,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="设立党员服务岗位",
         kind=ActivityKind.DUTY,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="设立公益服务岗、平安宣传岗、就业帮扶岗等党员服务岗位，明确上岗党员。",
     ),
@@ -270,7 +272,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="“合格党员标准线”大讨论",
         kind=ActivityKind.STUDY,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         description="开展“合格党员标准线”大讨论，查摆全村党员在思想、组织、作风、纪律等方面的突出问题。",
     ),
     _v.ob(
@@ -281,7 +283,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="制定本村党员“五带头十不准”",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="在大讨论基础上讨论制定本村党员日常行为“五带头十不准”，并加强宣传引导；年底民主评议以此为对照。",
         after=("village.standard-line-discussion",),
@@ -310,7 +312,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="党员大会、固定活动日、党性体检、组织生活会四项规范",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="就党员大会、固定活动日、党性体检、组织生活会四个方面分别做出规范。",
         options={"norms": ("党员大会", "固定活动日", "党性体检", "组织生活会")},
@@ -476,7 +478,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="作出学习教育具体安排",
         kind=ActivityKind.DELIVERABLE,
         cadence=Cadence.once(),
-        applies_to=ALL_LEVELS,
+        applies_to=KINDS,
         attends=Audience.ORGANIZATION,
         description="村（社区）党组织对“两学一做”学习教育作出具体安排（工作方案）。",
     ),
