@@ -30,9 +30,9 @@ def expected_lines(path: Path) -> list[str]:
     return [line.replace("{file}", str(path)) for line in text.splitlines()]
 
 
-def problems_of(path: Path | str, **kwargs: object) -> list[str]:
+def problems_of(path: Path | str) -> list[str]:
     with pytest.raises(InputError) as info:
-        orgfile.load(path, tracks=TRACKS, **kwargs)  # type: ignore[arg-type]
+        orgfile.load(path, tracks=TRACKS)
     return [str(p) for p in info.value.problems]
 
 
