@@ -78,22 +78,31 @@ def official_calendar(year: int) -> WorkdayCalendar | None:
 def statutory_holidays(year: int) -> dict[dt.date, str]:
     """The statutory holidays of ``year`` computed from the calendar rules, with their names.
 
-    《全国年节及纪念日放假办法》 (2025 revision): 元旦 1 day (1 January); 春节 4 days (除夕 and 正月初一 to
-    初三); 清明节 1 day (the 清明 solar term); 劳动节 2 days (1-2 May); 端午节 1 day (五月初五); 中秋节 1 day
-    (八月十五); 国庆节 3 days (1-3 October). These are the days off by law only: the official arrangement
-    each year adds bridging days and 调休 working weekends, which cannot be computed.
+    《全国年节及纪念日放假办法》, as revised in force for ``year``:
+
+    - from 2025: 元旦 1 day (1 January); 春节 4 days (除夕 and 正月初一 to 初三); 清明节 1 day (the
+      清明 solar term); 劳动节 2 days (1-2 May); 端午节 1 day (五月初五); 中秋节 1 day (八月十五); 国庆节
+      3 days (1-3 October);
+    - 2014 to 2024: the same, but 春节 is 初一 to 初三 and 劳动节 1 May only;
+    - 2008 to 2013 (and, as an approximation, earlier years): 春节 is 除夕, 初一 and 初二; 劳动节 1 May only.
+
+    These are the days off by law only: the official arrangement each year adds bridging days and
+    调休 working weekends, which cannot be computed.
     """
     import chinese_calendar
     from lunardate import LunarDate
 
     days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
     new_year = LunarDate(year, 1, 1).to_solar_date()
-    for offset in range(-1, 3):
+    spring = range(-1, 3) if year >= 2025 else range(3) if year >= 2014 else range(-1, 2)
+    for offset in spring:
         days[new_year + dt.timedelta(days=offset)] = "春节"
     terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
     qingming = next((d for d, name in terms if name == "清明"), dt.date(year, 4, 5))
     days[qingming] = "清明节"
-    days[dt.date(year, 5, 1)] = days[dt.date(year, 5, 2)] = "劳动节"
+    days[dt.date(year, 5, 1)] = "劳动节"
+    if year >= 2025:
+        days[dt.date(year, 5, 2)] = "劳动节"
     days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
     days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
     for d in (1, 2, 3):

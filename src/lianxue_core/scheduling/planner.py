@@ -136,24 +136,42 @@ class Plan:
 
 
 class _Bookings:
-    """Who is busy when: person id -> day -> list of (start, end) intervals."""
+    """Who is busy when: person id -> UTC day number -> flat list of [start, end) minutes since the epoch.
+
+    An interval is filed under every UTC day it touches, so meetings past midnight and organizations in
+    different time zones compare correctly.
+    """
 
     def __init__(self) -> None:
-        self._busy: dict[str, dict[dt.date, list[tuple[dt.datetime, dt.datetime]]]] = {}
+        self._busy: dict[str, dict[int, list[int]]] = {}
+
+    @staticmethod
+    def _span(start: dt.datetime, end: dt.datetime) -> tuple[int, int, range]:
+        a, b = int(start.timestamp()) // 60, int(end.timestamp()) // 60
+        return a, b, range(a // 1440, max(a, b - 1) // 1440 + 1)
 
     def clash(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> str | None:
         """The first person in ``people`` already booked between ``start`` and ``end``, or ``None``."""
-        day = start.date()
+        a, b, days = self._span(start, end)
+        busy = self._busy
         for person in people:
-            for a, b in self._busy.get(person, {}).get(day, ()):
-                if a < end and start < b:
-                    return person
+            per = busy.get(person)
+            if per is None:
+                continue
+            for day in days:
+                iv = per.get(day)
+                if iv:
+                    for i in range(0, len(iv), 2):
+                        if iv[i] < b and a < iv[i + 1]:
+                            return person
         return None
 
     def book(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> None:
-        day = start.date()
+        a, b, days = self._span(start, end)
         for person in people:
-            self._busy.setdefault(person, {}).setdefault(day, []).append((start, end))
+            per = self._busy.setdefault(person, {})
+            for day in days:
+                per.setdefault(day, []).extend((a, b))
 
 
 # -- requests ------------------------------------------------------------------------------------------
@@ -312,7 +330,7 @@ class _Planner:
             first, last = max(period.first, year_first), min(period.last, year_last)
             if period.first == year_first and period.last == year_last:
                 first = max(first, self.tied_start.get((org.id, ob.id), first))
-            if cadence.kind is CadenceKind.ONCE:
+            if cadence.kind is CadenceKind.ONCE and (org.id, ob.id) not in self.tied_start:
                 due = ob.options.get("due", DEFAULT_ONCE_DUE)
                 last = dt.date(self.year, *due)
             day_of_month = None
@@ -356,19 +374,21 @@ class _Planner:
             for k in range(opts.talks_per_day)
         )
         timed = ob.kind in TIMED_KINDS
-        n = 0
+        load = dict.fromkeys(leaders, 0)
         for period in periods(ob.cadence, self.year):
             first = max(period.first, dt.date(self.year, 1, 1), self.tied_start.get((org.id, ob.id), period.first))
             last = min(period.last, dt.date(self.year, 12, 31))
+            # The talks are shared among the leaders, balanced: each goes to the least busy leader who is
+            # not the member talked to; the leaders' own talks are assigned first, so the others even out.
+            lead_of: dict[str, str] = {}
+            for slot, _, member_id in sorted(covered, key=lambda c: c[2] not in load):
+                candidates = [x for x in leaders if x != member_id]
+                if candidates:
+                    lead = min(candidates, key=lambda x: load[x])
+                    load[lead] += 1
+                    lead_of[slot] = lead
             for slot, name, member_id in covered:
-                people: list[str] = []
-                if leaders:
-                    lead = leaders[n % len(leaders)]
-                    if lead == member_id and len(leaders) > 1:
-                        lead = leaders[(n + 1) % len(leaders)]
-                    if lead != member_id:
-                        people.append(lead)
-                    n += 1
+                people: list[str] = [lead_of[slot]] if slot in lead_of else []
                 if member_id is not None:
                     people.append(member_id)
                 yield _Request(
@@ -400,32 +420,42 @@ class _Planner:
                     rounds.append((member.id, target))
         if not rounds and org.households:
             rounds = [(m.id, org) for m in self._audience(org, ob.leads)[:1]]
+        # Each visitor's rounds are spread evenly over the weeks that have a day the organization may
+        # meet on, at most ``households_per_week`` households a week for one visitor.
+        allowed = self.allowed_days(opts)
+        year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         weeks = [
-            p for p in periods(Cadence.weekly(), self.year) if p.first.year == self.year or p.last.year == self.year
+            p
+            for p in periods(Cadence.weekly(), self.year)
+            if self._between(allowed, max(p.first, year_first), min(p.last, year_last))
         ]
+        sessions: dict[str, list[tuple[Organization, int, int, int]]] = {}
         for visitor, target in rounds:
             households = target.households or 0
-            sessions = math.ceil(households / per_week)
-            for i in range(sessions):
+            for i in range(math.ceil(households / per_week)):
                 a, b = i * per_week + 1, min(households, (i + 1) * per_week)
+                sessions.setdefault(visitor, []).append((target, i, a, b))
+        for visitor, items in sessions.items():
+            for k, (target, i, a, b) in enumerate(items):
                 slot = f"{visitor}/{target.id}/{i + 1:02d}"
-                if i >= len(weeks):
+                if len(items) > len(weeks):
+                    households = sum(t.households or 0 for t in dict.fromkeys(t for t, *_ in items))
                     self.unplaced.append(
                         Unplaced(
                             org.id,
                             ob.id,
                             str(self.year),
-                            f"{households}户按每周{per_week}户需{sessions}周，超出全年周数",
+                            f"{households}户按每周{per_week}户需{len(items)}周，超出全年可走访的{len(weeks)}周",
                             slot,
                         )
                     )
                     continue
-                week = weeks[i * len(weeks) // sessions]
+                week = weeks[k * len(weeks) // len(items)]
                 yield _Request(
                     obligation=ob,
-                    period=Period(str(self.year), dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)),
-                    first=max(week.first, dt.date(self.year, 1, 1)),
-                    last=min(week.last, dt.date(self.year, 12, 31)),
+                    period=Period(str(self.year), year_first, year_last),
+                    first=max(week.first, year_first),
+                    last=min(week.last, year_last),
                     title=f"{ob.title}：{target.name}第{a}–{b}户",
                     people=(visitor,),
                     slot=slot,
@@ -522,9 +552,14 @@ class _Planner:
     def _no_day_reason(self, req: _Request, first: dt.date) -> str:
         if first > req.first:
             return f"前序步骤完成后（{first.isoformat()}起），{req.period.label}内已无可用日期"
+        span = f"{req.period.label}（{first.isoformat()}至{req.last.isoformat()}）"
+        n = (req.last - first).days + 1
+        all_days = [first + dt.timedelta(days=k) for k in range(max(n, 0))]
+        if all(self.calendar.is_holiday(d) for d in all_days):
+            return f"{span}全部是法定节假日，没有工作日"
         if not self._between(self._working_days, first, req.last):
-            return f"{req.period.label}（{first.isoformat()}至{req.last.isoformat()}）没有工作日（法定节假日）"
-        return f"{first.isoformat()}至{req.last.isoformat()}没有本组织可开会的日子（见 weekdays、allow_weekends）"
+            return f"{span}没有工作日（法定节假日、周末），本组织不在周末开会（见 allow_weekends）"
+        return f"{span}没有本组织可开会的日子（见 weekdays、allow_weekends）"
 
     def _name(self, person: str) -> str:
         if person.startswith("org:"):
@@ -565,6 +600,7 @@ class _Planner:
                     self.tied_start[key] = min(self.tied_start.get(key, start), start)
         for ob in ordered:
             done = placed.setdefault(ob.id, [])
+            hosts = [o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())]
             for req in self.requests(org, ob, opts, ob.id in chained):
                 self.requested[ob.id] = self.requested.get(ob.id, 0) + 1
                 if (ob.id, req.period.label) in served and not req.slot:
@@ -572,13 +608,17 @@ class _Planner:
                     continue
                 not_before = self._not_before(ob, req, placed)
                 if not_before is False:
-                    self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, "前序步骤未能排期", req.slot))
+                    self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
                     continue
-                occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
+                occ = None
+                if req.slot and hosts:  # a per-member item held at the activity it combines with
+                    occ = self._ride_along(org, req, hosts)
+                if occ is None:
+                    occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
                 if occ is None:
                     continue
-                partners = [by_id[i] for i in ob.combines_with if i in by_id]
-                if partners:
+                partners = [by_id[i] for i in ob.combines_with if i in by_id and not _slotted(by_id[i])]
+                if partners and not req.slot:
                     fulfils = []
                     for partner in partners:
                         for p in periods(partner.cadence, self.year):
@@ -589,6 +629,38 @@ class _Planner:
                         occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
                 done.append(occ)
                 self.occurrences.append(occ)
+
+    def _ride_along(self, org: Organization, req: _Request, hosts: Sequence[Occurrence]) -> Occurrence | None:
+        """``req`` held at one of ``hosts`` (a per-member item at the meeting it combines with), or ``None``.
+
+        The host must lie in the request's days; people not already at the host must be free then.
+        """
+        for host in hosts:
+            if not req.first <= host.first_day <= req.last or host.all_day != (not req.timed):
+                continue
+            extra = [p for p in req.people if p not in host.people]
+            if isinstance(host.start, dt.datetime) and isinstance(host.end, dt.datetime):
+                if self.bookings.clash(extra, host.start, host.end) is not None:
+                    continue
+                self.bookings.book(extra, host.start, host.end)
+            return Occurrence(
+                org=org.id,
+                obligation=req.obligation.id,
+                period=req.period.label,
+                start=host.start,
+                end=host.end,
+                title=req.title,
+                people=req.people,
+                location=host.location,
+                provisional=self.calendar.provisional,
+                slot=req.slot,
+                note=f"结合{host.title}进行",
+            )
+        return None
+
+    def _blocked_reason(self, ob: Obligation) -> str:
+        names = "、".join(ob.after)
+        return f"前序步骤（{names}）在本周期内未能排期或排在本周期之后"
 
     def _not_before(self, ob: Obligation, req: _Request, placed: dict[str, list[Occurrence]]) -> dt.date | bool | None:
         """The first day ``req`` may take after its predecessors; ``False`` when one was not placed.
@@ -612,18 +684,28 @@ class _Planner:
         return None if latest is None else latest + dt.timedelta(days=1)
 
 
+def _slotted(ob: Obligation) -> bool:
+    """Whether ``ob`` expands into one item per member or household (each with a slot)."""
+    return ob.cadence.kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD)
+
+
 def _last_day(occ: Occurrence) -> dt.date:
     end = occ.end
     return end.date() if isinstance(end, dt.datetime) else end
 
 
 def _order(obligations: Sequence[Obligation]) -> list[Obligation]:
-    """Dependency order: an obligation after those in its ``after``; a combining one before its partners."""
-    ids = {o.id: n for n, o in enumerate(obligations)}
+    """Dependency order: an obligation after those in its ``after``; a combining one before its partners,
+    except a per-member one, which comes after the activity it is held at."""
+    ids = {o.id: o for o in obligations}
     before: dict[str, set[str]] = {o.id: {a for a in o.after if a in ids} for o in obligations}
     for o in obligations:
         for partner in o.combines_with:
-            if partner in ids and o.id not in before[partner] and partner not in before[o.id]:
+            if partner not in ids or o.id in before[partner] or partner in before[o.id]:
+                continue
+            if _slotted(o) and not _slotted(ids[partner]):
+                before[o.id].add(partner)
+            else:
                 before[partner].add(o.id)
     out: list[Obligation] = []
     done: set[str] = set()
@@ -657,12 +739,15 @@ def make_plan(
         orgs: Plan only these organization ids (all when ``None``).
     """
     planner = _Planner(tree, obligations, year, calendar)
-    for org in tree:
-        if orgs is None or org.id in orgs:
-            planner.plan_org(org)
+    wanted = None if orgs is None else set(orgs)
+    # Organizations are placed greedily in file order, so the ones before a wanted organization may
+    # book its people first: plan up to the last wanted one, then keep only the wanted ones.
+    last = max((n for n, org in enumerate(tree) if wanted is None or org.id in wanted), default=-1)
+    for org in tree.organizations[: last + 1]:
+        planner.plan_org(org)
     order = {org.id: n for n, org in enumerate(tree)}
     occurrences = sorted(
-        planner.occurrences,
+        (o for o in planner.occurrences if wanted is None or o.org in wanted),
         key=lambda o: (order[o.org], o.first_day, not o.all_day, str(o.start), o.obligation, o.slot),
     )
     warnings = []
@@ -676,8 +761,8 @@ def make_plan(
         provisional=calendar.provisional,
         workdays_source=calendar.source,
         occurrences=tuple(occurrences),
-        unplaced=tuple(planner.unplaced),
-        combined=tuple(planner.combined),
+        unplaced=tuple(u for u in planner.unplaced if wanted is None or u.org in wanted),
+        combined=tuple(c for c in planner.combined if wanted is None or c.org in wanted),
         warnings=tuple(warnings),
     )
 
