@@ -258,9 +258,10 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
                 problems.append(f"{where}: unknown period {occ.period}")
             elif not period.first <= day <= period.last or (occ.all_day and last > period.last):
                 problems.append(f"{where}: outside its period {period.first}..{period.last}")
-        if ob.cadence.kind is CadenceKind.ONCE and occ.first_day > dt.date(year, *ob.options.get("due", (3, 31))):
-            if not any(ob.id in o.after for o in by_id.values()):
-                problems.append(f"{where}: after its due date")
+        due = dt.date(year, *ob.options.get("due", (3, 31)))
+        tied = any(ob.id in o.after for o in by_id.values())  # a set-up step tied to a later one
+        if ob.cadence.kind is CadenceKind.ONCE and occ.first_day > due and not tied:
+            problems.append(f"{where}: after its due date")
         if cal.is_holiday(day) or cal.is_holiday(last):
             problems.append(f"{where}: on a statutory holiday")
         if not occ.all_day and not _allowed(cal, tree[occ.org].options, day):

@@ -92,21 +92,25 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
     import chinese_calendar
     from lunardate import LunarDate
 
-    days: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    days: dict[dt.date, str] = {}
+
+    def add(day: dt.date, name: str) -> None:  # two festivals on one day: 国庆节、中秋节 (2020)
+        days[day] = f"{days[day]}、{name}" if day in days else name
+
+    add(dt.date(year, 1, 1), "元旦")
     new_year = LunarDate(year, 1, 1).to_solar_date()
     spring = range(-1, 3) if year >= 2025 else range(3) if year >= 2014 else range(-1, 2)
     for offset in spring:
-        days[new_year + dt.timedelta(days=offset)] = "春节"
+        add(new_year + dt.timedelta(days=offset), "春节")
     terms = chinese_calendar.get_solar_terms(dt.date(year, 4, 1), dt.date(year, 4, 10))
-    qingming = next((d for d, name in terms if name == "清明"), dt.date(year, 4, 5))
-    days[qingming] = "清明节"
-    days[dt.date(year, 5, 1)] = "劳动节"
+    add(next((d for d, name in terms if name == "清明"), dt.date(year, 4, 5)), "清明节")
+    add(dt.date(year, 5, 1), "劳动节")
     if year >= 2025:
-        days[dt.date(year, 5, 2)] = "劳动节"
-    days[LunarDate(year, 5, 5).to_solar_date()] = "端午节"
-    days[LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+        add(dt.date(year, 5, 2), "劳动节")
+    add(LunarDate(year, 5, 5).to_solar_date(), "端午节")
+    add(LunarDate(year, 8, 15).to_solar_date(), "中秋节")
     for d in (1, 2, 3):
-        days[dt.date(year, 10, d)] = "国庆节"
+        add(dt.date(year, 10, d), "国庆节")
     return dict(sorted(days.items()))
 
 
