@@ -59,5 +59,11 @@ def render_markdown(obligations: Sequence[Obligation], tracks: Mapping[str, Trac
             out += [f"- 出处：{o.source.citation()}", f"- 原文：“{_md_cell(o.source.quote)}”"]
             if o.after:
                 out.append("- 在此之后：" + "、".join(f"`{a}`" for a in o.after))
+            if o.combines_with:
+                partners = "、".join(f"`{c}`" for c in o.combines_with)
+                out.append(f"- 可合并：{partners}（同一周期内一次活动同时落实）")
+            if o.options:
+                opts = "，".join(f"`{k}` = {_md_cell(repr(v))}" for k, v in sorted(o.options.items()))
+                out.append(f"- 默认选项：{opts}")
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
