@@ -1,0 +1,147 @@
+"""``lianxue import ORGS [MEMBERS] --out FILE``: spreadsheets to an organization file.
+
+The file is checked with :func:`lianxue_core.orgfile.loads` before it is written, and written
+through a temporary file and a rename, so an existing file is replaced whole or not at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import InputError, Problem
+from ..orgfile import dumps, loads
+from ..plugins import PluginHost
+from ..textable import render_table
+from .roster import ImportOptions, ImportResult, Override, import_roster, read_mapping
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``import`` command's arguments to ``parser``."""
+    parser.add_argument("orgs", type=Path, help="organizations spreadsheet (.xlsx, .xls, .ods or .csv)")
+    parser.add_argument(
+        "members", nargs="?", type=Path, help="members spreadsheet (default: member sheets in ORGS, if any)"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="the organization file to write (TOML)")
+    parser.add_argument(
+        "--track",
+        metavar="ID=KEY",
+        action="append",
+        default=[],
+        help="the track of one organization (id, 党组织编码 or name); KEY 'none' for no track (repeatable)",
+    )
+    parser.add_argument(
+        "--mapping", metavar="FILE", type=Path, help="a TOML file whose [track] table settles tracks like --track"
+    )
+    parser.add_argument(
+        "--elderly-age", metavar="YEARS", type=int, default=70, help="flag members this old as elderly (default 70)"
+    )
+    parser.add_argument(
+        "--as-of", metavar="DATE", type=dt.date.fromisoformat, help="count ages on this day (default: today)"
+    )
+    parser.add_argument(
+        "--include-away", action="store_true", help="also write 失联 and 流动 members (left out by default)"
+    )
+
+
+def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    """Run ``lianxue import``; raises :class:`InputError` for bad input (the CLI prints it, exit 2)."""
+    overrides: list[Override] = []
+    problems: list[Problem] = []
+    if args.mapping is not None:
+        overrides.extend(read_mapping(args.mapping))
+    for item in args.track:
+        org, sep, key = item.partition("=")
+        if not sep or not org.strip() or not key.strip():
+            problems.append(Problem("--track", "write ID=KEY, e.g. --track org-1a2b3c4d=organs", item))
+        else:
+            overrides.append(Override("--track", org.strip(), key.strip()))
+    if args.elderly_age < 1:
+        problems.append(
+            Problem("--elderly-age", f"must be a whole number of years, 1 or more (got {args.elderly_age})")
+        )
+    if problems:
+        raise InputError(problems)
+    options = ImportOptions(
+        as_of=args.as_of or dt.date.today(),
+        elderly_age=args.elderly_age,
+        include_away=args.include_away,
+        overrides=tuple(overrides),
+    )
+    tracks = host.tracks()
+    result = import_roster(args.orgs, args.members, tracks=tracks, options=options)
+    text = _file_text(result, args)
+    loads(text, filename=str(args.out), tracks=tracks)  # never write a file `lianxue validate` refuses
+    _atomic_write(args.out, text)
+    _print_summary(result, args, host, out)
+    return 0
+
+
+def _file_text(result: ImportResult, args: argparse.Namespace) -> str:
+    sources = " ".join(str(p) for p in (args.orgs, args.members) if p is not None)
+    header = [
+        f"# Written by `lianxue import` from {sources}.",
+        "# Identity numbers, phone numbers, birth dates and other personal details are not imported.",
+        "# Re-importing an updated roster keeps the ids: from 党组织编码, else from the name (see docs/import.md).",
+    ]
+    undecided = [d for d in result.decisions if d.org is not None]
+    if undecided:
+        header.append("#")
+        header.append(f"# Without a track until a person decides ({len(undecided)}): use --track ID=KEY or --mapping.")
+        header.extend(f"#   {d.org}: {d.reason}" for d in undecided)
+    return "\n".join(header) + "\n\n" + dumps(result.tree)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise InputError([Problem(str(path), f"cannot write the file: {exc.strerror or exc}", key="--out")]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError([Problem(str(path), f"cannot write the file: {exc.strerror or exc}", key="--out")]) from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print_summary(result: ImportResult, args: argparse.Namespace, host: PluginHost, out: TextIO) -> None:
+    tree = result.tree
+    members = sum(tree.member_count(o.id) for o in tree)
+    elderly = sum(1 for m in tree.members if "elderly" in m.flags)
+    print(f"Wrote {args.out}: {len(tree)} organizations, {members} members", file=out)
+    if result.has_members:
+        away = ", ".join(f"{n} {why}" for why, n in sorted(result.left_out.items())) or "none"
+        hint = "" if args.include_away or not result.left_out else " (--include-away writes 失联 and 流动 members)"
+        print(f"  members left out: {away}{hint}", file=out)
+        print(f"  elderly (aged {args.elderly_age} or more): {elderly}", file=out)
+    names = host.tracks()
+    per: Counter[tuple[str, str]] = Counter((o.track or "-", str(o.kind)) for o in tree)
+    rows = [
+        [track, names[track].name if track in names else "(no track)", kind, str(n)]
+        for (track, kind), n in sorted(per.items())
+    ]
+    out.write(render_table(["track", "名称", "kind", "organizations"], rows))
+    for note in result.notes:
+        print(f"Note: {note}", file=out)
+    if result.decisions:
+        print(f"\nNeeds a person's decision ({len(result.decisions)}):", file=out)
+        for d in result.decisions:
+            print(f"  - {d}", file=out)
+    else:
+        print("\nNothing needs a person's decision.", file=out)
