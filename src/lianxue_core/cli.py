@@ -21,6 +21,7 @@ from . import __version__, catalogue, orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds, stamp_from_environment, write_feeds
 from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
+from .importing import command as import_command
 from .model import OrganizationTree
 from .plugins import PluginHost
 from .scheduling import Occurrence, Plan, plan_year
@@ -82,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
     plugins.add_argument("--format", choices=["table", "json"], default="table")
+
+    importing = sub.add_parser("import", help="write an organization file from roster spreadsheets (.xlsx, .xls, .csv)")
+    import_command.add_arguments(importing)
     return parser
 
 
@@ -340,4 +344,5 @@ _COMMANDS = {
     "validate": cmd_validate,
     "obligations": cmd_obligations,
     "plugins": cmd_plugins,
+    "import": import_command.run,
 }
