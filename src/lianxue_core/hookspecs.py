@@ -22,6 +22,7 @@ from .model import Organization, OrganizationTree
 from .obligations import Obligation, Track
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
+from .supervision.points import PointsRules
 from .workdays import WorkdayCalendar
 
 PROJECT = "lianxue"
@@ -180,5 +181,32 @@ def lianxue_findings(
             if not any(r.obligation == "zone.forum" for r in records):
                 return [Finding(organization.id, "zone.forum", "2026", FindingStatus.MISSING, "未召开书记论坛")]
             return []
+    """
+    raise NotImplementedError
+
+
+@hookspec(firstresult=True)
+def lianxue_points_rules(organization: Organization, tree: OrganizationTree, year: int) -> PointsRules | None:
+    """Return the study-points rules (学习教育积分) for ``organization``, replacing lianxue's defaults.
+
+    Called once per organization whose records are scored, when a check builds its reports.
+    Stops at first non-None result. When no plugin answers, organizations with a ``*.points-system`` obligation
+    (plans 1 and 4) are scored with :class:`~lianxue_core.supervision.points.DefaultPointsRules` and
+    others are not scored; rules returned here switch points on for any organization.
+
+    :param organization: The organization whose members are scored.
+    :param tree: The whole organization tree.
+    :param year: The year checked.
+    :return: An object with a ``name`` and an ``awards(record, obligation, tree)`` method returning
+        :class:`~lianxue_core.supervision.points.Award` values, or ``None`` to let the next plugin (or
+        the default) decide.
+
+    Example::
+
+        @hookimpl
+        def lianxue_points_rules(organization):
+            if organization.track == "two-new":
+                return DefaultPointsRules(name="某开发区积分办法", lecture=5.0)
+            return None
     """
     raise NotImplementedError

@@ -40,6 +40,7 @@ from .model import Organization, OrganizationTree
 from .obligations import Obligation, Track
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
+from .supervision.points import PointsRules
 from .workdays import WorkdayCalendar, official_calendar, provisional_calendar
 
 __all__ = ["ENTRY_POINT_GROUP", "HOOKS", "PluginHost", "PluginInfo", "hookimpl", "implementation_problems"]
@@ -443,6 +444,27 @@ class PluginHost:
         ):
             out.extend(self._expect_sequence(plugin, "lianxue_findings", result, Finding))
         return out
+
+    def points_rules(self, organization: Organization, tree: OrganizationTree, year: int) -> PointsRules | None:
+        """The study-points rules the first answering plugin gives ``organization``, or ``None``.
+
+        Raises:
+            PluginError: A plugin raised or returned something without ``name`` and ``awards``.
+        """
+        kwargs = {"organization": organization, "tree": tree, "year": year}
+        for impl in self._impls("lianxue_points_rules"):
+            result = self._call(impl, "lianxue_points_rules", kwargs)
+            if result is None:
+                continue
+            if not isinstance(result, PointsRules):
+                raise PluginError(
+                    impl.plugin_name,
+                    f"hook lianxue_points_rules returned {type(result).__name__}, expected rules with "
+                    "'name' and 'awards(record, obligation, tree)'",
+                    self._label(impl.plugin_name),
+                )
+            return result
+        return None
 
     def plugins(self) -> list[PluginInfo]:
         """Every registered plugin, sorted by name, with its distribution, hooks and tracks."""

@@ -27,6 +27,11 @@ class Record:
         members: Ids of members covered (talks, 送学上门, visits, pairings).
         notes: Free notes.
         origin: Where the record was read from, e.g. ``records.csv:12``.
+        period: The period it fulfils (``2026-03``, ``2026-Q2``, ``2026``), when the record says so; otherwise
+            the period containing ``date``. Give it for an activity held late (March's study in April).
+        households: The number of households visited (走访农户), for per-household obligations.
+
+    .. versionchanged:: 0.1.0 ``period`` and ``households``.
     """
 
     org: str
@@ -41,6 +46,8 @@ class Record:
     members: tuple[str, ...] = ()
     notes: str = ""
     origin: str = ""
+    period: str = ""
+    households: int | None = None
 
 
 class FindingStatus(enum.StrEnum):
@@ -55,6 +62,29 @@ class FindingStatus(enum.StrEnum):
     INCOMPLETE = "incomplete"  #: 缺少主题、点评等要素
     NOT_COVERED = "not-covered"  #: 有党员未覆盖
     ABSENT = "absent"  #: 应参加人员缺席
+
+    @property
+    def label(self) -> str:
+        """The Chinese name of the status, as reports show it."""
+        return _STATUS_LABELS[self]
+
+    @property
+    def is_problem(self) -> bool:
+        """Whether the status is a shortcoming (everything but held and due)."""
+        return self not in (FindingStatus.HELD, FindingStatus.DUE)
+
+
+_STATUS_LABELS = {
+    FindingStatus.HELD: "已开展",
+    FindingStatus.DUE: "未到期",
+    FindingStatus.MISSING: "未开展",
+    FindingStatus.LATE: "逾期开展",
+    FindingStatus.OUTSIDE_WINDOW: "不在规定时间窗内",
+    FindingStatus.OUT_OF_ORDER: "程序顺序不符",
+    FindingStatus.INCOMPLETE: "要素不全",
+    FindingStatus.NOT_COVERED: "党员未覆盖",
+    FindingStatus.ABSENT: "应参加人员缺席",
+}
 
 
 @attrs.frozen
@@ -76,3 +106,14 @@ class Finding:
     status: FindingStatus
     detail: str = ""
     members: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The finding's own fields as a JSON-ready object (reports add names and sources)."""
+        return {
+            "org": self.org,
+            "obligation": self.obligation,
+            "period": self.period,
+            "status": str(self.status),
+            "detail": self.detail,
+            "members": list(self.members),
+        }
