@@ -26,6 +26,7 @@ from .model import OrganizationTree
 from .plugins import PluginHost
 from .scheduling import Occurrence, Plan, plan_year
 from .scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
+from .supervision import command as check_command
 from .textable import render_table
 from .workdays import load_overrides
 
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
     plugins.add_argument("--format", choices=["table", "json"], default="table")
+
+    checking = sub.add_parser("check", help="check records of what was held against the plan; report findings")
+    check_command.add_arguments(checking)
 
     importing = sub.add_parser("import", help="write an organization file from roster spreadsheets (.xlsx, .xls, .csv)")
     import_command.add_arguments(importing)
@@ -344,5 +348,6 @@ _COMMANDS = {
     "validate": cmd_validate,
     "obligations": cmd_obligations,
     "plugins": cmd_plugins,
+    "check": check_command.run,
     "import": import_command.run,
 }

@@ -1,0 +1,624 @@
+"""The compliance check: the plan says what was due, records say what was done, findings say the gap.
+
+The check walks every *unit* — one organization, obligation and period of the plan — and gives it one
+primary status (:attr:`~FindingStatus.HELD`, ``due``, ``missing``, ``late`` or ``outside-window``), then
+looks for shortcomings of what was held: steps out of order, a missing topic or secretary's comment where
+the source requires one, members not covered, required attendees absent. A unit whose period has not
+started on the ``as_of`` day is not checked yet; one whose period has started but not ended is ``due``.
+
+Which obligations need what is decided by :data:`RULES` (patterns over obligation ids, each citing its
+source clause) and by two obligation options a plugin may set: ``record_requires`` (record fields that
+must be filled, e.g. ``("topic", "comment")``) and ``record_attendance`` (``True``: the planned people
+must be named among the attendees).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+import attrs
+
+from ..model import OrganizationTree
+from ..obligations import ActivityKind, CadenceKind, Obligation
+from ..scheduling.occurrence import Occurrence
+from ..scheduling.periods import Period, periods
+from ..scheduling.planner import Plan
+from ..workdays import WorkdayCalendar
+from .findings import Finding, FindingStatus, Record
+
+__all__ = ["RULES", "CheckResult", "Rule", "Unit", "check", "requirements"]
+
+DEFAULT_ONCE_DUE = (3, 31)
+
+#: Record fields and their Chinese names, for details.
+FIELD_LABELS = {"topic": "主题", "comment": "书记点评", "lecturer": "主讲人", "attendees": "参加人员"}
+
+
+@attrs.frozen
+class Rule:
+    """What records of the obligations matching ``pattern`` must carry.
+
+    Args:
+        pattern: An ``fnmatch`` pattern over obligation ids, e.g. ``*.monthly-seminar``.
+        requires: Record fields that must not be empty (``topic``, ``comment``, ``lecturer``).
+        attendance: Whether the planned people must be named among the attendees.
+        basis: The source clause the rule rests on (or lianxue's reason), shown with findings.
+    """
+
+    pattern: str
+    requires: tuple[str, ...] = ()
+    attendance: bool = False
+    basis: str = ""
+
+
+#: The built-in rules. An obligation's own ``record_requires`` / ``record_attendance`` options win.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "*.monthly-seminar",
+        ("topic", "comment"),
+        basis="各党支部每月确定一个主题，开展1次集中研讨，党支部书记对每次研讨情况进行点评。（方案二）",
+    ),
+    Rule(
+        "*.quarterly-meeting",
+        ("topic",),
+        basis="每季度召开一次全体党员会议，围绕一个学习教育主题组织讨论。（方案三、方案四）",
+    ),
+    Rule(
+        "town.democratic-life-meeting",
+        ("topic",),
+        basis="镇（街道）党委年度民主生活会，要以“两学一做”为主题。（方案二）",
+    ),
+    Rule("*lecture*", ("lecturer",), basis="党课须写明主讲人（lianxue 规则：积分按讲课计）。"),
+    Rule(
+        "*.leaders-at-life-meeting",
+        attendance=True,
+        basis="领导班子成员要参加所在支部的专题组织生活会。（方案一、方案二）",
+    ),
+)
+
+
+def requirements(ob: Obligation) -> tuple[tuple[str, ...], bool, str]:
+    """The fields ``ob``'s records must carry, whether attendance is checked, and the basis of both."""
+    requires: list[str] = []
+    attendance = False
+    basis: list[str] = []
+    for rule in RULES:
+        if fnmatch.fnmatchcase(ob.id, rule.pattern):
+            requires += [f for f in rule.requires if f not in requires]
+            attendance = attendance or rule.attendance
+            basis.append(rule.basis)
+    if "record_requires" in ob.options:
+        requires = list(ob.options["record_requires"])
+    if "record_attendance" in ob.options:
+        attendance = bool(ob.options["record_attendance"])
+    if ob.kind is not ActivityKind.LECTURE and "lecturer" in requires and "record_requires" not in ob.options:
+        requires.remove("lecturer")
+    return tuple(requires), attendance, " ".join(b for b in basis if b)
+
+
+@attrs.frozen
+class Unit:
+    """One organization, obligation and period, as checked.
+
+    Args:
+        org: The organization id.
+        obligation: The obligation id.
+        period: The period label.
+        first: The first day the activity may be held.
+        last: The last day it may be held.
+        status: The primary status: held, due, missing, late or outside-window.
+        issues: The statuses of the further findings about it (incomplete, not-covered...).
+        records: The records counted for it.
+        expected: How many people or rounds it covers (per-member and per-household), else 1.
+        covered: How many of those the records cover.
+    """
+
+    org: str
+    obligation: str
+    period: str
+    first: dt.date
+    last: dt.date
+    status: FindingStatus
+    issues: tuple[FindingStatus, ...] = ()
+    records: tuple[Record, ...] = ()
+    expected: int = 1
+    covered: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """Held in time with nothing wanting."""
+        return self.status is FindingStatus.HELD and not self.issues
+
+    @property
+    def ended(self) -> bool:
+        """Whether its period had ended on the day of the check (it is not ``due``)."""
+        return self.status is not FindingStatus.DUE
+
+    @property
+    def month(self) -> int:
+        """The month (1–12) it is shown under in the heatmap: the month its period ends."""
+        return self.last.month if self.last.year == self.first.year else 12
+
+
+@attrs.frozen
+class CheckResult:
+    """The outcome of a check.
+
+    Args:
+        year: The year checked.
+        as_of: The day of the check.
+        units: Every unit whose period had started, by organization (file order), then obligation.
+        findings: Every finding: the units not held (due ones included) and every shortcoming, then the
+            plugins' findings.
+        not_started: How many units had not started on ``as_of`` (not checked yet).
+    """
+
+    year: int
+    as_of: dt.date
+    units: tuple[Unit, ...]
+    findings: tuple[Finding, ...]
+    not_started: int = 0
+
+    def problems(self) -> tuple[Finding, ...]:
+        """The findings that are shortcomings (everything but ``due``)."""
+        return tuple(f for f in self.findings if f.status.is_problem)
+
+
+# -- periods ----------------------------------------------------------------------------------------
+
+
+class _Periods:
+    """Periods of each obligation by year, cached, and which one a day falls in."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, int], dict[str, Period]] = {}
+
+    def of(self, ob: Obligation, year: int) -> dict[str, Period]:
+        key = (ob.id, year)
+        found = self._cache.get(key)
+        if found is None:
+            found = {p.label: p for p in periods(ob.cadence, year)}
+            if ob.cadence.kind is CadenceKind.ONCE:
+                due = ob.options.get("due", DEFAULT_ONCE_DUE)
+                found = {str(year): Period(str(year), dt.date(year, 1, 1), dt.date(year, *due))}
+            self._cache[key] = found
+        return found
+
+    def window(self, ob: Obligation, label: str) -> tuple[dt.date, dt.date]:
+        year = int(label[:4])
+        p = self.of(ob, year).get(label)
+        if p is None:
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return p.first, p.last
+
+    def label_of(self, ob: Obligation, day: dt.date) -> str:
+        """The period ``day`` counts for: the one containing it, or its year for a single-period cadence."""
+        for year in (day.year, day.year + 1, day.year - 1):
+            found = self.of(ob, year)
+            if len(found) == 1 and year == day.year:
+                return next(iter(found))
+            for p in found.values():
+                if day in p:
+                    return p.label
+        return str(day.year)
+
+
+# -- the check --------------------------------------------------------------------------------------
+
+
+def _slug(obligation_id: str) -> str:
+    return obligation_id.split(".", 1)[1]
+
+
+def _names(tree: OrganizationTree, ids: Iterable[str]) -> str:
+    out = []
+    for i in ids:
+        try:
+            out.append(tree.member(i).name)
+        except KeyError:
+            out.append(i)
+    shown = "、".join(out[:10])
+    return shown + (f"等{len(out)}人" if len(out) > 10 else "")
+
+
+def _dates(records: Iterable[Record]) -> str:
+    return "、".join(sorted({r.date.isoformat() for r in records}))
+
+
+class _Checker:
+    def __init__(
+        self,
+        tree: OrganizationTree,
+        plan: Plan,
+        obligations: Mapping[str, Sequence[Obligation]],
+        records: Sequence[Record],
+        as_of: dt.date,
+        workdays: WorkdayCalendar | None = None,
+    ) -> None:
+        self.tree = tree
+        self.workdays = workdays
+        self.reasons: dict[tuple[str, str, str], str] = {}
+        self.plan = plan
+        self.year = plan.year
+        self.as_of = as_of
+        self.obligations = {org: {o.id: o for o in obs} for org, obs in obligations.items()}
+        self.periods = _Periods()
+        # (org, obligation, period) -> records assigned to it; (org, obligation) -> all its records
+        self.assigned: dict[tuple[str, str, str], list[Record]] = {}
+        self.by_ob: dict[tuple[str, str], list[Record]] = {}
+        for r in records:
+            ob = self.obligations.get(r.org, {}).get(r.obligation)
+            if ob is None:
+                continue
+            label = r.period or self.periods.label_of(ob, r.date)
+            if not label.startswith(str(self.year)):
+                continue
+            self.assigned.setdefault((r.org, r.obligation, label), []).append(r)
+            self.by_ob.setdefault((r.org, r.obligation), []).append(r)
+        # partners: obligation id -> ids of obligations whose activity also fulfils it
+        self.fulfilled_by: dict[tuple[str, str], list[str]] = {}
+        for org, obs in self.obligations.items():
+            for ob in obs.values():
+                for target in ob.combines_with:
+                    if target in obs:
+                        self.fulfilled_by.setdefault((org, target), []).append(ob.id)
+
+    def units(self) -> Iterable[tuple[Obligation, str, str, list[Occurrence], list[str]]]:
+        """(obligation, org, period, occurrences, unplaced slots) for every unit of the plan, in order."""
+        grouped: dict[tuple[str, str, str], tuple[list[Occurrence], list[str]]] = {}
+        for occ in self.plan.occurrences:
+            grouped.setdefault((occ.org, occ.obligation, occ.period), ([], []))[0].append(occ)
+        for u in self.plan.unplaced:
+            grouped.setdefault((u.org, u.obligation, u.period), ([], []))[1].append(u.slot)
+            self.reasons.setdefault((u.org, u.obligation, u.period), u.reason)
+        for c in self.plan.combined:
+            grouped.setdefault((c.org, c.obligation, c.period), ([], []))
+        order = {org.id: n for n, org in enumerate(self.tree)}
+        for (org, ob_id, period), (occs, unplaced) in sorted(
+            grouped.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1], kv[0][2])
+        ):
+            ob = self.obligations.get(org, {}).get(ob_id)
+            if ob is not None:
+                yield ob, org, period, occs, unplaced
+
+    def _records(
+        self, org: str, ob: Obligation, period: str, first: dt.date, last: dt.date, both: bool
+    ) -> list[Record]:
+        own = list(self.assigned.get((org, ob.id, period), ()))
+        partners = list(self.fulfilled_by.get((org, ob.id), ()))
+        if both:
+            partners += [p for p in ob.combines_with if p in self.obligations.get(org, {})]
+        for p in partners:
+            own += [r for r in self.by_ob.get((org, p), ()) if first <= r.date <= last]
+        return own
+
+    def run(self) -> tuple[list[Unit], list[Finding], int]:
+        units: list[Unit] = []
+        findings: list[Finding] = []
+        not_started = 0
+        for ob, org, period, occs, unplaced in self.units():
+            first, last = self.periods.window(ob, period)
+            if self.as_of < first:
+                not_started += 1
+                continue
+            if not occs and self.workdays is not None and not self._has_workday(first, last):
+                continue  # a period without a single working day (a holiday week) asks for nothing
+            requires, attendance, basis = requirements(ob)
+            linked = ob.attend_links and (ob.kind is ActivityKind.MEETING or attendance)
+            records = self._records(org, ob, period, first, last, attendance or linked)
+            if linked:
+                records += self._linked_records(org, ob, first, last)
+            status, detail = self._status(records, first, last)
+            extra: list[Finding] = []
+            expected, covered = 1, 1 if records else 0
+            kind = ob.cadence.kind
+            if kind is CadenceKind.PER_MEMBER:
+                slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
+                expected, covered, miss = self._coverage(org, slots, records)
+                if miss and status is not FindingStatus.DUE and records:
+                    extra.append(
+                        Finding(
+                            org,
+                            ob.id,
+                            period,
+                            FindingStatus.NOT_COVERED,
+                            f"已覆盖{covered}/{expected}名党员，未覆盖：{_names(self.tree, miss)}",
+                            tuple(m for m in miss if not m.startswith("anon-") and not m.startswith("未列名")),
+                        )
+                    )
+                if status is FindingStatus.DUE and records:
+                    detail = f"进行中：已覆盖{covered}/{expected}名党员"
+                elif status is FindingStatus.MISSING:
+                    detail = f"{detail}；应覆盖{expected}名党员"
+            elif kind is CadenceKind.PER_HOUSEHOLD:
+                slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
+                expected, covered, short = self._households(slots, records)
+                if short and status is not FindingStatus.DUE and records:
+                    extra.append(
+                        Finding(
+                            org,
+                            ob.id,
+                            period,
+                            FindingStatus.NOT_COVERED,
+                            f"已走访{covered}/{expected}户；未走遍联系村农户：" + "；".join(t for _, t in short),
+                            tuple(m for m, _ in short),
+                        )
+                    )
+            if records and requires:
+                lacking = [(r, [f for f in requires if not getattr(r, f)]) for r in records]
+                lacking = [(r, fs) for r, fs in lacking if fs]
+                if lacking:
+                    parts = [
+                        f"{r.date.isoformat()}缺{'、'.join(FIELD_LABELS.get(f, f) for f in fs)}" for r, fs in lacking
+                    ]
+                    extra.append(
+                        Finding(
+                            org,
+                            ob.id,
+                            period,
+                            FindingStatus.INCOMPLETE,
+                            "；".join(parts) + (f"（依据：{basis}）" if basis else ""),
+                        )
+                    )
+            if records and attendance:
+                extra += self._attendance(org, ob, period, occs, records, basis)
+            if linked and status is not FindingStatus.DUE:
+                extra += self._linked_attendance(org, ob, period, first, last)
+            own = self.assigned.get((org, ob.id, period), [])
+            if own and ob.after:
+                extra += self._order(org, ob, period, own)
+            units.append(
+                Unit(
+                    org,
+                    ob.id,
+                    period,
+                    first,
+                    last,
+                    status,
+                    tuple(f.status for f in extra),
+                    tuple(records),
+                    expected,
+                    covered,
+                )
+            )
+            if not occs and (org, ob.id, period) in self.reasons and status is not FindingStatus.HELD:
+                detail += f"（计划未能排期：{self.reasons[(org, ob.id, period)]}）"
+            if status is not FindingStatus.HELD:
+                findings.append(Finding(org, ob.id, period, status, detail, self._concerned(ob, occs, status)))
+            findings.extend(extra)
+        return units, findings, not_started
+
+    def _has_workday(self, first: dt.date, last: dt.date) -> bool:
+        assert self.workdays is not None
+        day = first
+        while day <= last:
+            if self.workdays.is_workday(day):
+                return True
+            day += dt.timedelta(days=1)
+        return False
+
+    def _status(self, records: Sequence[Record], first: dt.date, last: dt.date) -> tuple[FindingStatus, str]:
+        window = f"{first.isoformat()}至{last.isoformat()}"
+        if not records:
+            if self.as_of <= last:
+                return FindingStatus.DUE, f"应于{window}开展，截至{self.as_of.isoformat()}尚未记录"
+            return FindingStatus.MISSING, f"应于{window}开展，未见记录"
+        if any(first <= r.date <= last for r in records):
+            return FindingStatus.HELD, ""
+        late = [r for r in records if r.date > last]
+        if late:
+            return FindingStatus.LATE, f"应于{window}开展，{_dates(late)}才开展"
+        return FindingStatus.OUTSIDE_WINDOW, f"应于{window}开展，{_dates(records)}开展，早于规定时间"
+
+    def _concerned(self, ob: Obligation, occs: Sequence[Occurrence], status: FindingStatus) -> tuple[str, ...]:
+        if ob.cadence.kind is CadenceKind.PER_MEMBER or ob.attend_links or requirements(ob)[1]:
+            people = [o.slot for o in occs if o.slot] if ob.cadence.kind is CadenceKind.PER_MEMBER else []
+            if not people:
+                people = [p for o in occs for p in o.people]
+            return tuple(dict.fromkeys(p for p in people if not p.startswith("anon-")))
+        return ()
+
+    def _coverage(self, org: str, slots: Sequence[str], records: Sequence[Record]) -> tuple[int, int, list[str]]:
+        expected = list(dict.fromkeys(slots))
+        covered_ids = {m for r in records for m in r.members}
+        listed = {m.id for m in self.tree.members_of(org)}
+        named = [s for s in expected if not s.startswith("anon-")]
+        anon = [s for s in expected if s.startswith("anon-")]
+        miss = [s for s in named if s not in covered_ids]
+        extra_covered = len([m for m in covered_ids if m not in listed and m not in named])
+        anon_missing = max(0, len(anon) - extra_covered)
+        covered = len(named) - len(miss) + min(len(anon), extra_covered)
+        if anon_missing:
+            miss.append(f"未列名党员{anon_missing}名")
+        return len(expected), covered, miss
+
+    def _households(self, slots: Sequence[str], records: Sequence[Record]) -> tuple[int, int, list[tuple[str, str]]]:
+        rounds: dict[str, dict[str, int]] = {}
+        for slot in dict.fromkeys(slots):
+            parts = slot.split("/")
+            if len(parts) != 3:
+                continue
+            visitor, target, _ = parts
+            org = self.tree.get(target)
+            if org is not None and org.households:
+                rounds.setdefault(visitor, {})[target] = org.households
+        expected = sum(sum(t.values()) for t in rounds.values())
+        short: list[tuple[str, str]] = []
+        total = 0
+        for visitor, targets in rounds.items():
+            need = sum(targets.values())
+            done = sum(r.households or 0 for r in records if visitor in r.attendees or visitor in r.members)
+            total += min(done, need)
+            if done < need:
+                villages = "、".join(self.tree[t].name for t in targets)
+                short.append((visitor, f"{_names(self.tree, [visitor])}（{villages}）{done}/{need}户"))
+        unattributed = sum(r.households or 0 for r in records if not r.attendees and not r.members)
+        if unattributed and short:
+            total = min(expected, total + unattributed)
+            if total >= expected:
+                short = []
+        return expected, total, short
+
+    def _attendance(
+        self, org: str, ob: Obligation, period: str, occs: Sequence[Occurrence], records: Sequence[Record], basis: str
+    ) -> list[Finding]:
+        required = list(dict.fromkeys(p for o in occs for p in o.people))
+        if not required:
+            return []
+        if not any(r.attendees for r in records):
+            return [
+                Finding(
+                    org,
+                    ob.id,
+                    period,
+                    FindingStatus.INCOMPLETE,
+                    f"记录未列出参加人员，无法核对{_names(self.tree, required)}是否参加",
+                    tuple(required),
+                )
+            ]
+        present = {a for r in records for a in r.attendees}
+        absent = [p for p in required if p not in present]
+        if not absent:
+            return []
+        return [
+            Finding(
+                org,
+                ob.id,
+                period,
+                FindingStatus.ABSENT,
+                f"{_names(self.tree, absent)}未参加（{_dates(records)}）" + (f"（依据：{basis}）" if basis else ""),
+                tuple(absent),
+            )
+        ]
+
+    def _linked_targets(self, org: str, ob: Obligation) -> list[tuple[str, str, list[str]]]:
+        """(leader, linked org, partner obligation ids there) for an ``attend_links`` obligation."""
+        out = []
+        slugs = {_slug(ob.id), *(_slug(i) for i in ob.options.get("linked_obligations", ()))}
+        targets = set(ob.combines_with)
+        for member in self.tree.leaders_of(org):
+            for link in member.links:
+                there = [i for i in self.obligations.get(link, {}) if i in targets or _slug(i) in slugs]
+                there += [p for i in list(there) for p in self.fulfilled_by.get((link, i), ()) if p not in there]
+                if there:
+                    out.append((member.id, link, there))
+        return out
+
+    def _linked_records(self, org: str, ob: Obligation, first: dt.date, last: dt.date) -> list[Record]:
+        out: list[Record] = []
+        seen: set[tuple[str, str]] = set()
+        for _, link, obs in self._linked_targets(org, ob):
+            for o in obs:
+                if (link, o) not in seen:
+                    seen.add((link, o))
+                    out += [r for r in self.by_ob.get((link, o), ()) if first <= r.date <= last]
+        return out
+
+    def _linked_attendance(self, org: str, ob: Obligation, period: str, first: dt.date, last: dt.date) -> list[Finding]:
+        absent: list[str] = []
+        parts: list[str] = []
+        unknown: list[str] = []
+        for leader, link, obs in self._linked_targets(org, ob):
+            records = [r for o in obs for r in self.by_ob.get((link, o), ()) if first <= r.date <= last]
+            name = self.tree[link].name
+            if not records:
+                absent.append(leader)
+                parts.append(f"{_names(self.tree, [leader])}：{name}未见专题组织生活会记录")
+            elif not any(r.attendees for r in records):
+                unknown.append(f"{name}（{_dates(records)}）")
+            elif not any(leader in r.attendees for r in records):
+                absent.append(leader)
+                parts.append(f"{_names(self.tree, [leader])}未参加{name}专题组织生活会（{_dates(records)}）")
+        out = []
+        if absent:
+            out.append(
+                Finding(org, ob.id, period, FindingStatus.ABSENT, "；".join(parts), tuple(dict.fromkeys(absent)))
+            )
+        if unknown:
+            out.append(
+                Finding(
+                    org,
+                    ob.id,
+                    period,
+                    FindingStatus.INCOMPLETE,
+                    "联系村（社区）会议记录未列出参加人员，无法核对班子成员出席：" + "、".join(unknown),
+                )
+            )
+        return out
+
+    def _order(self, org: str, ob: Obligation, period: str, records: Sequence[Record]) -> list[Finding]:
+        start = min(r.date for r in records)
+        out = []
+        obs = self.obligations.get(org, {})
+        for before_id in ob.after:
+            before = obs.get(before_id)
+            if before is None:
+                continue
+            done = self.assigned.get((org, before_id, period)) or self.by_ob.get((org, before_id), [])
+            later = [r for r in done if r.date > start]
+            if not later:
+                continue
+            members = tuple(dict.fromkeys(m for r in later for m in r.members))
+            out.append(
+                Finding(
+                    org,
+                    ob.id,
+                    period,
+                    FindingStatus.OUT_OF_ORDER,
+                    f"{ob.title}（{start.isoformat()}）早于其前序步骤{before.title}（{_dates(later)}）",
+                    members,
+                )
+            )
+        return out
+
+
+def check(
+    tree: OrganizationTree,
+    plan: Plan,
+    obligations: Mapping[str, Sequence[Obligation]],
+    records: Sequence[Record],
+    as_of: dt.date,
+    *,
+    orgs: Iterable[str] | None = None,
+    extra: Callable[[str, Sequence[Occurrence], Sequence[Record]], Sequence[Finding]] | None = None,
+    workdays: WorkdayCalendar | None = None,
+) -> CheckResult:
+    """Check ``records`` against ``plan``.
+
+    Args:
+        tree: The organization tree.
+        plan: The plan of the year checked (from :func:`~lianxue_core.scheduling.plan_year`).
+        obligations: Each organization's obligations that year.
+        records: The records read (any year; only the plan's year counts).
+        as_of: The day of the check: periods not started are not checked, periods not ended are ``due``.
+        orgs: Check only these organizations (all planned ones when ``None``).
+        extra: Called once per organization checked with its occurrences and records; returns more
+            findings (the command passes the plugins' :meth:`~lianxue_core.PluginHost.findings`).
+        workdays: The year's working days; a period without any (a week of 春节) is then not expected
+            when the plan could not place it.
+    """
+    scope = set(orgs) if orgs is not None else None
+    if scope is not None:
+        plan = attrs.evolve(
+            plan,
+            occurrences=tuple(o for o in plan.occurrences if o.org in scope),
+            unplaced=tuple(u for u in plan.unplaced if u.org in scope),
+            combined=tuple(c for c in plan.combined if c.org in scope),
+        )
+    checker = _Checker(tree, plan, obligations, records, as_of, workdays)
+    units, findings, not_started = checker.run()
+    if extra is not None:
+        by_org_occ: dict[str, list[Occurrence]] = {}
+        for occ in plan.occurrences:
+            by_org_occ.setdefault(occ.org, []).append(occ)
+        by_org_rec: dict[str, list[Record]] = {}
+        for r in records:
+            by_org_rec.setdefault(r.org, []).append(r)
+        for org in tree:
+            if scope is not None and org.id not in scope:
+                continue
+            if org.id in by_org_occ or org.id in by_org_rec:
+                findings.extend(extra(org.id, by_org_occ.get(org.id, ()), by_org_rec.get(org.id, ())))
+    return CheckResult(plan.year, as_of, tuple(units), tuple(findings), not_started)

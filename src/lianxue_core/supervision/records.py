@@ -1,0 +1,587 @@
+"""Reading record files: CSV, JSON and iCalendar → :class:`~.findings.Record` values.
+
+Every format carries the same fields (see ``docs/supervision.md``); :data:`COLUMNS` lists them with the
+Chinese headers a spreadsheet may use instead. :func:`read_records` reads every file, checks every row
+against the organization tree and the obligations, and returns the records together with every problem
+(file, line and column) and every warning (duplicates, cancelled events). Nothing is dropped silently: a
+row is either a record, a problem, or named in a warning.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import hashlib
+import io
+import json
+import re
+import zoneinfo
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import icalendar
+
+from ..errors import Problem
+from ..model import OrganizationTree
+from ..obligations import CadenceKind, Obligation
+from ..scheduling.periods import periods
+from .findings import Record
+
+__all__ = ["COLUMNS", "RecordSet", "parse_date", "parse_uid", "read_records"]
+
+#: The record fields, each with the headers (English first, then Chinese) a file may use for it.
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "org": ("org", "组织", "党组织"),
+    "obligation": ("obligation", "事项"),
+    "date": ("date", "日期"),
+    "time": ("time", "时间"),
+    "period": ("period", "周期", "期间"),
+    "topic": ("topic", "主题"),
+    "lecturer": ("lecturer", "主讲人"),
+    "comment": ("comment", "书记点评", "点评"),
+    "attendees": ("attendees", "参加人员"),
+    "attendance": ("attendance", "参加人数"),
+    "members": ("members", "覆盖党员"),
+    "households": ("households", "走访户数", "户数"),
+    "notes": ("notes", "备注"),
+    "uid": ("uid",),
+}
+_ALIASES = {alias.lower(): field for field, aliases in COLUMNS.items() for alias in aliases}
+_LIST_SEP = re.compile(r"[;；、,，\s]+")
+_DATE_RE = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$")
+_TIME_RE = re.compile(r"^(\d{1,2})[:：](\d{2})(?::\d{2})?$")
+_PERIOD_RE = re.compile(r"^\d{4}(?:-W\d{2}|-Q[1-4]|-\d{2})?$")
+_UID_RE = re.compile(
+    r"^(?P<org>[a-z0-9][a-z0-9-]*)\.(?P<ob>[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*?)\."
+    r"(?P<period>\d{4}(?:-W\d{2}|-Q[1-4]|-\d{2})?)(?:\.(?P<slot>[0-9a-f]{12}))?@lianxue$"
+)
+_DEFAULT_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@attrs.frozen
+class RecordSet:
+    """What :func:`read_records` read.
+
+    Args:
+        records: The records, in file order (duplicates counted once).
+        problems: Every bad row, with file, line and column; the command stops with exit code 2 when any.
+        warnings: Rows read but not counted, each named: duplicates, cancelled calendar events.
+    """
+
+    records: tuple[Record, ...]
+    problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def parse_date(text: str) -> dt.date:
+    """``2026-03-05``, ``2026/3/5``, ``2026.03.05`` or ``2026年3月5日`` as a date.
+
+    Raises:
+        ValueError: Not one of those forms, or no such day.
+    """
+    m = _DATE_RE.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a date such as 2026-03-05 or 2026年3月5日")
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a day of the calendar") from None
+
+
+def _parse_time(text: str) -> dt.time:
+    m = _TIME_RE.match(text.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"{text!r} is not a time such as 14:30")
+    return dt.time(int(m.group(1)), int(m.group(2)))
+
+
+def parse_uid(uid: str, known: Collection[str] = ()) -> tuple[str, str, str, str] | None:
+    """Split a UID lianxue gave an event into organization, obligation, period and slot digest.
+
+    A supervisor's copy (``watch.<supervisor>.`` prefix) is accepted too. Where ``known`` obligation ids
+    are given, the reading that names a known obligation wins.
+    """
+    candidates = [uid]
+    if uid.startswith("watch."):
+        rest = uid[len("watch.") :]
+        if "." in rest:
+            candidates.insert(0, rest.split(".", 1)[1])
+    found = []
+    for text in candidates:
+        m = _UID_RE.match(text)
+        if m:
+            found.append((m.group("org"), m.group("ob"), m.group("period"), m.group("slot") or ""))
+    for item in found:
+        if not known or item[1] in known:
+            return item
+    return found[0] if found else None
+
+
+def _slot_digest(slot: str) -> str:
+    return hashlib.sha1(slot.encode("utf-8")).hexdigest()[:12]
+
+
+# -- one row ----------------------------------------------------------------------------------------
+
+
+class _Row:
+    """One row being turned into a record: its raw fields and where each came from."""
+
+    def __init__(self, file: str, line: int, label: str, where: Mapping[str, str]) -> None:
+        self.file = file
+        self.line = line
+        self.label = label  # "line 12" / "line 5 (record 2)" / "line 40 (event ...)"
+        self.where = where  # field -> "column 3 (date)" / "key 'date'" / "DTSTART"
+        self.problems: list[Problem] = []
+
+    def problem(self, field: str | None, message: str) -> None:
+        subject = self.label + (f", {self.where.get(field, field)}" if field else "")
+        self.problems.append(Problem(self.file, message, subject=subject))
+
+
+class _Context:
+    def __init__(self, tree: OrganizationTree, obligations: Mapping[str, Obligation], applies: Mapping[str, Any]):
+        self.tree = tree
+        self.obligations = obligations
+        self.applies = applies
+        self.names: dict[tuple[str, str], str] = {}
+        self.global_names: dict[str, list[str]] = {}
+        for m in tree.members:
+            self.names[(m.org, m.name)] = m.id
+            self.global_names.setdefault(m.name, []).append(m.id)
+
+    def person(self, org: str, token: str) -> str:
+        """A member id for ``token`` (an id or a name, preferring the organization's own members)."""
+        try:
+            self.tree.member(token)
+            return token
+        except KeyError:
+            pass
+        own = self.names.get((org, token))
+        if own is not None:
+            return own
+        ids = self.global_names.get(token, [])
+        return ids[0] if len(ids) == 1 else token
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return str(value).strip()
+
+
+def _people(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [t for v in value for t in _LIST_SEP.split(_text(v)) if t]
+    return [t for t in _LIST_SEP.split(_text(value)) if t]
+
+
+def _count(row: _Row, field: str, value: object) -> int | None:
+    text = _text(value)
+    if text == "":
+        return None
+    if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
+        row.problem(field, f"must be a whole number of 0 or more (got {text!r})")
+        return None
+    return int(text)
+
+
+def _close(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _build(row: _Row, fields: Mapping[str, object], ctx: _Context) -> Record | None:
+    """The record of ``fields``, or ``None`` with the row's problems noted."""
+    org = _text(fields.get("org"))
+    obligation = _text(fields.get("obligation"))
+    period = _text(fields.get("period"))
+    slot = ""
+    uid = _text(fields.get("uid"))
+    if uid:
+        parsed = parse_uid(uid, ctx.obligations)
+        if parsed is None:
+            row.problem("uid", f"{uid!r} is not a UID lianxue gave an event (<org>.<obligation>.<period>@lianxue)")
+        else:
+            org, obligation, period = org or parsed[0], obligation or parsed[1], period or parsed[2]
+            slot = parsed[3]
+    if not org:
+        row.problem("org", "the organization is missing")
+    elif org not in ctx.tree:
+        row.problem(
+            "org", f"no organization with id {org!r} in the organization file{_close(org, [o.id for o in ctx.tree])}"
+        )
+    if not obligation:
+        row.problem("obligation", "the obligation is missing")
+    elif obligation not in ctx.obligations:
+        row.problem("obligation", f"no obligation with id {obligation!r}{_close(obligation, ctx.obligations)}")
+    elif org in ctx.tree and obligation not in ctx.applies.get(org, ()):
+        row.problem("obligation", f"obligation {obligation!r} does not apply to organization {org!r}")
+    date: dt.date | None = None
+    time: dt.time | None = None
+    raw_date = fields.get("date")
+    if isinstance(raw_date, dt.datetime):
+        date, time = raw_date.date(), raw_date.time().replace(second=0, microsecond=0)
+    elif isinstance(raw_date, dt.date):
+        date = raw_date
+    else:
+        text = _text(raw_date)
+        if not text:
+            row.problem("date", "the date is missing")
+        else:
+            day, _, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
+            try:
+                date = parse_date(day)
+                if clock:
+                    time = _parse_time(clock)
+            except ValueError as exc:
+                row.problem("date", str(exc))
+    raw_time = _text(fields.get("time"))
+    if raw_time:
+        try:
+            time = _parse_time(raw_time)
+        except ValueError as exc:
+            row.problem("time", str(exc))
+    ob = ctx.obligations.get(obligation)
+    if period:
+        if not _PERIOD_RE.match(period):
+            row.problem("period", f"{period!r} is not a period such as 2026-03, 2026-Q2, 2026-W07 or 2026")
+        elif ob is not None:
+            labels = {p.label for p in periods(ob.cadence, int(period[:4]))} or {period[:4]}
+            if ob.cadence.kind is CadenceKind.ONCE:
+                labels.add(period[:4])
+            if period not in labels:
+                shown = ", ".join(sorted(labels)[:3]) + ("..." if len(labels) > 3 else "")
+                row.problem(
+                    "period", f"{period!r} is not a period of {obligation!r} ({ob.cadence.describe()}: {shown})"
+                )
+    attendance = _count(row, "attendance", fields.get("attendance"))
+    households = _count(row, "households", fields.get("households"))
+    if row.problems or date is None:
+        return None
+    attendees = tuple(dict.fromkeys(ctx.person(org, t) for t in _people(fields.get("attendees"))))
+    members = [ctx.person(org, t) for t in _people(fields.get("members"))]
+    if slot and not members:
+        members += _member_of_slot(org, slot, ctx.tree)
+    return Record(
+        org=org,
+        obligation=obligation,
+        date=date,
+        time=time,
+        topic=_text(fields.get("topic")),
+        lecturer=ctx.person(org, _text(fields.get("lecturer"))) if _text(fields.get("lecturer")) else "",
+        comment=_text(fields.get("comment")),
+        attendees=attendees,
+        attendance=attendance,
+        members=tuple(dict.fromkeys(members)),
+        notes=_text(fields.get("notes")),
+        origin=f"{row.file}:{row.line}",
+        period=period,
+        households=households,
+    )
+
+
+def _member_of_slot(org: str, digest: str, tree: OrganizationTree) -> list[str]:
+    candidates = [m.id for m in tree.members_of(org)]
+    candidates += [f"anon-{n:03d}" for n in range(len(candidates) + 1, tree.member_count(org) + 1)]
+    return [c for c in candidates if _slot_digest(c) == digest][:1]
+
+
+# -- formats ----------------------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Problem(
+            str(path),
+            "is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)",
+            subject=f"line {line}",
+        )
+
+
+def _read_csv(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Record | None]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    file = str(path)
+    try:
+        header = next(reader)
+    except StopIteration:
+        row = _Row(file, 1, "line 1", {})
+        row.problem(None, "the file is empty; the first line must name the columns (org,obligation,date,...)")
+        yield row, None
+        return
+    except csv.Error as exc:
+        row = _Row(file, 1, "line 1", {})
+        row.problem(None, f"not valid CSV: {exc}")
+        yield row, None
+        return
+    fields: list[str | None] = []
+    head = _Row(file, 1, "line 1", {})
+    for n, name in enumerate(header, start=1):
+        key = _ALIASES.get(name.strip().lower())
+        if key is None:
+            if name.strip():
+                head.problem(None, f"column {n}: unknown column {name.strip()!r}{_close(name.strip(), _ALIASES)}")
+            else:
+                head.problem(None, f"column {n}: the column has no name")
+        elif key in fields:
+            head.problem(None, f"column {n}: column {name.strip()!r} repeats column {fields.index(key) + 1}")
+        fields.append(key)
+    missing = [f for f in ("org", "obligation", "date") if f not in fields and not ("uid" in fields and f != "date")]
+    if missing:
+        head.problem(None, f"required column(s) missing: {', '.join(missing)}")
+    if head.problems:
+        yield head, None
+        return
+    where = {f: f"column {n} ({f})" for n, f in enumerate(fields, start=1) if f}
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            row = _Row(file, start, f"line {start}", where)
+            row.problem(None, f"not valid CSV: {exc}")
+            yield row, None
+            return
+        end = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row = _Row(file, start, f"line {start}", where)
+        if len(cells) > len(fields):
+            row.problem(None, f"{len(cells)} cells but the header names {len(fields)} columns")
+            yield row, None
+            continue
+        values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+        yield row, _build(row, values, ctx)
+
+
+def _read_json(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Record | None]]:
+    file = str(path)
+    decoder = json.JSONDecoder()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        row = _Row(file, exc.lineno, f"line {exc.lineno}, column {exc.colno}", {})
+        row.problem(None, f"not valid JSON: {exc.msg}")
+        yield row, None
+        return
+    items = data.get("records") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        row = _Row(file, 1, "line 1", {})
+        row.problem(None, 'expected a list of records, or an object {"records": [...]}')
+        yield row, None
+        return
+    # Find where each record starts, for line numbers.
+    starts: list[int] = []
+    idx = text.find("[", text.find('"records"') if isinstance(data, dict) else 0) + 1
+    for _ in items:
+        while idx < len(text) and text[idx] in " \t\r\n,":
+            idx += 1
+        starts.append(idx)
+        _, idx = decoder.raw_decode(text, idx)
+    for n, (item, pos) in enumerate(zip(items, starts, strict=True), start=1):
+        line = text.count("\n", 0, pos) + 1
+        label = f"line {line} (record {n})"
+        if not isinstance(item, dict):
+            row = _Row(file, line, label, {})
+            row.problem(None, f"a record must be an object, not {type(item).__name__}")
+            yield row, None
+            continue
+        values: dict[str, object] = {}
+        where: dict[str, str] = {}
+        row = _Row(file, line, label, where)
+        for key, value in item.items():
+            field = _ALIASES.get(str(key).strip().lower())
+            if field is None:
+                row.problem(None, f"key {key!r}: unknown key{_close(str(key), _ALIASES)}")
+                continue
+            where[field] = f"key {key!r}"
+            values[field] = value
+        for field in ("attendance", "households"):
+            if isinstance(values.get(field), float | bool):
+                row.problem(field, f"must be a whole number of 0 or more (got {values[field]!r})")
+                values.pop(field)
+        record = _build(row, values, ctx) if not row.problems else None
+        yield row, record
+
+
+def _prop(event: icalendar.cal.Component, name: str) -> str:
+    value = event.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Iterable[tuple[_Row, Record | None]]:
+    file = str(path)
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except ValueError as exc:
+        row = _Row(file, 1, "line 1", {})
+        row.problem(None, f"not valid iCalendar: {exc}")
+        yield row, None
+        return
+    lines = [n for n, ln in enumerate(text.splitlines(), start=1) if ln.strip().upper() == "BEGIN:VEVENT"]
+    events = [e for cal in calendars for e in cal.walk("VEVENT")]
+    where = {
+        "org": "X-LIANXUE-ORG",
+        "obligation": "X-LIANXUE-OBLIGATION",
+        "period": "X-LIANXUE-PERIOD",
+        "date": "DTSTART",
+        "uid": "UID",
+        "topic": "X-LIANXUE-TOPIC",
+        "lecturer": "X-LIANXUE-LECTURER",
+        "comment": "X-LIANXUE-COMMENT",
+        "attendees": "ATTENDEE",
+        "attendance": "X-LIANXUE-ATTENDANCE",
+        "members": "X-LIANXUE-MEMBERS",
+        "households": "X-LIANXUE-HOUSEHOLDS",
+        "notes": "COMMENT",
+    }
+    for n, event in enumerate(events):
+        line = lines[n] if n < len(lines) else 1
+        uid = _prop(event, "UID")
+        row = _Row(file, line, f"line {line}" + (f" (event {uid})" if uid else ""), where)
+        if _prop(event, "STATUS").upper() == "CANCELLED":
+            cancelled.append(f"{file}:{line}")
+            continue
+        values: dict[str, object] = {
+            "org": _prop(event, "X-LIANXUE-ORG"),
+            "obligation": _prop(event, "X-LIANXUE-OBLIGATION"),
+            "period": _prop(event, "X-LIANXUE-PERIOD"),
+            "topic": _prop(event, "X-LIANXUE-TOPIC"),
+            "lecturer": _prop(event, "X-LIANXUE-LECTURER"),
+            "comment": _prop(event, "X-LIANXUE-COMMENT"),
+            "attendance": _prop(event, "X-LIANXUE-ATTENDANCE"),
+            "members": _prop(event, "X-LIANXUE-MEMBERS"),
+            "households": _prop(event, "X-LIANXUE-HOUSEHOLDS"),
+            "notes": _prop(event, "COMMENT"),
+        }
+        if not (values["org"] and values["obligation"]) and uid:
+            values["uid"] = uid
+        elif not (values["org"] and values["obligation"]):
+            row.problem(None, "the event carries neither X-LIANXUE-OBLIGATION nor a UID lianxue gave it")
+            yield row, None
+            continue
+        attendees = event.get("ATTENDEE")
+        people = []
+        for a in attendees if isinstance(attendees, list) else [attendees] if attendees is not None else []:
+            cn = a.params.get("CN") if hasattr(a, "params") else None
+            people.append(str(cn) if cn else str(a).removeprefix("mailto:").removeprefix("MAILTO:"))
+        values["attendees"] = people + _people(_prop(event, "X-LIANXUE-ATTENDEES"))
+        start = event.get("DTSTART")
+        moment = start.dt if start is not None else None
+        if isinstance(moment, dt.datetime):
+            if moment.tzinfo is not None and getattr(moment.tzinfo, "key", None) is None:
+                moment = moment.astimezone(_DEFAULT_TZ)  # UTC or a fixed offset: read in China time
+            values["date"] = moment
+        elif isinstance(moment, dt.date):
+            values["date"] = moment
+        yield row, _build(row, values, ctx)
+
+
+# -- all files --------------------------------------------------------------------------------------
+
+
+def _format(path: Path, text: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".json", ".ics"):
+        return suffix[1:]
+    head = text.lstrip()[:20].upper()
+    if head.startswith("BEGIN:VCALENDAR"):
+        return "ics"
+    if head.startswith(("[", "{")):
+        return "json"
+    return "csv"
+
+
+def _dedupe_key(r: Record) -> tuple[object, ...]:
+    return (
+        r.org,
+        r.obligation,
+        r.date,
+        r.time,
+        r.period,
+        frozenset(r.members),
+        frozenset(r.attendees),
+        r.lecturer,
+        r.topic,
+        r.households,
+    )
+
+
+def read_records(
+    paths: Sequence[Path],
+    tree: OrganizationTree,
+    obligations: Mapping[str, Obligation],
+    applies: Mapping[str, Collection[str]],
+) -> RecordSet:
+    """Read every record file in ``paths``; check each row against ``tree`` and the obligations.
+
+    Args:
+        paths: CSV (``.csv``), JSON (``.json``) or iCalendar (``.ics``) files; other names are sniffed.
+        tree: The organization tree.
+        obligations: Every known obligation by id (the catalogue).
+        applies: For each organization id, the ids of the obligations it has that year.
+
+    Returns:
+        The records, every problem (an unknown organization or obligation, a bad date, time, period or
+        number, an unknown column...) and the warnings (duplicates, counted once; cancelled events).
+    """
+    ctx = _Context(tree, obligations, applies)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    seen: dict[tuple[object, ...], str] = {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        text, problem = _decode(path, data)
+        if text is None:
+            assert problem is not None
+            problems.append(problem)
+            continue
+        cancelled: list[str] = []
+        kind = _format(path, text)
+        rows = (
+            _read_ics(path, text, ctx, cancelled)
+            if kind == "ics"
+            else _read_json(path, text, ctx)
+            if kind == "json"
+            else _read_csv(path, text, ctx)
+        )
+        for row, record in rows:
+            problems.extend(row.problems)
+            if record is None:
+                continue
+            key = _dedupe_key(record)
+            if key in seen:
+                warnings.append(
+                    f"{record.origin}：与{seen[key]}重复（党组织、事项、日期、时间、人员和内容均相同），只计一次"
+                )
+                continue
+            seen[key] = record.origin
+            records.append(record)
+        if cancelled:
+            warnings.append(
+                f"{path}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
+                + ("等）" if len(cancelled) > 5 else "）")
+            )
+    return RecordSet(tuple(records), tuple(problems), tuple(warnings))
