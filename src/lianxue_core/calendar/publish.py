@@ -1,0 +1,418 @@
+"""Publishing feeds to a CalDAV server: one collection per organization, one resource per event.
+
+:func:`publish` makes each organization's collection match its feed. It touches only the events
+lianxue manages — a UID ending in ``@lianxue`` or an ``X-LIANXUE-OBLIGATION`` property — and leaves
+everything else in the collection (events people added by hand) alone:
+
+* an event of the feed that the collection lacks is created (``PUT``, one resource per UID with its
+  VTIMEZONE, no METHOD);
+* an event whose content changed is replaced, with SEQUENCE one above the server's;
+* a managed event of the same year(s) that the feed no longer has is deleted;
+* everything else is left untouched, so a second publish sends nothing.
+
+Servers rewrite what they store (Radicale sorts properties and refolds lines), so each resource
+carries ``X-LIANXUE-FINGERPRINT``: the fingerprint of the event as lianxue wrote it (every line but
+DTSTAMP, SEQUENCE and LAST-MODIFIED). An event is unchanged when that fingerprint matches and its
+start, end, summary, location and status still read the same (a managed event moved by hand is put
+back). Each PUT and DELETE is one request on one resource, so a failure part-way leaves every event
+either as it was or fully updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
+
+import attrs
+import icalendar
+from caldav.calendarobjectresource import Event as DAVEvent
+from caldav.collection import Calendar as DAVCalendar
+from caldav.collection import Principal as DAVPrincipal
+from caldav.davclient import DAVClient
+from caldav.lib import error as caldav_error
+
+from ..errors import LianxueError
+from .feeds import EventBlock, PreviousFeed
+from .ics import line
+from .writer import WrittenFeed
+
+__all__ = [
+    "FINGERPRINT_PROPERTY",
+    "CollectionReport",
+    "PublishError",
+    "PublishReport",
+    "check_url",
+    "is_managed",
+    "publish",
+]
+
+FINGERPRINT_PROPERTY = "X-LIANXUE-FINGERPRINT"
+
+
+@attrs.frozen
+class CollectionReport:
+    """What :func:`publish` did to one organization's collection.
+
+    Args:
+        org: The collection's id (the organization id).
+        name: Its display name.
+        url: Its URL on the server.
+        created: Events added.
+        updated: Events replaced because their content changed.
+        deleted: Managed events removed because the feed no longer has them.
+        unchanged: Events already as the feed has them.
+        new_collection: ``True`` when the collection itself was created.
+    """
+
+    org: str
+    name: str
+    url: str
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    new_collection: bool = False
+
+    @property
+    def changed(self) -> int:
+        """Requests that changed something (created + updated + deleted)."""
+        return self.created + self.updated + self.deleted
+
+
+@attrs.frozen
+class PublishReport:
+    """What :func:`publish` did: one :class:`CollectionReport` per feed, in feed order."""
+
+    url: str
+    collections: tuple[CollectionReport, ...] = ()
+
+    def total(self, field: str) -> int:
+        """The sum of one count (``"created"``, ``"updated"``, ``"deleted"``, ``"unchanged"``)."""
+        return sum(int(getattr(c, field)) for c in self.collections)
+
+
+class PublishError(LianxueError):
+    """The server could not be reached or refused a request.
+
+    The message is one line naming the URL and the organization. :attr:`report` holds what was
+    done before the failure (every collection in it was fully updated).
+    """
+
+    def __init__(self, message: str, report: PublishReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def check_url(url: str) -> str | None:
+    """What is wrong with ``url`` as a CalDAV server URL, or ``None`` when it looks right."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "has no host name"
+    return None
+
+
+def is_managed(uid: str, component: Mapping[str, Any]) -> bool:
+    """``True`` for an event lianxue manages: its UID ends in ``@lianxue`` or it has X-LIANXUE-OBLIGATION."""
+    return uid.endswith("@lianxue") or "X-LIANXUE-OBLIGATION" in component
+
+
+# -- what is on the server ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _ServerEvent:
+    uid: str
+    resource: DAVEvent
+    sequence: int
+    fingerprint: str
+    visible: tuple[str, ...]
+    managed: bool
+    year: int | None
+
+
+def _value_key(component: Mapping[str, Any], name: str) -> str:
+    value = component.get(name)
+    if value is None:
+        return ""
+    moment = getattr(value, "dt", None)
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(dt.UTC)
+        return "T" + moment.isoformat()
+    if isinstance(moment, dt.date):
+        return "D" + moment.isoformat()
+    return str(value)
+
+
+def _visible(component: Mapping[str, Any]) -> tuple[str, ...]:
+    """What a person sees of an event, in a form that survives a server's rewriting."""
+    return tuple(_value_key(component, name) for name in ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS"))
+
+
+def _first_event(text: str) -> icalendar.Event | None:
+    try:
+        cal = icalendar.Calendar.from_ical(text)
+    except ValueError:
+        return None
+    for component in cal.walk("VEVENT"):
+        if isinstance(component, icalendar.Event):
+            return component
+    return None
+
+
+def _year(component: Mapping[str, Any]) -> int | None:
+    start = component.get("DTSTART")
+    moment = getattr(start, "dt", None)
+    return moment.year if isinstance(moment, dt.date) else None
+
+
+def _server_events(calendar: DAVCalendar) -> dict[str, _ServerEvent]:
+    found: dict[str, _ServerEvent] = {}
+    resources = cast("list[DAVEvent]", calendar.search(event=True))
+    for resource in resources:
+        raw = resource.raw_data
+        text = raw.decode("utf-8", "replace") if raw is not None else str(resource.data or "")
+        event = _first_event(text)
+        if event is None or "UID" not in event:
+            continue  # not ours to judge
+        uid = str(event["UID"])
+        try:
+            sequence = int(event.get("SEQUENCE", 0))
+        except (TypeError, ValueError):
+            sequence = 0
+        found[uid] = _ServerEvent(
+            uid=uid,
+            resource=resource,
+            sequence=sequence,
+            fingerprint=str(event.get(FINGERPRINT_PROPERTY, "")),
+            visible=_visible(event),
+            managed=is_managed(uid, event),
+            year=_year(event),
+        )
+    return found
+
+
+# -- what the feed says --------------------------------------------------------------------------------
+
+_TIMEZONE = re.compile(r"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", re.DOTALL)
+_TZID = re.compile(r"^TZID:(.*)$", re.MULTILINE)
+_TZID_PARAM = re.compile(r";TZID=([^;:]+)")
+_PRODID = re.compile(r"^PRODID:(.*)$", re.MULTILINE)
+
+
+@attrs.frozen
+class _Feed:
+    org: str
+    name: str
+    prodid: str
+    timezones: Mapping[str, str]
+    events: Mapping[str, EventBlock]
+
+    @property
+    def years(self) -> set[int]:
+        years = set()
+        for block in self.events.values():
+            start = re.search(r"^DTSTART[^:\r\n]*:(\d{4})", block.text, re.MULTILINE)
+            if start:
+                years.add(int(start.group(1)))
+        return years
+
+    def resource(self, block: EventBlock, sequence: int) -> bytes:
+        """One CalDAV resource: the event with its VTIMEZONEs, SEQUENCE set and the fingerprint added."""
+        event = re.sub(r"^SEQUENCE:\d+\r\n", f"SEQUENCE:{sequence}\r\n", block.text, count=1, flags=re.MULTILINE)
+        if "\r\nSEQUENCE:" not in event:
+            event = event.replace("\r\n", f"\r\nSEQUENCE:{sequence}\r\n", 1)
+        end = "END:VEVENT\r\n"
+        event = event.removesuffix(end) + line(FINGERPRINT_PROPERTY, block.fingerprint) + end
+        unfolded = event.replace("\r\n ", "")
+        zones = sorted(set(_TZID_PARAM.findall(unfolded)))
+        head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{self.prodid}\r\nCALSCALE:GREGORIAN\r\n"
+        body = "".join(self.timezones[z] for z in zones if z in self.timezones)
+        return (head + body + event + "END:VCALENDAR\r\n").encode("utf-8")
+
+
+def _collection_id(path: str) -> str:
+    return path.removesuffix(".ics").replace("/", "-")
+
+
+def _read_feed(feed: WrittenFeed, names: Mapping[str, str] | None) -> _Feed:
+    if not feed.text:
+        raise ValueError(f"feed {feed.path!r} has no text: publish the feeds build_feeds() yields")
+    org = _collection_id(feed.path)
+    default = re.sub(r" \d{4}$", "", feed.name)
+    name = names.get(org, default) if names is not None else default
+    head = feed.text.split("BEGIN:V", 2)
+    prodid = _PRODID.search(head[1] if len(head) > 1 else feed.text)
+    timezones = {}
+    for block in _TIMEZONE.findall(feed.text):
+        tzid = _TZID.search(block.replace("\r\n ", ""))
+        if tzid:
+            timezones[tzid.group(1).strip()] = block
+    return _Feed(
+        org=org,
+        name=name,
+        prodid=prodid.group(1).strip() if prodid else "-//lianxue//lianxue//ZH",
+        timezones=timezones,
+        events=PreviousFeed.parse(feed.text).blocks,
+    )
+
+
+# -- talking to the server -----------------------------------------------------------------------------
+
+
+def _reason(exc: BaseException) -> str:
+    """One short line saying why a request failed."""
+    if isinstance(exc, caldav_error.AuthorizationError):
+        return f"the server refused the credentials or the request (HTTP {exc.status or 401}/403)"
+    if isinstance(exc, caldav_error.DAVError):
+        status = f"HTTP {exc.status}: " if exc.status else ""
+        reason = " ".join(str(exc.reason).split())
+        return f"{type(exc).__name__}: {status}{reason}"[:300]
+    text = str(exc)
+    errno = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
+    if errno:
+        return f"cannot connect ({errno.group(1).strip()})"
+    resolve = re.search(r"Failed to resolve '([^']+)'", text)
+    if resolve:
+        return f"cannot connect (unknown host {resolve.group(1)})"
+    first = " ".join(text.split())
+    return f"{type(exc).__name__}: {first}"[:300]
+
+
+class _Session:
+    """A DAV client, its principal and its collections, found on first use."""
+
+    def __init__(self, url: str, user: str | None, password: str | None, timeout: int) -> None:
+        self.url = url
+        # With a user name, send the credentials at once: servers delay the answer to a failed
+        # (credential-less) request, Radicale by a second.
+        self.client = DAVClient(
+            url=url,
+            username=user,
+            password=password,
+            auth_type="basic" if user is not None else None,
+            timeout=timeout,
+            enable_rfc6764=False,
+        )
+        self._principal: DAVPrincipal | None = None
+        self._calendars: dict[str, DAVCalendar] | None = None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def calendars(self) -> tuple[DAVPrincipal, dict[str, DAVCalendar]]:
+        if self._principal is None or self._calendars is None:
+            principal = self.client.get_principal()
+            found = cast("list[DAVCalendar]", principal.get_calendars())
+            self._principal = principal
+            self._calendars = {}
+            for cal in found:
+                path = urllib.parse.urlsplit(str(cal.url)).path.rstrip("/")
+                self._calendars[urllib.parse.unquote(path.rsplit("/", 1)[-1])] = cal
+        return self._principal, self._calendars
+
+    def collection(self, org: str, name: str) -> tuple[DAVCalendar, bool]:
+        principal, calendars = self.calendars()
+        if org in calendars:
+            return calendars[org], False
+        cal = cast("DAVCalendar", principal.make_calendar(name=name, cal_id=org))
+        calendars[org] = cal
+        return cal, True
+
+
+def _sync(session: _Session, feed: _Feed) -> CollectionReport:
+    calendar, new = session.collection(feed.org, feed.name)
+    server = {} if new else _server_events(calendar)
+    created = updated = deleted = unchanged = 0
+    for uid, block in feed.events.items():
+        old = server.get(uid)
+        if old is None:
+            resource = DAVEvent(session.client, parent=calendar)
+            resource.save(raw_data=feed.resource(block, block.sequence))
+            created += 1
+            continue
+        if old.fingerprint == block.fingerprint and _visible(icalendar.Event.from_ical(block.text)) == old.visible:
+            unchanged += 1
+            continue
+        sequence = max(block.sequence, old.sequence + 1)
+        old.resource.save(raw_data=feed.resource(block, sequence))  # If-Match: the ETag just read
+        updated += 1
+    years = feed.years
+    for uid, old in sorted(server.items()):
+        if uid in feed.events or not old.managed or old.year not in years:
+            continue
+        old.resource.delete()
+        deleted += 1
+    return CollectionReport(
+        org=feed.org,
+        name=feed.name,
+        url=str(calendar.url),
+        created=created,
+        updated=updated,
+        deleted=deleted,
+        unchanged=unchanged,
+        new_collection=new,
+    )
+
+
+def publish(
+    feeds: Iterable[WrittenFeed],
+    url: str,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    names: Mapping[str, str] | None = None,
+    timeout: int = 30,
+) -> PublishReport:
+    """Make each feed's collection on the CalDAV server at ``url`` match the feed.
+
+    Args:
+        feeds: Feeds with their text, as :func:`~lianxue_core.calendar.build_feeds` yields them
+            (``which=FeedSet()``: one per organization). A feed ``<org-id>.ics`` goes to the collection
+            ``<org-id>`` of the user's calendar home, created when missing.
+        url: The server (or principal) URL; the calendar home is discovered from it.
+        user: User name for HTTP authentication.
+        password: Password for HTTP authentication.
+        names: Display names of new collections by organization id (default: the feed's name
+            without its year).
+        timeout: Seconds to wait for each request.
+
+    Returns:
+        What was created, updated, deleted and left unchanged in each collection.
+
+    Raises:
+        ValueError: ``url`` is not an http(s) URL, or a feed has no text.
+        PublishError: The server is unreachable or refused a request (one line naming the URL
+            and the organization; ``report`` says what was done before).
+
+    Example::
+
+        feeds = build_feeds(plan, tree, obligations, options=FeedOptions())
+        report = publish(feeds, "https://dav.example.cn/", user="dangjian", password=secret)
+        print(report.total("created"), "events created")
+    """
+    problem = check_url(url)
+    if problem is not None:
+        raise ValueError(f"{url}: {problem}")
+    done: list[CollectionReport] = []
+    session = _Session(url, user, password, timeout)
+    try:
+        for written in feeds:
+            feed = _read_feed(written, names)
+            try:
+                done.append(_sync(session, feed))
+            except (caldav_error.DAVError, OSError) as exc:
+                message = f"cannot publish organization {feed.org!r} ({feed.name}) to {url}: {_reason(exc)}"
+                raise PublishError(message, PublishReport(url, tuple(done))) from exc
+    finally:
+        session.close()
+    return PublishReport(url, tuple(done))
