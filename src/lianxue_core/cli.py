@@ -1,7 +1,8 @@
 """The ``lianxue`` command line.
 
 Exit codes: 0 success; 2 bad input or usage (every problem printed, one line each, no traceback);
-3 a plugin failed (the message names the plugin and its distribution).
+3 a plugin failed (the message names the plugin and its distribution); 1 a CalDAV server was down or
+refused a request (``publish``: one line naming the URL and the organization).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = sub.add_parser("import", help="write an organization file from roster spreadsheets (.xlsx, .xls, .csv)")
     import_command.add_arguments(importing)
+    _publish_serve_parsers(sub)
     return parser
 
 
@@ -341,6 +343,153 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
     return EXIT_OK
 
 
+# -- publish and serve: CalDAV and subscription ----------------------------------------------------------
+
+EXIT_SERVER = 1
+
+
+def _publish_serve_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
+    publish = sub.add_parser("publish", help="make each organization's collection on a CalDAV server match its feed")
+    publish.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    _year_options(publish)
+    publish.add_argument("--url", required=True, help="the CalDAV server (or principal) URL, http:// or https://")
+    publish.add_argument("--user", help="user name on the CalDAV server")
+    publish.add_argument(
+        "--password-file",
+        metavar="FILE",
+        type=Path,
+        help="file whose first line is the password (a password is never given on the command line)",
+    )
+    _alarm_options(publish)
+
+    serve = sub.add_parser("serve", help="serve the feeds over HTTP for phones and programs that subscribe (webcal)")
+    serve.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    _year_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 for any free port)")
+    serve.add_argument(
+        "--people", action="store_true", help="also serve people/<member-id>.ics for every listed member"
+    )
+    serve.add_argument(
+        "--supervisor",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="also serve supervisors/<ID>.ics: what that organization must watch (repeatable)",
+    )
+    _alarm_options(serve)
+
+
+def _alarm_options(parser: argparse.ArgumentParser) -> None:
+    alarm = parser.add_mutually_exclusive_group()
+    alarm.add_argument(
+        "--alarm", metavar="MINUTES", type=int, default=24 * 60, help="reminder lead time (default 1440)"
+    )
+    alarm.add_argument("--no-alarm", action="store_true", help="write no reminders")
+
+
+def _feeds(
+    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, which: FeedSet
+) -> Iterable[WrittenFeed]:
+    """The plan's feeds with their text, built as ``lianxue calendar`` builds them, without previous files."""
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+    if args.alarm is not None and args.alarm < 0:
+        raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
+    options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
+    adjust = None
+    if any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
+
+        def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
+            host.adjust_event(event, occurrence, tree[occurrence.org])
+
+    obligations = {o.id: o for o in host.catalogue()}
+    return build_feeds(plan, tree, obligations, options=options, which=which, adjust=adjust)
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    """The first line of ``--password-file``; one problem line when it cannot be used."""
+    if args.password_file is None:
+        return None
+    path = str(args.password_file)
+    if args.user is None:
+        raise InputError([Problem(path, "a password file needs --user", key="--password-file")])
+    try:
+        text = args.password_file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError([Problem(path, f"cannot read the password file ({reason})", key="--password-file")]) from None
+    first = text.splitlines()[0] if text else ""
+    if not first:
+        raise InputError([Problem(path, "the first line is empty: write the password on it", key="--password-file")])
+    return first
+
+
+def cmd_publish(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    from .calendar.publish import PublishError, PublishReport, check_url, publish  # caldav loads slowly
+
+    problem = check_url(args.url)
+    if problem is not None:
+        raise InputError([Problem(args.url, problem, key="--url")])
+    password = _password(args)
+    tree = _load(args.orgfile, host)
+    plan = _plan(args, host, tree, err)
+    feeds = _feeds(args, host, tree, plan, FeedSet())
+    names = {o.id: o.name for o in tree}
+
+    def show(report: PublishReport) -> None:
+        rows = [
+            [c.org, c.name, str(c.created), str(c.updated), str(c.deleted), str(c.unchanged)]
+            for c in report.collections
+        ]
+        if rows:
+            out.write(render_table(["org", "名称", "created", "updated", "deleted", "unchanged"], rows))
+        totals = ", ".join(f"{report.total(k)} {k}" for k in ("created", "updated", "deleted", "unchanged"))
+        print(f"Published {len(report.collections)} calendars to {report.url}: {totals}", file=out)
+
+    try:
+        report = publish(feeds, args.url, user=args.user, password=password, names=names)
+    except PublishError as exc:
+        if exc.report.collections:
+            show(exc.report)
+        print(f"lianxue: error: {exc}", file=err)
+        return EXIT_SERVER
+    show(report)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    from .calendar.serve import make_server
+
+    if not 0 <= args.port <= 65535:
+        raise InputError([Problem("--port", f"must be between 0 and 65535 (got {args.port})")])
+    tree = _load(args.orgfile, host)
+    plan = _plan(args, host, tree, err)
+    which = FeedSet(people=args.people, supervisors=tuple(args.supervisor))
+    feeds = {f.path: f for f in _feeds(args, host, tree, plan, which)}
+    try:
+        server = make_server(
+            {path: f.text.encode("utf-8") for path, f in feeds.items()},
+            args.host,
+            args.port,
+            names={path: f.name for path, f in feeds.items()},
+            last_modified=stamp_from_environment(),
+            log=err,
+        )
+    except OSError as exc:
+        print(f"lianxue: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=err)
+        return EXIT_INPUT
+    print(f"Serving {len(feeds)} calendars at {server.url} (Ctrl-C to stop)", file=out, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Stopped.", file=out, flush=True)
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 _COMMANDS = {
     "run": cmd_run,
     "plan": cmd_plan,
@@ -350,4 +499,6 @@ _COMMANDS = {
     "plugins": cmd_plugins,
     "check": check_command.run,
     "import": import_command.run,
+    "publish": cmd_publish,
+    "serve": cmd_serve,
 }
