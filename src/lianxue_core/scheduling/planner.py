@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import math
 import zlib
+import zoneinfo
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -144,21 +146,31 @@ class _Bookings:
 
     def __init__(self) -> None:
         self._busy: dict[str, dict[int, list[int]]] = {}
+        self._offsets: dict[tuple[str, dt.date], int] = {}
+
+    def minute(self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo) -> int:
+        """Minutes since the epoch (UTC) of ``t`` on ``day`` in ``tz``; the zone's offset is cached per day."""
+        key = (tz.key, day)
+        offset = self._offsets.get(key)
+        if offset is None:
+            utc = dt.datetime.combine(day, dt.time(12), tzinfo=tz).utcoffset()
+            offset = self._offsets[key] = int(utc.total_seconds()) // 60 if utc is not None else 0
+        return (day.toordinal() - _EPOCH) * 1440 + t.hour * 60 + t.minute - offset
 
     @staticmethod
-    def _span(start: dt.datetime, end: dt.datetime) -> tuple[int, int, range]:
-        a, b = int(start.timestamp()) // 60, int(end.timestamp()) // 60
-        return a, b, range(a // 1440, max(a, b - 1) // 1440 + 1)
+    def span(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+        """``start`` and ``end`` as minutes since the epoch."""
+        return int(start.timestamp()) // 60, int(end.timestamp()) // 60
 
-    def clash(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> str | None:
-        """The first person in ``people`` already booked between ``start`` and ``end``, or ``None``."""
-        a, b, days = self._span(start, end)
+    def clash(self, people: Sequence[str], a: int, b: int) -> str | None:
+        """The first person in ``people`` already booked in minutes ``[a, b)``, or ``None``."""
         busy = self._busy
+        first, last = a // 1440, max(a, b - 1) // 1440
         for person in people:
             per = busy.get(person)
             if per is None:
                 continue
-            for day in days:
+            for day in range(first, last + 1):
                 iv = per.get(day)
                 if iv:
                     for i in range(0, len(iv), 2):
@@ -166,12 +178,20 @@ class _Bookings:
                             return person
         return None
 
-    def book(self, people: Sequence[str], start: dt.datetime, end: dt.datetime) -> None:
-        a, b, days = self._span(start, end)
+    def book(self, people: Sequence[str], a: int, b: int) -> None:
+        first, last = a // 1440, max(a, b - 1) // 1440
         for person in people:
             per = self._busy.setdefault(person, {})
-            for day in days:
+            for day in range(first, last + 1):
                 per.setdefault(day, []).extend((a, b))
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+@functools.lru_cache(maxsize=1024)
+def _periods(cadence: Cadence, year: int) -> tuple[Period, ...]:
+    return tuple(periods(cadence, year))
 
 
 # -- requests ------------------------------------------------------------------------------------------
@@ -309,6 +329,8 @@ class _Planner:
         lecturer = org.option("lecturer")
         if ob.kind is ActivityKind.LECTURE and isinstance(lecturer, str) and lecturer:
             people.append(lecturer)
+        # The obligation's ``people`` option: member ids a plugin adds (a development zone's inspector).
+        people += [p for p in ob.options.get("people", ()) if isinstance(p, str)]
         return tuple(dict.fromkeys(people))
 
     # -- expansion ---------------------------------------------------------------------------------
@@ -326,7 +348,7 @@ class _Planner:
             yield from self._per_household(org, ob, opts)
             return
         people = self._people(org, ob)
-        for period in periods(cadence, self.year):
+        for period in _periods(cadence, self.year):
             first, last = max(period.first, year_first), min(period.last, year_last)
             if period.first == year_first and period.last == year_last:
                 first = max(first, self.tied_start.get((org.id, ob.id), first))
@@ -375,7 +397,7 @@ class _Planner:
         )
         timed = ob.kind in TIMED_KINDS
         load = dict.fromkeys(leaders, 0)
-        for period in periods(ob.cadence, self.year):
+        for period in _periods(ob.cadence, self.year):
             first = max(period.first, dt.date(self.year, 1, 1), self.tied_start.get((org.id, ob.id), period.first))
             last = min(period.last, dt.date(self.year, 12, 31))
             # The talks are shared among the leaders, balanced: each goes to the least busy leader who is
@@ -426,7 +448,7 @@ class _Planner:
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         weeks = [
             p
-            for p in periods(Cadence.weekly(), self.year)
+            for p in _periods(Cadence.weekly(), self.year)
             if self._between(allowed, max(p.first, year_first), min(p.last, year_last))
         ]
         sessions: dict[str, list[tuple[Organization, int, int, int]]] = {}
@@ -517,13 +539,16 @@ class _Planner:
         own = () if req.slot else (f"org:{org.id}",)
         people = req.people + own
         blockers: dict[str, None] = {}
+        bookings = self.bookings
         for day in self._preference(org, req, days):
             for t in req.times:
-                start = dt.datetime.combine(day, t, tzinfo=tz)
-                end = start + dt.timedelta(minutes=req.minutes)
-                who = self.bookings.clash(people, start, end)
+                a = bookings.minute(day, t, tz)
+                b = a + req.minutes
+                who = bookings.clash(people, a, b)
                 if who is None:
-                    self.bookings.book(people, start, end)
+                    bookings.book(people, a, b)
+                    start = dt.datetime.combine(day, t, tzinfo=tz)
+                    end = start + dt.timedelta(minutes=req.minutes)
                     return Occurrence(
                         org=org.id,
                         obligation=ob.id,
@@ -600,7 +625,11 @@ class _Planner:
                     self.tied_start[key] = min(self.tied_start.get(key, start), start)
         for ob in ordered:
             done = placed.setdefault(ob.id, [])
-            hosts = [o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())]
+            hosts = sorted(
+                (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
+                key=lambda o: o.first_day,
+            )
+            host_days = [o.first_day for o in hosts]
             for req in self.requests(org, ob, opts, ob.id in chained):
                 self.requested[ob.id] = self.requested.get(ob.id, 0) + 1
                 if (ob.id, req.period.label) in served and not req.slot:
@@ -612,7 +641,7 @@ class _Planner:
                     continue
                 occ = None
                 if req.slot and hosts:  # a per-member item held at the activity it combines with
-                    occ = self._ride_along(org, req, hosts)
+                    occ = self._ride_along(org, req, hosts, host_days)
                 if occ is None:
                     occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
                 if occ is None:
@@ -621,7 +650,7 @@ class _Planner:
                 if partners and not req.slot:
                     fulfils = []
                     for partner in partners:
-                        for p in periods(partner.cadence, self.year):
+                        for p in _periods(partner.cadence, self.year):
                             if occ.first_day in p and (partner.id, p.label) not in served:
                                 served[(partner.id, p.label)] = ob.id
                                 fulfils.append(partner.id)
@@ -630,19 +659,24 @@ class _Planner:
                 done.append(occ)
                 self.occurrences.append(occ)
 
-    def _ride_along(self, org: Organization, req: _Request, hosts: Sequence[Occurrence]) -> Occurrence | None:
+    def _ride_along(
+        self, org: Organization, req: _Request, hosts: Sequence[Occurrence], host_days: Sequence[dt.date]
+    ) -> Occurrence | None:
         """``req`` held at one of ``hosts`` (a per-member item at the meeting it combines with), or ``None``.
 
-        The host must lie in the request's days; people not already at the host must be free then.
+        ``hosts`` are sorted by their first day, ``host_days``. The host must lie in the request's days;
+        people not already at the host must be free then.
         """
-        for host in hosts:
-            if not req.first <= host.first_day <= req.last or host.all_day != (not req.timed):
+        lo, hi = bisect.bisect_left(host_days, req.first), bisect.bisect_right(host_days, req.last)
+        for host in hosts[lo:hi]:
+            if host.all_day != (not req.timed):
                 continue
             extra = [p for p in req.people if p not in host.people]
             if isinstance(host.start, dt.datetime) and isinstance(host.end, dt.datetime):
-                if self.bookings.clash(extra, host.start, host.end) is not None:
+                a, b = self.bookings.span(host.start, host.end)
+                if self.bookings.clash(extra, a, b) is not None:
                     continue
-                self.bookings.book(extra, host.start, host.end)
+                self.bookings.book(extra, a, b)
             return Occurrence(
                 org=org.id,
                 obligation=req.obligation.id,
@@ -682,6 +716,10 @@ class _Planner:
             end = max(_last_day(o) for o in relevant)
             latest = end if latest is None or end > latest else latest
         return None if latest is None else latest + dt.timedelta(days=1)
+
+
+def _time_of_day(occ: Occurrence) -> dt.time:
+    return occ.start.time() if isinstance(occ.start, dt.datetime) else dt.time.min
 
 
 def _slotted(ob: Obligation) -> bool:
@@ -748,7 +786,7 @@ def make_plan(
     order = {org.id: n for n, org in enumerate(tree)}
     occurrences = sorted(
         (o for o in planner.occurrences if wanted is None or o.org in wanted),
-        key=lambda o: (order[o.org], o.first_day, not o.all_day, str(o.start), o.obligation, o.slot),
+        key=lambda o: (order[o.org], o.first_day, not o.all_day, _time_of_day(o), o.obligation, o.slot),
     )
     warnings = []
     if calendar.provisional:
