@@ -164,7 +164,7 @@ def find_table(sheet: Sheet, columns: Mapping[str, tuple[str, ...]], required: t
     """Find the header of ``sheet``: the row (or pair of rows) within the first 30 whose headings
     name the most known columns, among those naming every ``required`` column; ``None`` if none."""
     index = _index(columns)
-    best: tuple[int, Table] | None = None
+    best: tuple[int, int, Table] | None = None
     for r in range(min(len(sheet.rows), _MAX_HEADER_ROW)):
         for rows in ((r,), (r, r + 1)):
             if rows[-1] >= len(sheet.rows):
@@ -172,10 +172,11 @@ def find_table(sheet: Sheet, columns: Mapping[str, tuple[str, ...]], required: t
             found = _recognise(sheet, rows, index)
             if not all(k in found for k in required):
                 continue
-            score = len(found)
-            if best is None or score > best[0]:
-                best = (score, Table(sheet, found, tuple(x + 1 for x in rows)))
-    return None if best is None else best[1]
+            # The most columns wins; on a tie one row beats two (a blank row over the header), then the first.
+            rank = (len(found), -len(rows))
+            if best is None or rank > best[:2]:
+                best = (*rank, Table(sheet, found, tuple(x + 1 for x in rows)))
+    return None if best is None else best[2]
 
 
 def _recognise(sheet: Sheet, rows: tuple[int, ...], index: Mapping[str, tuple[str, int]]) -> dict[str, Column]:

@@ -69,10 +69,10 @@ def parse_date(value: Value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float):
+        if math.isfinite(value) and 19000101 <= value <= 21001231 and float(value).is_integer():
+            return _compact(str(int(value)))  # 19500312 typed as a number
         if not math.isfinite(value) or not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
             raise ValueError("is a number that is not a date")
-        if 19000101 <= value <= 21001231 and float(value).is_integer():
-            return _compact(str(int(value)))
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
     s = text(value)
     if not s:
