@@ -766,6 +766,23 @@ def test_no_personal_value_reaches_any_output(
     code, stdout, stderr = run("run", out, "--year", "2026", "--out", tmp_path / "run")
     assert code == 0
     assert_clean(stdout + stderr, values, "lianxue run")
+    # Supervision reports, with one village's feed as the records of what was held.
+    for fmt in ("table", "json", "html"):
+        code, stdout, stderr = run(
+            "check",
+            out,
+            "--records",
+            feeds / "3305211002.ics",
+            "--year",
+            "2026",
+            "--as-of",
+            "2026-12-31",
+            "--format",
+            fmt,
+        )
+        assert code in (0, 1), stderr  # 1: the report has findings
+        assert "3305211002" in stdout
+        assert_clean(stdout + stderr, values, f"the {fmt} report")
     # Error messages name the row and column, never the value.
     people = [dict(m) for m in members]
     people[3]["lost"] = "不清楚"
