@@ -312,12 +312,17 @@ class _Checker:
                 records += self._linked_records(org, ob, first, last)
             status, detail = self._status(records, first, last)
             extra: list[Finding] = []
+            concerned: tuple[str, ...] | None = None
             expected, covered = 1, 1 if records else 0
             kind = ob.cadence.kind
             if kind is CadenceKind.PER_MEMBER:
                 slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
                 expected, covered, miss = self._coverage(org, slots, records)
-                if miss and status is not FindingStatus.DUE and records:
+                named = tuple(m for m in miss if not m.startswith("anon-") and not m.startswith("未列名"))
+                if miss and records and self.as_of <= last:
+                    status, concerned = FindingStatus.DUE, named
+                    detail = f"进行中：已覆盖{covered}/{expected}名党员，尚未覆盖：{_names(self.tree, miss)}"
+                elif miss and records:
                     extra.append(
                         Finding(
                             org,
@@ -328,14 +333,15 @@ class _Checker:
                             tuple(m for m in miss if not m.startswith("anon-") and not m.startswith("未列名")),
                         )
                     )
-                if status is FindingStatus.DUE and records:
-                    detail = f"进行中：已覆盖{covered}/{expected}名党员"
-                elif status is FindingStatus.MISSING:
+                if status is FindingStatus.MISSING:
                     detail = f"{detail}；应覆盖{expected}名党员"
             elif kind is CadenceKind.PER_HOUSEHOLD:
                 slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
                 expected, covered, short = self._households(slots, records)
-                if short and status is not FindingStatus.DUE and records:
+                if short and records and self.as_of <= last:
+                    status, concerned = FindingStatus.DUE, tuple(m for m, _ in short)
+                    detail = f"进行中：已走访{covered}/{expected}户"
+                elif short and records:
                     extra.append(
                         Finding(
                             org,
@@ -386,7 +392,9 @@ class _Checker:
             if not occs and (org, ob.id, period) in self.reasons and status is not FindingStatus.HELD:
                 detail += f"（计划未能排期：{self.reasons[(org, ob.id, period)]}）"
             if status is not FindingStatus.HELD:
-                findings.append(Finding(org, ob.id, period, status, detail, self._concerned(ob, occs, status)))
+                if concerned is None:
+                    concerned = self._concerned(ob, occs)
+                findings.append(Finding(org, ob.id, period, status, detail, concerned))
             findings.extend(extra)
         return units, findings, not_started
 
@@ -412,7 +420,7 @@ class _Checker:
             return FindingStatus.LATE, f"应于{window}开展，{_dates(late)}才开展"
         return FindingStatus.OUTSIDE_WINDOW, f"应于{window}开展，{_dates(records)}开展，早于规定时间"
 
-    def _concerned(self, ob: Obligation, occs: Sequence[Occurrence], status: FindingStatus) -> tuple[str, ...]:
+    def _concerned(self, ob: Obligation, occs: Sequence[Occurrence]) -> tuple[str, ...]:
         if ob.cadence.kind is CadenceKind.PER_MEMBER or ob.attend_links or requirements(ob)[1]:
             people = [o.slot for o in occs if o.slot] if ob.cadence.kind is CadenceKind.PER_MEMBER else []
             if not people:
@@ -556,7 +564,10 @@ class _Checker:
             before = obs.get(before_id)
             if before is None:
                 continue
-            done = self.assigned.get((org, before_id, period)) or self.by_ob.get((org, before_id), [])
+            if period in self.periods.of(before, int(period[:4])):
+                done = self.assigned.get((org, before_id, period), [])  # same period: a missing one is "missing"
+            else:
+                done = self.by_ob.get((org, before_id), [])  # a year-long step before a shorter one
             later = [r for r in done if r.date > start]
             if not later:
                 continue

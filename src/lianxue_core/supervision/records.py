@@ -471,12 +471,13 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
             "households": _prop(event, "X-LIANXUE-HOUSEHOLDS"),
             "notes": _prop(event, "COMMENT"),
         }
-        if not (values["org"] and values["obligation"]) and uid:
-            values["uid"] = uid
-        elif not (values["org"] and values["obligation"]):
+        parsed = parse_uid(uid, ctx.obligations) if uid else None
+        if not (values["org"] and values["obligation"]) and parsed is None:
             row.problem(None, "the event carries neither X-LIANXUE-OBLIGATION nor a UID lianxue gave it")
             yield row, None
             continue
+        if parsed is not None:
+            values["uid"] = uid  # fills what the X- properties do not say, and the member of a talk
         attendees = event.get("ATTENDEE")
         people = []
         for a in attendees if isinstance(attendees, list) else [attendees] if attendees is not None else []:
