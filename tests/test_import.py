@@ -791,3 +791,21 @@ def test_no_personal_value_reaches_any_output(
     assert code == 2
     assert_clean(stdout + stderr, values, "the error messages")
     assert_clean(stdout + stderr, {str(int(m["identity"].replace("X", "0"))) for m in people}, "the error messages")
+
+
+def test_members_by_organization_code_only(tmp_path: Path) -> None:
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("党组织名称,党组织编码,组织类别,单位类别\n庄村党支部,3305211002,631,建制村\n", encoding="utf-8")
+    people = tmp_path / "members.csv"
+    people.write_text("姓名,所在党组织编码\n张伟,3305211002\n李娜,3305219999\n", encoding="gb18030")
+    code, _, stderr = run("import", orgs, people, "--out", tmp_path / "out.toml")
+    assert code == 2
+    assert stderr == (
+        f"lianxue: error: {people}: row 3, column B (所在党组织编码): the organization '3305219999' is not in the "
+        "organizations file (by code, full name or short name)\n"
+    )
+    people.write_text("姓名,所在党组织编码\n张伟,3305211002\n", encoding="gb18030")
+    code, _, stderr = run("import", orgs, people, "--out", tmp_path / "out.toml")
+    assert (code, stderr) == (0, "")
+    (member,) = lianxue_core.load(tmp_path / "out.toml").members
+    assert (member.name, member.org) == ("张伟", "3305211002")

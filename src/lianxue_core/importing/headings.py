@@ -160,9 +160,12 @@ def _is_note(value: Value) -> bool:
     }
 
 
-def find_table(sheet: Sheet, columns: Mapping[str, tuple[str, ...]], required: tuple[str, ...]) -> Table | None:
+def find_table(
+    sheet: Sheet, columns: Mapping[str, tuple[str, ...]], required: tuple[str | tuple[str, ...], ...]
+) -> Table | None:
     """Find the header of ``sheet``: the row (or pair of rows) within the first 30 whose headings
-    name the most known columns, among those naming every ``required`` column; ``None`` if none."""
+    name the most known columns, among those naming every ``required`` column (a tuple of keys:
+    one of them); ``None`` if none."""
     index = _index(columns)
     best: tuple[int, int, Table] | None = None
     for r in range(min(len(sheet.rows), _MAX_HEADER_ROW)):
@@ -170,7 +173,7 @@ def find_table(sheet: Sheet, columns: Mapping[str, tuple[str, ...]], required: t
             if rows[-1] >= len(sheet.rows):
                 continue
             found = _recognise(sheet, rows, index)
-            if not all(k in found for k in required):
+            if not all(any(k in found for k in ((r,) if isinstance(r, str) else r)) for r in required):
                 continue
             # The most columns wins; on a tie one row beats two (a blank row over the header), then the first.
             rank = (len(found), -len(rows))

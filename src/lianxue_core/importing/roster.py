@@ -27,8 +27,8 @@ from .reading import Sheet, read_sheets
 
 __all__ = ["ImportOptions", "ImportResult", "Override", "import_roster", "read_mapping"]
 
-_ORG_REQUIRED = ("name",)
-_MEMBER_REQUIRED = ("name", "org")
+_ORG_REQUIRED: tuple[str | tuple[str, ...], ...] = ("name",)
+_MEMBER_REQUIRED: tuple[str | tuple[str, ...], ...] = ("name", ("org", "org_code"))
 
 
 @attrs.frozen
@@ -119,17 +119,22 @@ def read_mapping(path: Path) -> list[Override]:
     return out
 
 
-def _tables(sheets: Iterable[Sheet], columns: str) -> list[Table]:
+def _tables(sheets: Iterable[Sheet], kind: str) -> list[Table]:
+    """The sheets of ``kind`` (``orgs`` or ``members``). A sheet whose header fits both (an
+    organizations sheet with 党组织书记 over 姓名 and a 党组织编码) is the kind whose header
+    recognises more columns; a tie goes to organizations."""
     out = []
     for sheet in sheets:
-        members = find_table(sheet, MEMBER_COLUMNS, _MEMBER_REQUIRED)
-        if columns == "members":
-            if members is not None:
-                out.append(members)
-            continue
         orgs = find_table(sheet, ORG_COLUMNS, _ORG_REQUIRED)
-        if orgs is not None and members is None:
-            out.append(orgs)
+        members = find_table(sheet, MEMBER_COLUMNS, _MEMBER_REQUIRED)
+        if orgs is not None and members is not None:
+            if len(members.columns) > len(orgs.columns):
+                orgs = None
+            else:
+                members = None
+        table = orgs if kind == "orgs" else members
+        if table is not None:
+            out.append(table)
     return out
 
 
