@@ -122,6 +122,9 @@ def _calendar_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="also write supervisors/<ID>.ics: what that organization must watch (repeatable)",
     )
+    parser.add_argument(
+        "--todo", action="store_true", help="also write todo/<org-id>.ics: a VTODO for every deadline and duty"
+    )
     alarm = parser.add_mutually_exclusive_group()
     alarm.add_argument(
         "--alarm", metavar="MINUTES", type=int, default=24 * 60, help="reminder lead time (default 1440)"
@@ -277,7 +280,7 @@ def _write_calendars(
         tree,
         {o.id: o for o in host.catalogue()},
         options=options,
-        which=FeedSet(people=args.people, supervisors=tuple(args.supervisor)),
+        which=FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo),
         out=args.out,
         adjust=adjust,
     )

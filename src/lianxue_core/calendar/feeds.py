@@ -24,7 +24,7 @@ import icalendar
 from ..model import Organization, OrganizationTree
 from ..obligations import Obligation
 from ..scheduling.occurrence import Occurrence
-from .ics import escape_text, fold, format_date, format_local, format_utc, line, text_list
+from .ics import escape_text, fold, format_date, format_local, format_utc, line, text_list, unescape_text, unfold
 
 __all__ = [
     "EventBlock",
@@ -41,6 +41,10 @@ __all__ = [
 
 PRODID = "-//lianxue//lianxue 0.1.0//ZH"
 CALSCALE = "GREGORIAN"
+#: The first CATEGORIES value of every event; the obligation's kind follows.
+CATEGORY = "两学一做"
+#: The first paragraph of a provisional occurrence's DESCRIPTION.
+PROVISIONAL_NOTE = "【暂定】本年度节假日和调休安排尚未正式公布，日期可能调整。"
 
 
 def stamp_from_environment(environ: Mapping[str, str] | None = None) -> dt.datetime:
@@ -82,10 +86,19 @@ def uid_for(occ: Occurrence, prefix: str = "") -> str:
 
 @attrs.frozen
 class EventBlock:
-    """One VEVENT as written: its UID, SEQUENCE, text (CRLF lines) and a fingerprint of its content.
+    """One VEVENT (or VTODO) as written: its UID, SEQUENCE, text (CRLF lines) and a fingerprint of its content.
 
     The fingerprint covers every line but DTSTAMP, SEQUENCE and LAST-MODIFIED, so two generations of
     the same event compare equal exactly when nothing a subscriber sees has changed.
+
+    Args:
+        uid: The UID.
+        sequence: The SEQUENCE.
+        text: The component's content lines, folded, each ended by CRLF.
+        fingerprint: A digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED.
+        sort_key: Where it goes in the feed: local start, then UID.
+        cancelled: Whether its STATUS is CANCELLED.
+        tzids: The TZIDs its date-times use (the feed needs a VTIMEZONE for each).
     """
 
     uid: str
@@ -94,23 +107,37 @@ class EventBlock:
     fingerprint: str
     sort_key: str
     cancelled: bool = False
+    tzids: tuple[str, ...] = ()
 
 
 _VOLATILE = ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED")
+_BLOCK = re.compile(r"^BEGIN:(VEVENT|VTODO)\r\n.*?^END:\1\r\n", re.DOTALL | re.MULTILINE)
+_UID = re.compile(r"^UID(?:;[^:\r\n]*)?:([^\r\n]*)\r?$", re.MULTILINE)
+_SEQUENCE = re.compile(r"^SEQUENCE(?:;[^:\r\n]*)?:\s*(\d+)\s*\r?$", re.MULTILINE)
+_STATUS_CANCELLED = re.compile(r"^STATUS(?:;[^:\r\n]*)?:CANCELLED\r?$", re.MULTILINE)
+_START = re.compile(r"^(?:DTSTART|DUE)((?:;[^:\r\n]*)?):(\d{8})(T\d{6})?", re.MULTILINE)
+_TZID = re.compile(
+    r'^(?:DTSTART|DTEND|DUE|RECURRENCE-ID|EXDATE|RDATE)(?:;[^:\r\n]*)?;TZID=("?)([^";:\r\n]+)\1', re.MULTILINE
+)
+_CALNAME = re.compile(r"^X-WR-CALNAME:([^\r\n]*)\r$", re.MULTILINE)
+_RESTAMP = re.compile(r"^(?:SEQUENCE|LAST-MODIFIED)[;:][^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*", re.MULTILINE)
 
 
 def _fingerprint(text: str) -> str:
-    unfolded = text.replace("\r\n ", "")
-    content = [ln for ln in unfolded.split("\r\n") if ln and not ln.startswith(_VOLATILE)]
+    content = [ln for ln in unfold(text).split("\r\n") if ln and not ln.startswith(_VOLATILE)]
     return hashlib.sha256("\n".join(content).encode("utf-8")).hexdigest()
 
 
-def _alarm(minutes: int, summary: str) -> str:
+def _tzids_of(text: str) -> tuple[str, ...]:
+    return tuple(sorted({m.group(2) for m in _TZID.finditer(unfold(text))}))
+
+
+def _alarm(minutes: int, summary: str, *, related_end: bool = False) -> str:
     trigger = f"-PT{minutes}M" if minutes % 60 else f"-PT{minutes // 60}H"
     return (
         "BEGIN:VALARM\r\n"
-        + line("ACTION", "DISPLAY")
-        + line("TRIGGER", trigger)
+        + "ACTION:DISPLAY\r\n"
+        + line("TRIGGER", trigger, (("RELATED", "END"),) if related_end else ())
         + line("DESCRIPTION", escape_text(f"提醒：{summary}"))
         + "END:VALARM\r\n"
     )
@@ -119,7 +146,7 @@ def _alarm(minutes: int, summary: str) -> str:
 def _description(occ: Occurrence, ob: Obligation | None, titles: Mapping[str, str], people: str) -> str:
     parts: list[str] = []
     if occ.provisional:
-        parts.append("【暂定】本年度节假日和调休安排尚未正式公布，日期可能调整。")
+        parts.append(PROVISIONAL_NOTE)
     if ob is not None and ob.description:
         parts.append(ob.description)
     if occ.also_fulfils:
@@ -133,6 +160,14 @@ def _description(occ: Occurrence, ob: Obligation | None, titles: Mapping[str, st
     return "\n\n".join(parts)
 
 
+def _last_day(occ: Occurrence) -> dt.date:
+    """The last day (inclusive) of an all-day occurrence."""
+    end = occ.end
+    if isinstance(end, dt.datetime):
+        return end.date()
+    return max(end, occ.first_day)
+
+
 def _event_text(
     occ: Occurrence,
     uid: str,
@@ -144,21 +179,37 @@ def _event_text(
     people: str,
     last_modified: dt.datetime | None,
     cancelled: bool = False,
+    component: str = "VEVENT",
 ) -> str:
+    todo = component == "VTODO"
     summary = summary_prefix + occ.title + ("（暂定）" if occ.provisional else "")
-    lines = ["BEGIN:VEVENT\r\n", line("UID", uid), line("DTSTAMP", format_utc(options.stamp))]
+    lines = [f"BEGIN:{component}\r\n", line("UID", uid), f"DTSTAMP:{format_utc(options.stamp)}\r\n"]
     if last_modified is not None:
-        lines.append(line("LAST-MODIFIED", format_utc(last_modified)))
-    lines.append(line("SEQUENCE", str(sequence)))
-    if isinstance(occ.start, dt.datetime) and isinstance(occ.end, dt.datetime):
-        tzid = _tzid(occ.start)
-        lines.append(line("DTSTART", format_local(occ.start), (("TZID", tzid),)))
-        lines.append(line("DTEND", format_local(occ.end), (("TZID", tzid),)))
+        lines.append(f"LAST-MODIFIED:{format_utc(last_modified)}\r\n")
+    lines.append(f"SEQUENCE:{sequence}\r\n")
+    start = occ.start
+    if isinstance(start, dt.datetime):
+        tzid = _tzid(start)
+        end = occ.end if isinstance(occ.end, dt.datetime) else start
+        if end.tzinfo is not start.tzinfo:
+            end = end.astimezone(start.tzinfo)
+        if todo:
+            lines.append(f"DTSTART;TZID={tzid}:{format_local(start)}\r\n")
+            lines.append(f"DUE;TZID={tzid}:{format_local(max(end, start + dt.timedelta(minutes=1)))}\r\n")
+        else:
+            lines.append(f"DTSTART;TZID={tzid}:{format_local(start)}\r\n")
+            if end > start:
+                lines.append(f"DTEND;TZID={tzid}:{format_local(end)}\r\n")
         transp = "OPAQUE"
     else:
-        end = occ.end if isinstance(occ.end, dt.date) else occ.start
-        lines.append(line("DTSTART", format_date(occ.start), (("VALUE", "DATE"),)))
-        lines.append(line("DTEND", format_date(end + dt.timedelta(days=1)), (("VALUE", "DATE"),)))
+        last = _last_day(occ)
+        if todo:
+            if last > start:
+                lines.append(f"DTSTART;VALUE=DATE:{format_date(start)}\r\n")
+            lines.append(f"DUE;VALUE=DATE:{format_date(last)}\r\n")
+        else:
+            lines.append(f"DTSTART;VALUE=DATE:{format_date(start)}\r\n")
+            lines.append(f"DTEND;VALUE=DATE:{format_date(last + dt.timedelta(days=1))}\r\n")
         transp = "TRANSPARENT"
     lines.append(line("SUMMARY", escape_text(summary)))
     description = _description(occ, ob, titles, people)
@@ -166,22 +217,27 @@ def _event_text(
         lines.append(line("DESCRIPTION", escape_text(description)))
     if occ.location:
         lines.append(line("LOCATION", escape_text(occ.location)))
-    categories = ["两学一做"]
-    if ob is not None:
-        categories.append(ob.kind.label)
-    lines.append(line("CATEGORIES", text_list(categories)))
-    status = "CANCELLED" if cancelled else ("TENTATIVE" if occ.provisional else "CONFIRMED")
-    lines.append(line("STATUS", status))
-    lines.append(line("TRANSP", transp))
+    lines.append(_categories(ob.kind.label if ob is not None else ""))
+    if todo:
+        status = "CANCELLED" if cancelled else "NEEDS-ACTION"
+        lines.append(f"STATUS:{status}\r\n")
+    else:
+        status = "CANCELLED" if cancelled else ("TENTATIVE" if occ.provisional else "CONFIRMED")
+        lines.append(f"STATUS:{status}\r\nTRANSP:{transp}\r\n")
     lines.append(line("X-LIANXUE-ORG", escape_text(occ.org)))
     lines.append(line("X-LIANXUE-OBLIGATION", escape_text(occ.obligation)))
     lines.append(line("X-LIANXUE-PERIOD", escape_text(occ.period)))
     if occ.provisional:
-        lines.append(line("X-LIANXUE-PROVISIONAL", "TRUE"))
+        lines.append("X-LIANXUE-PROVISIONAL:TRUE\r\n")
     if options.alarm_minutes is not None and not cancelled:
-        lines.append(_alarm(options.alarm_minutes, summary))
-    lines.append("END:VEVENT\r\n")
+        lines.append(_alarm(options.alarm_minutes, summary, related_end=todo))
+    lines.append(f"END:{component}\r\n")
     return "".join(lines)
+
+
+@lru_cache(maxsize=64)
+def _categories(kind_label: str) -> str:
+    return line("CATEGORIES", text_list([CATEGORY, kind_label] if kind_label else [CATEGORY]))
 
 
 def _tzid(moment: dt.datetime) -> str:
@@ -192,23 +248,21 @@ def _tzid(moment: dt.datetime) -> str:
 
 
 def _sort_key(occ: Occurrence, uid: str) -> str:
+    """Local start (``20260104T143000``; all-day items at ``T000000``), then UID: the order in a feed."""
     start = occ.start
-    moment = (
-        start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        if isinstance(start, dt.datetime)
-        else (format_date(start) + "T000000")
-    )
+    moment = format_local(start) if isinstance(start, dt.datetime) else (format_date(start) + "T000000")
     return f"{moment}|{uid}"
 
 
 class PreviousFeed:
-    """The events of a feed written earlier, by UID, for updates.
+    """The events (and to-dos) of a feed written earlier, by UID, for updates.
 
     Read with :meth:`read`; an unreadable or foreign file counts as no previous feed.
     """
 
-    def __init__(self, blocks: Mapping[str, EventBlock]) -> None:
+    def __init__(self, blocks: Mapping[str, EventBlock], name: str = "") -> None:
         self.blocks = dict(blocks)
+        self.name = name
 
     @classmethod
     def empty(cls) -> PreviousFeed:
@@ -217,7 +271,7 @@ class PreviousFeed:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> PreviousFeed:
-        """Read the feed at ``path`` (missing: an empty previous feed)."""
+        """Read the feed at ``path`` (missing or unreadable: an empty previous feed)."""
         try:
             with open(path, encoding="utf-8", newline="") as f:
                 text = f.read()
@@ -227,26 +281,29 @@ class PreviousFeed:
 
     @classmethod
     def parse(cls, text: str) -> PreviousFeed:
-        """Split feed text into its VEVENT blocks."""
+        """Split feed text into its VEVENT and VTODO blocks (lines must end with CRLF, as lianxue writes them)."""
         blocks: dict[str, EventBlock] = {}
-        for m in re.finditer(r"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", text, re.DOTALL):
+        for m in _BLOCK.finditer(text):
             block = m.group(0)
-            unfolded = block.replace("\r\n ", "")
-            uid = re.search(r"^UID:(.*)$", unfolded, re.MULTILINE)
-            seq = re.search(r"^SEQUENCE:(\d+)$", unfolded, re.MULTILINE)
+            unfolded = unfold(block)
+            uid = _UID.search(unfolded)
             if uid is None:
                 continue
             key = uid.group(1).strip()
-            start = re.search(r"^DTSTART[^:]*:(\S+)$", unfolded, re.MULTILINE)
+            seq = _SEQUENCE.search(unfolded)
+            start = _START.search(unfolded)
+            moment = (start.group(2) + (start.group(3) or "T000000")) if start else ""
             blocks[key] = EventBlock(
                 uid=key,
                 sequence=int(seq.group(1)) if seq else 0,
                 text=block,
                 fingerprint=_fingerprint(block),
-                sort_key=f"{start.group(1) if start else ''}|{key}",
-                cancelled=bool(re.search(r"^STATUS:CANCELLED$", unfolded, re.MULTILINE)),
+                sort_key=f"{moment}|{key}",
+                cancelled=_STATUS_CANCELLED.search(unfolded) is not None,
+                tzids=_tzids_of(block),
             )
-        return cls(blocks)
+        name = _CALNAME.search(unfold(text))
+        return cls(blocks, unescape_text(name.group(1)) if name else "")
 
 
 AdjustEvent = Callable[[icalendar.Event, Occurrence], None]
@@ -262,8 +319,13 @@ def build_events(
     people_text: Callable[[Occurrence], str] | None = None,
     uid_prefix: str = "",
     adjust: AdjustEvent | None = None,
+    component: str = "VEVENT",
 ) -> list[EventBlock]:
-    """The VEVENT blocks of a feed, updated against ``previous``.
+    """The VEVENT (or VTODO) blocks of a feed, updated against ``previous``.
+
+    An event whose content is unchanged keeps the previous text byte for byte; a changed one gets
+    SEQUENCE + 1, LAST-MODIFIED and DTSTAMP of ``options.stamp``; one that no longer exists is
+    returned once with STATUS:CANCELLED and SEQUENCE + 1 and dropped the time after.
 
     Args:
         occurrences: What the feed shows.
@@ -273,8 +335,15 @@ def build_events(
         summary_prefix: A prefix for each SUMMARY (the organization's name in a person's feed).
         people_text: A line about the people concerned, for the DESCRIPTION.
         uid_prefix: A prefix for UIDs (a supervisor's feed shows the same occurrences as its own events).
-        adjust: Called with each event as an :class:`icalendar.Event` before it is written (plugins).
+        adjust: Called once with each event as an :class:`icalendar.Event` before it is written
+            (plugins); not called for to-dos.
+        component: ``"VEVENT"`` or ``"VTODO"`` (a to-do per occurrence, due on its last day).
+
+    Raises:
+        ValueError: ``adjust`` changed an event's UID.
     """
+    if component not in ("VEVENT", "VTODO"):
+        raise ValueError(f"component must be VEVENT or VTODO, not {component!r}")
     prev = previous.blocks if previous is not None else {}
     titles = {k: v.title for k, v in obligations.items()}
     out: list[EventBlock] = []
@@ -288,21 +357,26 @@ def build_events(
         prefix = summary_prefix(occ) if summary_prefix else ""
         people = people_text(occ) if people_text else ""
         old = prev.get(uid)
-        text = _event_text(occ, uid, 0, options, ob, titles, prefix, people, None)
-        if adjust is not None:
+        text = _event_text(occ, uid, 0, options, ob, titles, prefix, people, None, component=component)
+        adjusted = adjust is not None and component == "VEVENT"
+        if adjust is not None and adjusted:
             text = _adjusted(text, occ, adjust)
         fingerprint = _fingerprint(text)
+        sort_key = _sort_key(occ, uid)
+        tzids = _tzids_of(text) if adjusted else ((_tzid(occ.start),) if isinstance(occ.start, dt.datetime) else ())
         if old is not None and old.fingerprint == fingerprint and not old.cancelled:
-            out.append(attrs.evolve(old, sort_key=_sort_key(occ, uid)))
+            out.append(attrs.evolve(old, sort_key=sort_key, tzids=tzids))
             continue
+        sequence = 0
         if old is not None:
             sequence = old.sequence + 1
-            text = _event_text(occ, uid, sequence, options, ob, titles, prefix, people, options.stamp)
-            if adjust is not None:
-                text = _adjusted(text, occ, adjust)
-        else:
-            sequence = 0
-        out.append(EventBlock(uid, sequence, text, fingerprint, _sort_key(occ, uid)))
+            if adjusted:
+                text = _restamp(text, sequence, options.stamp)
+            else:
+                text = _event_text(
+                    occ, uid, sequence, options, ob, titles, prefix, people, options.stamp, component=component
+                )
+        out.append(EventBlock(uid, sequence, text, fingerprint, sort_key, tzids=tzids))
     for uid, old in sorted(prev.items()):
         if uid in seen or old.cancelled:
             continue  # a cancelled event is published once, then dropped
@@ -311,40 +385,83 @@ def build_events(
     return out
 
 
+def _restamp(text: str, sequence: int, stamp: dt.datetime) -> str:
+    """Set SEQUENCE and LAST-MODIFIED of a component's text (written by :func:`_render`), before its UID."""
+    text = _RESTAMP.sub("", text, count=0)
+    head, rest = text.split("\r\n", 1)
+    return f"{head}\r\nLAST-MODIFIED:{format_utc(stamp)}\r\nSEQUENCE:{sequence}\r\n{rest}"
+
+
 def _cancel(old: EventBlock, options: FeedOptions) -> EventBlock:
-    unfolded = old.text.replace("\r\n ", "")
-    kept = []
-    in_alarm = False
-    for ln in unfolded.split("\r\n"):
+    """``old`` as a CANCELLED component: SEQUENCE + 1, new DTSTAMP and LAST-MODIFIED, no alarm."""
+    kept: list[str] = []
+    end = "END:VEVENT"
+    depth = 0
+    uid_at = 1
+    for ln in unfold(old.text).split("\r\n"):
         if not ln:
             continue
-        if ln == "BEGIN:VALARM":
-            in_alarm = True
-        if in_alarm:
-            in_alarm = ln != "END:VALARM"
+        if ln.startswith("BEGIN:"):
+            depth += 1
+            if depth == 1:
+                kept.append(ln)
             continue
-        name = re.split(r"[;:]", ln, maxsplit=1)[0]
-        if name in ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "STATUS", "END"):
+        if ln.startswith("END:"):
+            depth -= 1
+            if depth == 0:
+                end = ln
             continue
+        if depth != 1:
+            continue  # alarms go: a cancelled event reminds nobody
+        name = re.split(r"[;:]", ln, maxsplit=1)[0].upper()
+        if name in ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED", "STATUS"):
+            continue
+        if name == "UID":
+            uid_at = len(kept) + 1
         kept.append(ln)
     sequence = old.sequence + 1
-    body = [kept[0], *kept[1:2]]  # BEGIN:VEVENT, UID
-    body += [
-        f"DTSTAMP:{format_utc(options.stamp)}",
-        f"LAST-MODIFIED:{format_utc(options.stamp)}",
-        f"SEQUENCE:{sequence}",
-    ]
-    body += [*kept[2:], "STATUS:CANCELLED", "END:VEVENT"]
+    stamp = format_utc(options.stamp)
+    body = [*kept[:uid_at], f"DTSTAMP:{stamp}", f"LAST-MODIFIED:{stamp}", f"SEQUENCE:{sequence}"]
+    body += [*kept[uid_at:], "STATUS:CANCELLED", end]
     text = "".join(fold(ln) for ln in body)
-    return EventBlock(old.uid, sequence, text, _fingerprint(text), old.sort_key, cancelled=True)
+    return EventBlock(old.uid, sequence, text, _fingerprint(text), old.sort_key, cancelled=True, tzids=old.tzids)
+
+
+class _Escaped(str):
+    """A TEXT value escaped by :func:`escape_text` (icalendar's writer turns a literal ``\\N`` into a break)."""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        return escape_text(self).encode("utf-8")
+
+
+def _render(component: icalendar.cal.component.Component) -> str:
+    """A component as lianxue writes it: properties in their order, TEXT escaped and lines folded as in :mod:`.ics`."""
+    out: list[str] = []
+    for name, value in component.property_items(sorted=False):
+        if name in ("BEGIN", "END"):
+            assert isinstance(value, bytes)
+            out.append(f"{name}:{value.decode('ascii')}\r\n")
+            continue
+        params = getattr(value, "params", None)
+        if not isinstance(params, icalendar.Parameters):
+            params = icalendar.Parameters()
+        if type(value) is icalendar.vText or type(value) is str:
+            value = _Escaped(value)
+        content = icalendar.parser.Contentline.from_parts(name, params, value, sorted=True)
+        out.append(fold(str(content)))
+    return "".join(out)
 
 
 def _adjusted(text: str, occ: Occurrence, adjust: AdjustEvent) -> str:
     event = icalendar.Event.from_ical(text)
     assert isinstance(event, icalendar.Event)
+    uid = str(event.get("UID"))
     adjust(event, occ)
-    raw: str = event.to_ical().decode("utf-8")
-    return raw.replace("\r\n", "\n").replace("\n", "\r\n")
+    if str(event.get("UID")) != uid:
+        raise ValueError(f"adjusting the event {uid!r} changed its UID to {event.get('UID')!r}")
+    return _render(event)
 
 
 @lru_cache(maxsize=64)
@@ -366,10 +483,14 @@ def render_feed(
     tzids: Iterable[str] = (),
     description: str = "",
 ) -> str:
-    """The whole VCALENDAR text of a feed named ``name`` holding ``events``."""
+    """The whole VCALENDAR text of a feed named ``name`` holding ``events``.
+
+    The feed gets a VTIMEZONE (covering ``year``) for every TZID its events use and for ``tzids``, in
+    sorted order.
+    """
     head = [
         "BEGIN:VCALENDAR\r\n",
-        line("VERSION", "2.0"),
+        "VERSION:2.0\r\n",
         line("PRODID", options.prodid),
         line("CALSCALE", CALSCALE),
         line("NAME", escape_text(name)),
@@ -381,7 +502,7 @@ def render_feed(
     if description:
         head.append(line("DESCRIPTION", escape_text(description)))
         head.append(line("X-WR-CALDESC", escape_text(description)))
-    zones = sorted(set(tzids) | ({timezone} if any("TZID=" in e.text for e in events) else set()))
+    zones = sorted(set(tzids).union(*(e.tzids for e in events)))
     body = [_vtimezone(z, year) for z in zones]
     body += [e.text for e in events]
     return "".join(head + body) + "END:VCALENDAR\r\n"

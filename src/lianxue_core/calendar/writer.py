@@ -1,15 +1,20 @@
 """Writing a plan's feeds to a directory: atomically, updating the feeds already there.
 
 :func:`write_feeds` writes ``<org-id>.ics`` for every organization with occurrences, and optionally
-``people/<member-id>.ics`` and ``supervisors/<org-id>.ics``. Each file is written to a temporary file in
-the same directory and renamed over the old one, so an interrupted run leaves every old feed whole.
+``people/<member-id>.ics``, ``supervisors/<org-id>.ics`` and ``todo/<org-id>.ics``. Each file is written
+to a temporary file in the same directory and renamed over the old one, so an interrupted run leaves
+every old feed whole.
+
+A feed lianxue wrote earlier that this run no longer produces (an organization removed from the file,
+or left without occurrences) is written once more with every event CANCELLED, then left alone.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import attrs
@@ -46,21 +51,45 @@ class WrittenFeed:
 
 @attrs.frozen
 class FeedSet:
-    """What :func:`build_feeds` asks for."""
+    """What :func:`build_feeds` asks for.
+
+    Args:
+        organizations: ``<org-id>.ics``: each organization's events.
+        people: ``people/<member-id>.ics``: each listed member's events, across organizations.
+        supervisors: ``supervisors/<org-id>.ics`` for these organizations: the events of every
+            organization each one oversees.
+        todo: ``todo/<org-id>.ics``: a VTODO for each all-day item (deadline, duty) of each organization.
+    """
 
     organizations: bool = True
     people: bool = False
     supervisors: tuple[str, ...] = ()
+    todo: bool = False
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file."""
+    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file.
+
+    The file gets the mode of the file it replaces, or ``0o666`` less the umask for a new one (the
+    temporary file's own ``0o600`` would hide the feed from a web server running as another user).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
+            os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -87,8 +116,11 @@ def _feed(
     prefix: Callable[[Occurrence], str] | None = None,
     uid_prefix: str = "",
     description: str = "",
+    component: str = "VEVENT",
+    previous: PreviousFeed | None = None,
 ) -> WrittenFeed:
-    previous = PreviousFeed.read(ctx.out / rel) if ctx.out is not None else PreviousFeed.empty()
+    if previous is None:
+        previous = PreviousFeed.read(ctx.out / rel) if ctx.out is not None else PreviousFeed.empty()
     events = build_events(
         occurrences,
         options=ctx.options,
@@ -98,11 +130,36 @@ def _feed(
         people_text=lambda occ: people_line(occ, ctx.tree),
         uid_prefix=uid_prefix,
         adjust=ctx.adjust,
+        component=component,
     )
     unchanged = sum(1 for e in events if e.uid in previous.blocks and e.text == previous.blocks[e.uid].text)
     cancelled = sum(1 for e in events if e.cancelled)
     text = render_feed(name, events, options=ctx.options, year=ctx.plan.year, description=description)
     return WrittenFeed(rel, name, text, len(events), len(events) - unchanged, cancelled)
+
+
+def _orphans(ctx: _Context, folder: str, produced: set[str]) -> Iterator[WrittenFeed]:
+    """Feeds lianxue wrote under ``folder`` that this run does not produce: their events, cancelled once."""
+    if ctx.out is None:
+        return
+    where = ctx.out / folder if folder else ctx.out
+    if not where.is_dir():
+        return
+    for path in sorted(where.glob("*.ics")):
+        rel = f"{folder}/{path.name}" if folder else path.name
+        if rel in produced or not path.is_file():
+            continue
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not text.startswith("BEGIN:VCALENDAR\r\n") or f"\r\nPRODID:{ctx.options.prodid}\r\n" not in text:
+            continue  # not ours: leave it alone
+        previous = PreviousFeed.parse(text)
+        if all(b.cancelled for b in previous.blocks.values()):
+            continue  # already published as cancelled (or empty): left as it is
+        yield _feed(ctx, rel, previous.name or path.stem, (), previous=previous)
 
 
 def build_feeds(
@@ -115,30 +172,47 @@ def build_feeds(
     out: Path | None = None,
     adjust: Callable[[icalendar.Event, Occurrence], None] | None = None,
 ) -> Iterable[WrittenFeed]:
-    """Yield each feed of ``plan`` in turn (organizations in file order, then people, then supervisors).
+    """Yield each feed of ``plan`` in turn: organizations in file order, people, supervisors, to-dos.
 
     Feeds are produced one at a time, so memory stays flat in the number of organizations. When
-    ``out`` holds feeds from an earlier run, each feed is updated against its previous version.
+    ``out`` holds feeds from an earlier run, each feed is updated against its previous version, and a
+    feed of an earlier run that this one no longer produces (in the folders asked for) comes back once
+    with its events cancelled.
+
+    Args:
+        plan: The year's plan.
+        tree: The organization tree it was made from.
+        obligations: The catalogue by obligation id (descriptions, citations, kinds).
+        options: Stamp, alarm and refresh settings.
+        which: Which feeds to produce.
+        out: The directory holding the previous feeds, if any (nothing is written here).
+        adjust: Called with each event before it is written (the plugins' ``lianxue_adjust_event``).
     """
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
         by_org.setdefault(occ.org, []).append(occ)
     ctx = _Context(out, plan, options, obligations, tree, adjust)
     if which.organizations:
+        produced: set[str] = set()
         for org in tree:
             items = by_org.get(org.id)
             if items:
+                produced.add(f"{org.id}.ics")
                 yield _feed(ctx, f"{org.id}.ics", f"{org.name} {plan.year}", items)
+        yield from _orphans(ctx, "", produced)
     if which.people:
         by_person: dict[str, list[Occurrence]] = {}
         for occ in plan.occurrences:
             for person in occ.people:
                 by_person.setdefault(person, []).append(occ)
         prefix = org_prefix(tree)
+        produced = set()
         for member in tree.members:
             items = by_person.get(member.id)
             if items:
+                produced.add(f"people/{member.id}.ics")
                 yield _feed(ctx, f"people/{member.id}.ics", f"{member.name} {plan.year}", items, prefix=prefix)
+        yield from _orphans(ctx, "people", produced)
     for sup in which.supervisors:
         overseen = {o.id for o in tree.overseen_by(sup)}
         items = [o for o in plan.occurrences if o.org in overseen and not o.slot]
@@ -151,6 +225,21 @@ def build_feeds(
             uid_prefix=f"watch.{sup}.",
             description=f"{tree[sup].name}所督查党组织的{plan.year}年学习教育安排",
         )
+    if which.todo:
+        produced = set()
+        for org in tree:
+            items = [o for o in by_org.get(org.id, ()) if o.all_day]
+            if items:
+                produced.add(f"todo/{org.id}.ics")
+                yield _feed(
+                    ctx,
+                    f"todo/{org.id}.ics",
+                    f"{org.name} {plan.year} 待办",
+                    items,
+                    uid_prefix="todo.",
+                    component="VTODO",
+                )
+        yield from _orphans(ctx, "todo", produced)
 
 
 def write_feeds(feeds: Iterable[WrittenFeed], out: Path) -> list[WrittenFeed]:
