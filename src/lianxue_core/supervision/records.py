@@ -147,19 +147,29 @@ class _Context:
         self.tree = tree
         self.obligations = obligations
         self.applies = applies
+        self._labels: dict[tuple[str, int], frozenset[str]] = {}
         self.names: dict[tuple[str, str], str] = {}
         self.global_names: dict[str, list[str]] = {}
+        self.ids = {m.id for m in tree.members}
         for m in tree.members:
             self.names[(m.org, m.name)] = m.id
             self.global_names.setdefault(m.name, []).append(m.id)
 
+    def labels(self, ob: Obligation, year: int) -> frozenset[str]:
+        """The period labels of ``ob`` in ``year`` (cached: read once per obligation, not per row)."""
+        key = (ob.id, year)
+        found = self._labels.get(key)
+        if found is None:
+            labels = {p.label for p in periods(ob.cadence, year)} or {str(year)}
+            if ob.cadence.kind is CadenceKind.ONCE:
+                labels.add(str(year))
+            found = self._labels[key] = frozenset(labels)
+        return found
+
     def person(self, org: str, token: str) -> str:
         """A member id for ``token`` (an id or a name, preferring the organization's own members)."""
-        try:
-            self.tree.member(token)
+        if token in self.ids:
             return token
-        except KeyError:
-            pass
         own = self.names.get((org, token))
         if own is not None:
             return own
@@ -254,9 +264,7 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context) -> Record | N
         if not _PERIOD_RE.match(period):
             row.problem("period", f"{period!r} is not a period such as 2026-03, 2026-Q2, 2026-W07 or 2026")
         elif ob is not None:
-            labels = {p.label for p in periods(ob.cadence, int(period[:4]))} or {period[:4]}
-            if ob.cadence.kind is CadenceKind.ONCE:
-                labels.add(period[:4])
+            labels = ctx.labels(ob, int(period[:4]))
             if period not in labels:
                 shown = ", ".join(sorted(labels)[:3]) + ("..." if len(labels) > 3 else "")
                 row.problem(
