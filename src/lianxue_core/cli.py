@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -86,11 +87,11 @@ def _parser() -> argparse.ArgumentParser:
     plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
     plugins.add_argument("--format", choices=["table", "json"], default="table")
 
-    checking = sub.add_parser("check", help="check records of what was held against the plan; report findings")
-    check_command.add_arguments(checking)
-
     importing = sub.add_parser("import", help="write an organization file from roster spreadsheets (.xlsx, .xls, .csv)")
     import_command.add_arguments(importing)
+
+    checking = sub.add_parser("check", help="check records of what was held against the plan; report findings")
+    check_command.add_arguments(checking)
     _publish_serve_parsers(sub)
     return parser
 
@@ -155,6 +156,17 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except (PluginError, PluginConflictError) as exc:
         print(f"lianxue: plugin error: {exc}", file=err)
         return EXIT_PLUGIN
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("lianxue: interrupted", file=err)
+        return 130
+    except OSError as exc:  # a file or directory the command must write cannot be written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"lianxue: error: {where}{exc.strerror or exc}", file=err)
+        return EXIT_INPUT
 
 
 # -- commands -----------------------------------------------------------------------------------------
@@ -500,8 +512,8 @@ _COMMANDS = {
     "validate": cmd_validate,
     "obligations": cmd_obligations,
     "plugins": cmd_plugins,
-    "check": check_command.run,
     "import": import_command.run,
+    "check": check_command.run,
     "publish": cmd_publish,
     "serve": cmd_serve,
 }

@@ -189,7 +189,12 @@ class _Reader:
 
     def header_lines(self, header: re.Pattern[str], count: int) -> list[int] | None:
         """The line of each ``[[org]]`` (or ``[[member]]``) header, when they can be told apart."""
-        lines = [self.text.count("\n", 0, m.start()) + 1 for m in header.finditer(self.text)]
+        lines: list[int] = []
+        line, pos = 1, 0
+        for m in header.finditer(self.text):  # count newlines incrementally: linear in the file size
+            line += self.text.count("\n", pos, m.start())
+            pos = m.start()
+            lines.append(line)
         return lines if len(lines) == count else None
 
     def where(self, kind: str, n: int, raw: Mapping[str, Any], lines: list[int] | None) -> str:
