@@ -402,3 +402,31 @@ def test_the_password_is_read_from_the_first_line_and_sent(tmp_path: Path, org_p
             code, out, err = run(*common, "--password-file", str(password))
             assert code == 0, err
             assert "129 created" in out
+
+
+def test_unchanged_events_compare_equal_however_the_server_writes_them() -> None:
+    from lianxue_core.calendar.publish import _properties, _same_visible
+
+    ours = _properties(
+        "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART;TZID=Asia/Shanghai;X-A=1:20260305T143000\r\n"
+        "SUMMARY:学习\\, 讨论\r\nBEGIN:VALARM\r\nSUMMARY:not this one\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+    )
+    reordered = _properties(
+        'BEGIN:VCALENDAR\nBEGIN:VEVENT\nsummary:学习\\, 讨\n 论\nDTSTART;X-A=1;TZID="Asia/Shanghai":20260305T143000\n'
+        "UID:a@lianxue\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    in_utc = _properties(
+        "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T063000Z\r\nSUMMARY:学习\\, 讨论\r\nEND:VEVENT\r\n"
+    )
+    moved = _properties(
+        "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T073000Z\r\nSUMMARY:学习\\, 讨论\r\nEND:VEVENT\r\n"
+    )
+    assert ours is not None
+    assert reordered is not None
+    assert in_utc is not None
+    assert moved is not None
+    assert ours["SUMMARY"] == ":学习\\, 讨论"  # the VALARM's SUMMARY is not the event's
+    assert _same_visible(ours, reordered)
+    assert _same_visible(ours, in_utc)
+    assert not _same_visible(ours, moved)
+    assert _properties("BEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\n") is None

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from collections.abc import Collection, Iterable, Mapping
+from typing import cast
 
 import attrs
 import icalendar
@@ -120,59 +120,124 @@ def check_url(url: str) -> str | None:
     return None
 
 
-def is_managed(uid: str, component: Mapping[str, Any]) -> bool:
-    """``True`` for an event lianxue manages: its UID ends in ``@lianxue`` or it has X-LIANXUE-OBLIGATION."""
-    return uid.endswith("@lianxue") or "X-LIANXUE-OBLIGATION" in component
-
-
 # -- what is on the server ----------------------------------------------------------------------------
+
+_COMPARED = ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS", "X-LIANXUE-OBLIGATION")
+_VISIBLE = ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS")
+_WANTED = frozenset((*_COMPARED, FINGERPRINT_PROPERTY))
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+_NAME = re.compile(r"[;:]")
+
+
+def _properties(text: str) -> dict[str, str] | None:
+    """The compared properties of the first VEVENT of ``text``: name -> ``;PARAMS:value`` (unfolded).
+
+    Only these few lines are read: parsing a whole resource (description, alarm, time zone) with
+    icalendar costs ten times more, and most events only need their fingerprint compared.
+    """
+    found: dict[str, str] = {}
+    inside = False
+    depth = 0
+    for ln in _UNFOLD.sub("", text).splitlines():
+        upper = ln.upper()
+        if not inside:
+            inside = upper == "BEGIN:VEVENT"
+            continue
+        if upper.startswith("BEGIN:"):
+            depth += 1
+        elif upper.startswith("END:"):
+            if depth == 0:
+                break
+            depth -= 1
+        elif depth == 0:
+            name = _NAME.split(ln, maxsplit=1)[0]
+            if name.upper() in _WANTED:
+                found.setdefault(name.upper(), ln[len(name) :])
+    return found if inside else None
+
+
+def _value(rest: str) -> str:
+    """The value of ``;PARAMS:value`` (a colon inside a quoted parameter value does not end the parameters)."""
+    quoted = False
+    for i, ch in enumerate(rest):
+        if ch == '"':
+            quoted = not quoted
+        elif ch == ":" and not quoted:
+            return rest[i + 1 :]
+    return ""
+
+
+def _raw_visible(props: Mapping[str, str]) -> tuple[str, ...]:
+    """What a person sees, as written, with parameters sorted (servers reorder them)."""
+    out = []
+    for name in _VISIBLE:
+        rest = props.get(name, "")
+        value = _value(rest)
+        params = sorted(p.upper().replace('"', "") for p in rest[: len(rest) - len(value) - 1].split(";") if p)
+        out.append(";".join(params) + ":" + value)
+    return tuple(out)
+
+
+def _semantic_visible(props: Mapping[str, str]) -> tuple[str, ...] | None:
+    """What a person sees, as values: times in UTC, text unescaped (icalendar reads the few lines)."""
+    lines = "".join(f"{name}{rest}\r\n" for name, rest in props.items() if name in _VISIBLE)
+    try:
+        event = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{lines}END:VEVENT\r\n")
+    except ValueError:
+        return None
+    out = []
+    for name in _VISIBLE:
+        value = event.get(name)
+        moment = getattr(value, "dt", None)
+        if isinstance(moment, dt.datetime):
+            out.append("T" + (moment.astimezone(dt.UTC) if moment.tzinfo else moment).isoformat())
+        elif isinstance(moment, dt.date):
+            out.append("D" + moment.isoformat())
+        else:
+            out.append("" if value is None else str(value))
+    return tuple(out)
+
+
+def _same_visible(ours: Mapping[str, str], theirs: Mapping[str, str]) -> bool:
+    if _raw_visible(ours) == _raw_visible(theirs):
+        return True
+    mine = _semantic_visible(ours)
+    return mine is not None and mine == _semantic_visible(theirs)
+
+
+def is_managed(uid: str, properties: Collection[str]) -> bool:
+    """``True`` for an event lianxue manages: its UID ends in ``@lianxue`` or it has X-LIANXUE-OBLIGATION.
+
+    Args:
+        uid: The event's UID.
+        properties: The names of its properties (an :class:`icalendar.Event` will do).
+    """
+    return uid.endswith("@lianxue") or "X-LIANXUE-OBLIGATION" in properties
 
 
 @attrs.frozen
 class _ServerEvent:
     uid: str
     resource: DAVEvent
-    sequence: int
-    fingerprint: str
-    visible: tuple[str, ...]
-    managed: bool
-    year: int | None
+    props: Mapping[str, str]
 
+    @property
+    def sequence(self) -> int:
+        value = _value(self.props.get("SEQUENCE", "")).strip()
+        return int(value) if value.isdigit() else 0
 
-def _value_key(component: Mapping[str, Any], name: str) -> str:
-    value = component.get(name)
-    if value is None:
-        return ""
-    moment = getattr(value, "dt", None)
-    if isinstance(moment, dt.datetime):
-        if moment.tzinfo is not None:
-            moment = moment.astimezone(dt.UTC)
-        return "T" + moment.isoformat()
-    if isinstance(moment, dt.date):
-        return "D" + moment.isoformat()
-    return str(value)
+    @property
+    def fingerprint(self) -> str:
+        return _value(self.props.get(FINGERPRINT_PROPERTY, "")).strip()
 
+    @property
+    def managed(self) -> bool:
+        return is_managed(self.uid, self.props)
 
-def _visible(component: Mapping[str, Any]) -> tuple[str, ...]:
-    """What a person sees of an event, in a form that survives a server's rewriting."""
-    return tuple(_value_key(component, name) for name in ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS"))
-
-
-def _first_event(text: str) -> icalendar.Event | None:
-    try:
-        cal = icalendar.Calendar.from_ical(text)
-    except ValueError:
-        return None
-    for component in cal.walk("VEVENT"):
-        if isinstance(component, icalendar.Event):
-            return component
-    return None
-
-
-def _year(component: Mapping[str, Any]) -> int | None:
-    start = component.get("DTSTART")
-    moment = getattr(start, "dt", None)
-    return moment.year if isinstance(moment, dt.date) else None
+    @property
+    def year(self) -> int | None:
+        start = re.match(r"\d{4}", _value(self.props.get("DTSTART", "")))
+        return int(start.group(0)) if start else None
 
 
 def _server_events(calendar: DAVCalendar) -> dict[str, _ServerEvent]:
@@ -181,23 +246,11 @@ def _server_events(calendar: DAVCalendar) -> dict[str, _ServerEvent]:
     for resource in resources:
         raw = resource.raw_data
         text = raw.decode("utf-8", "replace") if raw is not None else str(resource.data or "")
-        event = _first_event(text)
-        if event is None or "UID" not in event:
+        props = _properties(text)
+        if props is None or "UID" not in props:
             continue  # not ours to judge
-        uid = str(event["UID"])
-        try:
-            sequence = int(event.get("SEQUENCE", 0))
-        except (TypeError, ValueError):
-            sequence = 0
-        found[uid] = _ServerEvent(
-            uid=uid,
-            resource=resource,
-            sequence=sequence,
-            fingerprint=str(event.get(FINGERPRINT_PROPERTY, "")),
-            visible=_visible(event),
-            managed=is_managed(uid, event),
-            year=_year(event),
-        )
+        uid = _value(props["UID"]).strip()
+        found[uid] = _ServerEvent(uid, resource, props)
     return found
 
 
@@ -340,7 +393,8 @@ def _sync(session: _Session, feed: _Feed) -> CollectionReport:
             resource.save(raw_data=feed.resource(block, block.sequence))
             created += 1
             continue
-        if old.fingerprint == block.fingerprint and _visible(icalendar.Event.from_ical(block.text)) == old.visible:
+        ours = _properties(block.text) if old.fingerprint == block.fingerprint else None
+        if ours is not None and _same_visible(ours, old.props):
             unchanged += 1
             continue
         sequence = max(block.sequence, old.sequence + 1)
