@@ -358,6 +358,8 @@ def test_a_server_that_refuses_gives_one_line(tmp_path: Path, org_path: Path) ->
     assert err.startswith(
         f"lianxue: error: cannot publish organization 'jgdgw' (德清县直属机关党工委) to {server.url}: "
     )
+    assert "HTTP 501" in err
+    assert "CalDAV server?" in err
 
 
 @pytest.mark.parametrize(

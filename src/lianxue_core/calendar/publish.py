@@ -327,8 +327,12 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, caldav_error.AuthorizationError):
         return f"the server refused the credentials or the request (HTTP {exc.status or 401}/403)"
     if isinstance(exc, caldav_error.DAVError):
-        status = f"HTTP {exc.status}: " if exc.status else ""
         reason = " ".join(str(exc.reason).split())
+        if reason in ("", "no reason"):
+            reason = "the server gave no reason"
+        if exc.status in (404, 405, 501):
+            reason += " (is this the address of a CalDAV server?)"
+        status = f"HTTP {exc.status}: " if exc.status else ""
         return f"{type(exc).__name__}: {status}{reason}"[:300]
     text = str(exc)
     errno = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
