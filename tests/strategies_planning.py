@@ -328,17 +328,21 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
                 if prior and max(_last_day(p) for p in prior) >= occ.first_day:
                     problems.append(f"{occ.key} on {occ.first_day} is not after {before}")
     # 5. every combined period is fulfilled by one activity of the organization in that period, which
-    #    says so; a per-member item (a talk with one member) never stands in for a whole meeting.
+    #    says so; a per-member item (a talk with one member) never stands in for a whole meeting, only
+    #    for another per-member item with the same member (one talk serving two rules).
     for c in plan.combined:
         spans = {p.label: p for p in periods(by_id[c.obligation].cadence, year)}
         hosts = [
             o
             for o in occs.get((c.org, c.by), [])
-            if c.obligation in o.also_fulfils and c.period in spans and o.first_day in spans[c.period]
+            if c.obligation in o.also_fulfils
+            and c.period in spans
+            and o.first_day in spans[c.period]
+            and o.slot == c.slot
         ]
         if len(hosts) != 1:
             problems.append(f"combined {c.org} {c.obligation} {c.period}: {len(hosts)} activities of {c.by} fulfil it")
-        elif hosts[0].slot:
+        elif hosts[0].slot and not c.slot:
             problems.append(
                 f"combined {c.org} {c.obligation} {c.period}: fulfilled by the per-member item {hosts[0].key}"
             )

@@ -382,6 +382,7 @@ def test_one_meeting_fulfils_two_rules() -> None:
         "org": "b",
         "obligation": "t.congress",
         "period": "2026-Q1",
+        "slot": "",
         "by": "t.meeting",
     }
 

@@ -645,7 +645,7 @@ class County:
         # The leaders walk every household of their 联系村 within the year (走村不漏户): a town with a big
         # village raises the weekly visiting load above the default.
         if max(o.households or 0 for o in sec.orgs) > 1000:
-            committee.options["households_per_week"] = 30
+            committee.options["load_per_week"] = 30
         # The 机关党支部: its committee and the 联村干部 (cadres, one per village).
         self.branch_committee(sec, jiguan.id, 3)
         for g in grassroots[:4]:

@@ -82,7 +82,7 @@ DEFAULTS: Mapping[str, Any] = {
     # 领导班子成员讲党课: one lecture in total (False) or one in each linked organization (True).
     "lecture_per_link": False,
     # 走遍联系村所有农户: how many households a leader plans to visit per week.
-    "load_per_week": 10,
+    "load_per_week": 30,
     # 结对联系1—2户: how many households each town cadre is paired with.
     "households_per_cadre": 2,
     # 党课 of the standing branch rules: the cadence of a branch's own 党课.

@@ -187,7 +187,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         attends=Audience.LINKED_MEMBERS,
         attend_links=True,
         description="每名领导干部年内走遍联系村的每一户农户，每次走访做好记录"
-        "（默认每周安排10户，选项 load_per_week）。",
+        "（默认每周安排30户，选项 load_per_week）。",
         options={"load_per_week": DEFAULTS["load_per_week"], "record_each_visit": True},
     ),
     _p.ob(

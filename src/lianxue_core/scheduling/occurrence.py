@@ -27,6 +27,8 @@ class Occurrence:
         also_fulfils: Ids of other obligations this one activity also fulfils (a plan's quarterly
             all-member meeting held as the standing rule's 支部党员大会).
         note: Anything the reader should know about how it was placed.
+        at: For an item held during another activity (each member speaking at the monthly study), the
+            id of that activity's obligation. Calendars show the activity, not each such item.
     """
 
     org: str
@@ -41,6 +43,7 @@ class Occurrence:
     slot: str = ""
     also_fulfils: tuple[str, ...] = ()
     note: str = ""
+    at: str = ""
 
     @property
     def all_day(self) -> bool:
@@ -73,4 +76,5 @@ class Occurrence:
             "provisional": self.provisional,
             "also_fulfils": list(self.also_fulfils),
             "note": self.note,
+            "at": self.at,
         }

@@ -89,10 +89,11 @@ class Combined:
     obligation: str
     period: str
     by: str
+    slot: str = ""
 
     def to_json(self) -> dict[str, str]:
         """The item as a JSON object."""
-        return {"org": self.org, "obligation": self.obligation, "period": self.period, "by": self.by}
+        return {"org": self.org, "obligation": self.obligation, "period": self.period, "slot": self.slot, "by": self.by}
 
 
 @attrs.frozen
@@ -282,18 +283,30 @@ class _Planner:
     # -- people ------------------------------------------------------------------------------------
 
     def _link_attendees(self) -> dict[tuple[str, str], tuple[str, ...]]:
-        """(linked org id, obligation slug) -> ids of members who must attend it there."""
+        """(linked org id, obligation id or slug) -> ids of members who must attend it there.
+
+        An ``attend_links`` obligation names what its people attend in each organization they are
+        linked to: the obligations in its ``combines_with`` or ``linked_obligations`` option (by id or
+        by slug), or else the obligation of the same slug.
+        """
         out: dict[tuple[str, str], list[str]] = {}
         for org in self.tree:
             for ob in self.obligations.get(org.id, ()):
                 if not ob.attend_links:
                     continue
-                slugs = [_slug(ob.id), *(_slug(i) for i in ob.options.get("linked_obligations", ()))]
+                targets = [*ob.options.get("linked_obligations", ()), *ob.combines_with] or [_slug(ob.id)]
                 for member in self._audience(org, ob.attends):
                     for link in member.links:
-                        for slug in slugs:
-                            out.setdefault((link, slug), []).append(member.id)
+                        for target in targets:
+                            out.setdefault((link, target), []).append(member.id)
         return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+    def _attends_elsewhere(self, org: Organization, ob: Obligation) -> bool:
+        """Whether ``ob`` is met by attending linked organizations' activities, not by one of its own."""
+        if not ob.attend_links or not ob.combines_with:
+            return False
+        own = {o.id for o in self.obligations.get(org.id, ())}
+        return not any(c in own for c in ob.combines_with)
 
     def _audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
         tree = self.tree
@@ -325,7 +338,8 @@ class _Planner:
     def _people(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
         people = [m.id for m in self._audience(org, ob.leads)]
         people += [m.id for m in self._audience(org, ob.attends)]
-        people += self.link_attendees.get((org.id, _slug(ob.id)), ())
+        for target in (ob.id, _slug(ob.id), *ob.combines_with):  # also what this activity fulfils
+            people += self.link_attendees.get((org.id, target), ())
         lecturer = org.option("lecturer")
         if ob.kind is ActivityKind.LECTURE and isinstance(lecturer, str) and lecturer:
             people.append(lecturer)
@@ -337,7 +351,9 @@ class _Planner:
 
     def requests(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         cadence = ob.cadence
-        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False)
+        # An obligation met by attending linked organizations' activities (班子成员参加联系村专题组织生活会)
+        # is a reminder on its own calendar; the attendance itself is in the linked activities' people.
+        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False) and not self._attends_elsewhere(org, ob)
         minutes = int(org.option(f"{_slug(ob.id)}.minutes", ob.options.get("minutes", opts.minutes)))
         location = opts.location
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
@@ -430,8 +446,12 @@ class _Planner:
 
     def _per_household(self, org: Organization, ob: Obligation, opts: MeetingOptions) -> Iterator[_Request]:
         tree = self.tree
-        per_week = int(
-            org.option("households_per_week", ob.options.get("households_per_week", DEFAULT_HOUSEHOLDS_PER_WEEK))
+        per_week = _positive_int(
+            ob.options.get("load_per_week")
+            or ob.options.get("households_per_week")
+            or org.option("load_per_week")
+            or org.option("households_per_week")  # the name used before 0.1.0
+            or DEFAULT_HOUSEHOLDS_PER_WEEK
         )
         minutes = int(ob.options.get("minutes", DEFAULT_VISIT_MINUTES))
         rounds: list[tuple[str, Organization]] = []
@@ -472,12 +492,15 @@ class _Planner:
                         )
                     )
                     continue
-                week = weeks[k * len(weeks) // len(items)]
+                # centred in its share of the year, so few rounds do not crowd the first week; when the
+                # week is full the round may move into the next one
+                week = weeks[min(len(weeks) - 1, (2 * k + 1) * len(weeks) // (2 * len(items)))]
                 yield _Request(
                     obligation=ob,
                     period=Period(str(self.year), year_first, year_last),
                     first=max(week.first, year_first),
-                    last=min(week.last, year_last),
+                    last=min(week.last + dt.timedelta(days=7), year_last),
+                    earliest=True,
                     title=f"{ob.title}：{target.name}第{a}–{b}户",
                     people=(visitor,),
                     slot=slot,
@@ -608,6 +631,8 @@ class _Planner:
         chained |= {a for o in obligations for a in o.after if a in ids}
         placed: dict[str, list[Occurrence]] = {}
         served: dict[tuple[str, str], str] = {}
+        served_slots: dict[tuple[str, str, str], str] = {}
+        claims: dict[tuple[str, str, str], int] = {}  # per-member partners claimed, not yet met
         by_id = {o.id: o for o in obligations}
         self.requested = {}
         # A year-long predecessor of a step with a window (talks before the year-end review) is tied to
@@ -635,6 +660,11 @@ class _Planner:
                 if (ob.id, req.period.label) in served and not req.slot:
                     self.combined.append(Combined(org.id, ob.id, req.period.label, served[(ob.id, req.period.label)]))
                     continue
+                by = served_slots.get((ob.id, req.period.label, req.slot)) if req.slot else None
+                if by is not None:  # the same member's talk already serves this obligation too
+                    self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
+                    claims.pop((ob.id, req.period.label, req.slot), None)
+                    continue
                 not_before = self._not_before(ob, req, placed)
                 if not_before is False:
                     self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
@@ -656,8 +686,29 @@ class _Planner:
                                 fulfils.append(partner.id)
                     if fulfils:
                         occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
+                slot_partners = [by_id[i] for i in ob.combines_with if i in by_id and _slotted(by_id[i])]
+                if req.slot and slot_partners and _slotted(ob):
+                    fulfils = []
+                    for partner in slot_partners:
+                        for p in _periods(partner.cadence, self.year):
+                            slot_key = (partner.id, p.label, req.slot)
+                            if occ.first_day in p and slot_key not in served_slots:
+                                served_slots[slot_key] = ob.id
+                                claims[slot_key] = len(self.occurrences)
+                                fulfils.append(partner.id)
+                    if fulfils:
+                        occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
                 done.append(occ)
                 self.occurrences.append(occ)
+        for (partner_id, _, _), index in claims.items():  # the partner never asked for that member
+            occ = self.occurrences[index]
+            self.occurrences[index] = attrs.evolve(
+                occ, also_fulfils=tuple(i for i in occ.also_fulfils if i != partner_id)
+            )
 
     def _ride_along(
         self, org: Organization, req: _Request, hosts: Sequence[Occurrence], host_days: Sequence[dt.date]
@@ -689,6 +740,7 @@ class _Planner:
                 provisional=self.calendar.provisional,
                 slot=req.slot,
                 note=f"结合{host.title}进行",
+                at=host.obligation,
             )
         return None
 
@@ -725,6 +777,12 @@ def _time_of_day(occ: Occurrence) -> dt.time:
 def _slotted(ob: Obligation) -> bool:
     """Whether ``ob`` expands into one item per member or household (each with a slot)."""
     return ob.cadence.kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD)
+
+
+def _positive_int(value: object) -> int:
+    return (
+        value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else DEFAULT_HOUSEHOLDS_PER_WEEK
+    )
 
 
 def _last_day(occ: Occurrence) -> dt.date:
