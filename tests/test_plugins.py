@@ -439,6 +439,7 @@ def _call_facade(h: PluginHost, hook: str) -> object:
         "lianxue_workdays": lambda: h.workdays(YEAR),
         "lianxue_adjust_event": lambda: h.adjust_event(event(), OCCURRENCE, org),
         "lianxue_findings": lambda: h.findings(org, TREE, YEAR, dt.date(YEAR, 6, 30), [OCCURRENCE], []),
+        "lianxue_points_rules": lambda: h.points_rules(org, TREE, YEAR),
     }
     return calls[hook]()
 
@@ -624,6 +625,20 @@ def test_hook_lianxue_findings() -> None:
     assert [f.detail for f in found] == ["alpha", "未召开书记论坛", "zeta"]
 
 
+def test_hook_lianxue_points_rules() -> None:
+    from lianxue_core.supervision.points import DefaultPointsRules
+
+    class Rules:
+        @hookimpl
+        def lianxue_points_rules(self, organization: Organization) -> DefaultPointsRules | None:
+            return DefaultPointsRules(name="县积分办法") if organization.id == "qiye" else None
+
+    rules = host(("rules", Rules())).points_rules(TREE["qiye"], TREE, YEAR)
+    assert rules is not None
+    assert rules.name == "县积分办法"
+    assert host().points_rules(TREE["qiye"], TREE, YEAR) is None
+
+
 # -- keeping the facade and the tests complete ---------------------------------------------------
 
 
@@ -660,6 +675,10 @@ class _Everything:
     def lianxue_findings(self) -> Sequence[Finding]:
         self.called.add("lianxue_findings")
         return ()
+
+    @hookimpl
+    def lianxue_points_rules(self) -> None:
+        self.called.add("lianxue_points_rules")
 
 
 def test_the_facade_reaches_every_hook() -> None:

@@ -86,8 +86,8 @@ def test_lianxue_host_factory_with_autoload(
     from plugin_fixtures import track_plugin_source
 
     assert callable(install_dist)
+    blocked = builtin_plugin_names()  # what was installed before this test's own distribution
     install_dist("lianxue-zone", "1.0", {"zone": "lxt_fx_zone"}, {"lxt_fx_zone": track_plugin_source("zone")})
-    blocked = builtin_plugin_names()
     host = lianxue_host_factory(("devzone", devzone), autoload=True, blocked=blocked)
     assert [p.name for p in host.plugins()] == ["devzone", CORE_PLUGIN, "zone"]
     host = lianxue_host_factory(autoload=True, blocked=[*blocked, "zone"])
