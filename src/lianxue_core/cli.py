@@ -19,7 +19,7 @@ from typing import TextIO
 
 import icalendar
 
-from . import __version__, catalogue, orgfile
+from . import __version__, catalogue, orgfile, scaffold
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds, stamp_from_environment, write_feeds
 from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     checking = sub.add_parser("check", help="check records of what was held against the plan; report findings")
     check_command.add_arguments(checking)
     _publish_serve_parsers(sub)
+    scaffold.add_arguments(sub.add_parser("plugin", help="write plugins: `lianxue plugin new NAME` scaffolds one"))
     return parser
 
 
@@ -516,4 +517,5 @@ _COMMANDS = {
     "check": check_command.run,
     "publish": cmd_publish,
     "serve": cmd_serve,
+    "plugin": scaffold.run,
 }
