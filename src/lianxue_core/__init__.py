@@ -10,7 +10,7 @@ from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTre
 from .obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation, Source, Track, applicable
 from .orgfile import dumps, load, loads
 from .plugins import ENTRY_POINT_GROUP, PluginHost, PluginInfo, hookimpl
-from .scheduling import Occurrence
+from .scheduling import Occurrence, Plan, plan_year
 from .supervision import Finding, FindingStatus, Record
 from .workdays import WorkdayCalendar
 
@@ -34,6 +34,7 @@ __all__ = [
     "OrgKind",
     "Organization",
     "OrganizationTree",
+    "Plan",
     "PluginConflictError",
     "PluginError",
     "PluginHost",
@@ -50,4 +51,5 @@ __all__ = [
     "hookimpl",
     "load",
     "loads",
+    "plan_year",
 ]
