@@ -721,8 +721,17 @@ class County:
 
     def zone(self, z: Zone) -> Section:
         sec = Section(z.name.removesuffix("党工委"))
+        label = z.name.removesuffix("党工委").removeprefix("德清经济")
         sec.orgs.append(
-            Org(z.id, z.name, "working-committee", None, "deqing", members=6, options={"location": z.location})
+            Org(
+                z.id,
+                z.name,
+                "working-committee",
+                None,
+                "deqing",
+                members=6,
+                options={"location": z.location, "devzone": label},
+            )
         )
         located = [t for town in TOWNS for t in town.two_new if t.zone == z.id]
         guided = [t.id for t in (*located, *z.own)]
@@ -746,6 +755,14 @@ class County:
             for p in sec.people:  # numbered in file order
                 n += 1
                 p.id = f"m-{n:04d}"
+        # each zone's designated person (专人) for supervising its two-new organizations: the zone's
+        # committee member who is not its secretary (read by the lianxue-devzone plugin)
+        zone_ids = {z.id for z in ZONES}
+        for sec in self.sections:
+            for org in sec.orgs:
+                if org.id in zone_ids:
+                    inspector = next(p for p in sec.people if p.org == org.id and "secretary" not in p.roles)
+                    org.options["zone_inspector"] = inspector.id
 
 
 # ── Writing ───────────────────────────────────────────────────────────────────────────────────────────
