@@ -24,7 +24,18 @@ import icalendar
 from ..model import Organization, OrganizationTree
 from ..obligations import Obligation
 from ..scheduling.occurrence import Occurrence
-from .ics import escape_text, fold, format_date, format_local, format_utc, line, text_list, unescape_text, unfold
+from .ics import (
+    escape_text,
+    fold,
+    format_date,
+    format_local,
+    format_utc,
+    line,
+    text_line,
+    text_list,
+    unescape_text,
+    unfold,
+)
 
 __all__ = [
     "EventBlock",
@@ -110,7 +121,7 @@ class EventBlock:
     tzids: tuple[str, ...] = ()
 
 
-_VOLATILE = ("DTSTAMP", "SEQUENCE", "LAST-MODIFIED")
+_VOLATILE_LINES = re.compile(r"^(?:DTSTAMP|SEQUENCE|LAST-MODIFIED)[;:][^\r\n]*\r\n", re.MULTILINE)
 _BLOCK = re.compile(r"^BEGIN:(VEVENT|VTODO)\r\n.*?^END:\1\r\n", re.DOTALL | re.MULTILINE)
 _UID = re.compile(r"^UID(?:;[^:\r\n]*)?:([^\r\n]*)\r?$", re.MULTILINE)
 _SEQUENCE = re.compile(r"^SEQUENCE(?:;[^:\r\n]*)?:\s*(\d+)\s*\r?$", re.MULTILINE)
@@ -124,8 +135,8 @@ _RESTAMP = re.compile(r"^(?:SEQUENCE|LAST-MODIFIED)[;:][^\r\n]*\r\n(?:[ \t][^\r\
 
 
 def _fingerprint(text: str) -> str:
-    content = [ln for ln in unfold(text).split("\r\n") if ln and not ln.startswith(_VOLATILE)]
-    return hashlib.sha256("\n".join(content).encode("utf-8")).hexdigest()
+    """A digest of every line but DTSTAMP, SEQUENCE and LAST-MODIFIED (which lianxue never folds)."""
+    return hashlib.sha256(_VOLATILE_LINES.sub("", text).encode("utf-8")).hexdigest()
 
 
 def _tzids_of(text: str) -> tuple[str, ...]:
@@ -168,6 +179,24 @@ def _last_day(occ: Occurrence) -> dt.date:
     return max(end, occ.first_day)
 
 
+TextLine = Callable[[str, str], str]
+
+
+def _text_lines() -> TextLine:
+    """A memo of :func:`text_line` for one feed: its texts repeat (the same obligation every month), and
+    a cache that lives as long as the feed keeps memory flat in the number of feeds."""
+    cache: dict[tuple[str, str], str] = {}
+
+    def get(name: str, value: str) -> str:
+        key = (name, value)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = text_line(name, value)
+        return hit
+
+    return get
+
+
 def _event_text(
     occ: Occurrence,
     uid: str,
@@ -180,10 +209,11 @@ def _event_text(
     last_modified: dt.datetime | None,
     cancelled: bool = False,
     component: str = "VEVENT",
+    text_line: TextLine = text_line,
 ) -> str:
     todo = component == "VTODO"
     summary = summary_prefix + occ.title + ("（暂定）" if occ.provisional else "")
-    lines = [f"BEGIN:{component}\r\n", line("UID", uid), f"DTSTAMP:{format_utc(options.stamp)}\r\n"]
+    lines = [f"BEGIN:{component}\r\n", fold(f"UID:{uid}"), f"DTSTAMP:{format_utc(options.stamp)}\r\n"]
     if last_modified is not None:
         lines.append(f"LAST-MODIFIED:{format_utc(last_modified)}\r\n")
     lines.append(f"SEQUENCE:{sequence}\r\n")
@@ -211,12 +241,12 @@ def _event_text(
             lines.append(f"DTSTART;VALUE=DATE:{format_date(start)}\r\n")
             lines.append(f"DTEND;VALUE=DATE:{format_date(last + dt.timedelta(days=1))}\r\n")
         transp = "TRANSPARENT"
-    lines.append(line("SUMMARY", escape_text(summary)))
+    lines.append(text_line("SUMMARY", summary))
     description = _description(occ, ob, titles, people)
     if description:
-        lines.append(line("DESCRIPTION", escape_text(description)))
+        lines.append(text_line("DESCRIPTION", description))
     if occ.location:
-        lines.append(line("LOCATION", escape_text(occ.location)))
+        lines.append(text_line("LOCATION", occ.location))
     lines.append(_categories(ob.kind.label if ob is not None else ""))
     if todo:
         status = "CANCELLED" if cancelled else "NEEDS-ACTION"
@@ -224,9 +254,9 @@ def _event_text(
     else:
         status = "CANCELLED" if cancelled else ("TENTATIVE" if occ.provisional else "CONFIRMED")
         lines.append(f"STATUS:{status}\r\nTRANSP:{transp}\r\n")
-    lines.append(line("X-LIANXUE-ORG", escape_text(occ.org)))
-    lines.append(line("X-LIANXUE-OBLIGATION", escape_text(occ.obligation)))
-    lines.append(line("X-LIANXUE-PERIOD", escape_text(occ.period)))
+    lines.append(text_line("X-LIANXUE-ORG", occ.org))
+    lines.append(text_line("X-LIANXUE-OBLIGATION", occ.obligation))
+    lines.append(text_line("X-LIANXUE-PERIOD", occ.period))
     if occ.provisional:
         lines.append("X-LIANXUE-PROVISIONAL:TRUE\r\n")
     if options.alarm_minutes is not None and not cancelled:
@@ -348,6 +378,7 @@ def build_events(
     titles = {k: v.title for k, v in obligations.items()}
     out: list[EventBlock] = []
     seen: set[str] = set()
+    lines = _text_lines()
     for occ in occurrences:
         uid = uid_for(occ, uid_prefix)
         if uid in seen:
@@ -357,7 +388,7 @@ def build_events(
         prefix = summary_prefix(occ) if summary_prefix else ""
         people = people_text(occ) if people_text else ""
         old = prev.get(uid)
-        text = _event_text(occ, uid, 0, options, ob, titles, prefix, people, None, component=component)
+        text = _event_text(occ, uid, 0, options, ob, titles, prefix, people, None, component=component, text_line=lines)
         adjusted = adjust is not None and component == "VEVENT"
         if adjust is not None and adjusted:
             text = _adjusted(text, occ, adjust)
@@ -373,8 +404,9 @@ def build_events(
             if adjusted:
                 text = _restamp(text, sequence, options.stamp)
             else:
+                last_modified = options.stamp
                 text = _event_text(
-                    occ, uid, sequence, options, ob, titles, prefix, people, options.stamp, component=component
+                    occ, uid, sequence, options, ob, titles, prefix, people, last_modified, False, component, lines
                 )
         out.append(EventBlock(uid, sequence, text, fingerprint, sort_key, tzids=tzids))
     for uid, old in sorted(prev.items()):
@@ -500,7 +532,7 @@ def render_feed(
         line("X-PUBLISHED-TTL", options.refresh),
     ]
     if description:
-        head.append(line("DESCRIPTION", escape_text(description)))
+        head.append(text_line("DESCRIPTION", description))
         head.append(line("X-WR-CALDESC", escape_text(description)))
     zones = sorted(set(tzids).union(*(e.tzids for e in events)))
     body = [_vtimezone(z, year) for z in zones]

@@ -162,6 +162,38 @@ def _orphans(ctx: _Context, folder: str, produced: set[str]) -> Iterator[Written
         yield _feed(ctx, rel, previous.name or path.stem, (), previous=previous)
 
 
+class _OrgIndex:
+    """Each organization's occurrences: slices of the plan when they are contiguous (as the planner
+    returns them), so the index holds two integers per organization, not a reference per occurrence."""
+
+    def __init__(self, occurrences: Sequence[Occurrence]) -> None:
+        self._occurrences = occurrences
+        self._slices: dict[str, tuple[int, int]] = {}
+        self._lists: dict[str, list[Occurrence]] | None = None
+        start = 0
+        for n in range(1, len(occurrences) + 1):
+            if n == len(occurrences) or occurrences[n].org != occurrences[start].org:
+                org = occurrences[start].org
+                if org in self._slices:  # not contiguous: index by reference after all
+                    self._slices = {}
+                    self._lists = {}
+                    for occ in occurrences:
+                        self._lists.setdefault(occ.org, []).append(occ)
+                    return
+                self._slices[org] = (start, n)
+                start = n
+
+    def get(self, org: str) -> Sequence[Occurrence]:
+        if self._lists is not None:
+            return self._lists.get(org, ())
+        a, b = self._slices.get(org, (0, 0))
+        return self._occurrences[a:b]
+
+
+def _by_org(occurrences: Sequence[Occurrence]) -> _OrgIndex:
+    return _OrgIndex(occurrences)
+
+
 def build_feeds(
     plan: Plan,
     tree: OrganizationTree,
@@ -188,9 +220,7 @@ def build_feeds(
         out: The directory holding the previous feeds, if any (nothing is written here).
         adjust: Called with each event before it is written (the plugins' ``lianxue_adjust_event``).
     """
-    by_org: dict[str, list[Occurrence]] = {}
-    for occ in plan.occurrences:
-        by_org.setdefault(occ.org, []).append(occ)
+    by_org = _by_org(plan.occurrences)
     ctx = _Context(out, plan, options, obligations, tree, adjust)
     if which.organizations:
         produced: set[str] = set()
@@ -208,10 +238,10 @@ def build_feeds(
         prefix = org_prefix(tree)
         produced = set()
         for member in tree.members:
-            items = by_person.get(member.id)
-            if items:
+            mine = by_person.get(member.id)
+            if mine:
                 produced.add(f"people/{member.id}.ics")
-                yield _feed(ctx, f"people/{member.id}.ics", f"{member.name} {plan.year}", items, prefix=prefix)
+                yield _feed(ctx, f"people/{member.id}.ics", f"{member.name} {plan.year}", mine, prefix=prefix)
         yield from _orphans(ctx, "people", produced)
     for sup in which.supervisors:
         overseen = {o.id for o in tree.overseen_by(sup)}
@@ -228,7 +258,7 @@ def build_feeds(
     if which.todo:
         produced = set()
         for org in tree:
-            items = [o for o in by_org.get(org.id, ()) if o.all_day]
+            items = [o for o in by_org.get(org.id) if o.all_day]
             if items:
                 produced.add(f"todo/{org.id}.ics")
                 yield _feed(
