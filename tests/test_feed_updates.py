@@ -18,11 +18,11 @@ import icalendar
 import pytest
 
 from feedcheck import validate_feed
-from lianxue_core import PluginHost
+from lianxue_core import PluginHost, hookimpl
 from lianxue_core.calendar import FeedOptions, FeedSet, PreviousFeed, WrittenFeed, build_feeds, to_calendar, write_feeds
-from lianxue_core.model import OrganizationTree
+from lianxue_core.model import Organization, OrganizationTree
 from lianxue_core.obligations import Obligation
-from lianxue_core.scheduling import Plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan, plan_year
 from lianxue_core.testing import TreeBuilder
 
 FIRST = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -362,3 +362,37 @@ def test_an_unwritable_directory_leaves_the_old_feed_whole(
         out.chmod(0o755)
     assert snapshot(out) == before
     _no_temporary_files(out)
+
+
+def test_updates_of_events_a_plugin_adjusted(catalogue: dict[str, Obligation], tmp_path: Path) -> None:
+    """A plugin's change goes through updates too: unchanged events keep their bytes, changed ones get SEQUENCE 1."""
+
+    class AddUrl:
+        calls = 0
+
+        @hookimpl
+        def lianxue_adjust_event(self, event: icalendar.Event, organization: Organization) -> None:
+            AddUrl.calls += 1
+            event["URL"] = f"https://dangjian.example.cn/org/{organization.id}"
+
+    host = PluginHost(plugins=[("add-url", AddUrl())])
+
+    def run(t: OrganizationTree, stamp: dt.datetime) -> None:
+        def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
+            host.adjust_event(event, occurrence, t[occurrence.org])
+
+        plan = plan_year(t, host, 2026)
+        options = FeedOptions(stamp=stamp)
+        write_feeds(build_feeds(plan, t, catalogue, options=options, out=tmp_path, adjust=adjust), tmp_path)
+
+    run(tree(), FIRST)
+    before = snapshot(tmp_path)
+    calls = AddUrl.calls
+    run(tree("09:00"), SECOND)
+    after = snapshot(tmp_path)
+    assert AddUrl.calls - calls == sum(len(blocks(d)) for p, d in after.items() if "/" not in p)  # once per event
+    changed = check_update(before, after, SECOND)
+    assert changed
+    assert after["xuanchuanbu.ics"] == before["xuanchuanbu.ics"]
+    for _, event in blocks(after["zuzhibu.ics"]).values():
+        assert event["URL"] == "https://dangjian.example.cn/org/zuzhibu"

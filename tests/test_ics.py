@@ -210,9 +210,11 @@ def _feed(title: str, location: str, description: str, *, all_day: bool = False)
 
 
 def _description(text: str) -> str:
-    parts = [expected(text)] if text else []
+    """The DESCRIPTION lianxue writes: the obligation's text, then the citation; normalised as a whole
+    (a trailing ``\r`` of the text and the paragraph break after it read back as one ``\n``)."""
+    parts = [text] if text else []
     parts.append("出处：德组通〔2016〕18号 二、主要举措\n原文：“原文”")
-    return "\n\n".join(parts)
+    return expected("\n\n".join(parts))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
