@@ -106,7 +106,8 @@ class EventBlock:
         uid: The UID.
         sequence: The SEQUENCE.
         text: The component's content lines, folded, each ended by CRLF.
-        fingerprint: A digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED.
+        fingerprint: A digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED; ``""`` until needed
+            (a block read from a file gets it when its text differs from the new one): use :meth:`digest`.
         sort_key: Where it goes in the feed: local start, then UID.
         cancelled: Whether its STATUS is CANCELLED.
         tzids: The TZIDs its date-times use (the feed needs a VTIMEZONE for each).
@@ -119,6 +120,10 @@ class EventBlock:
     sort_key: str
     cancelled: bool = False
     tzids: tuple[str, ...] = ()
+
+    def digest(self) -> str:
+        """The fingerprint, computed now if it was not."""
+        return self.fingerprint or _fingerprint(self.text)
 
 
 _VOLATILE_LINES = re.compile(r"^(?:DTSTAMP|SEQUENCE|LAST-MODIFIED)[;:][^\r\n]*\r\n", re.MULTILINE)
@@ -327,10 +332,10 @@ class PreviousFeed:
                 uid=key,
                 sequence=int(seq.group(1)) if seq else 0,
                 text=block,
-                fingerprint=_fingerprint(block),
+                fingerprint="",  # computed when needed: most blocks come back byte for byte
                 sort_key=f"{moment}|{key}",
                 cancelled=_STATUS_CANCELLED.search(unfolded) is not None,
-                tzids=_tzids_of(block),
+                tzids=tuple(sorted({t.group(2) for t in _TZID.finditer(unfolded)})),
             )
         name = _CALNAME.search(unfold(text))
         return cls(blocks, unescape_text(name.group(1)) if name else "")
@@ -392,10 +397,13 @@ def build_events(
         adjusted = adjust is not None and component == "VEVENT"
         if adjust is not None and adjusted:
             text = _adjusted(text, occ, adjust)
-        fingerprint = _fingerprint(text)
         sort_key = _sort_key(occ, uid)
         tzids = _tzids_of(text) if adjusted else ((_tzid(occ.start),) if isinstance(occ.start, dt.datetime) else ())
-        if old is not None and old.fingerprint == fingerprint and not old.cancelled:
+        if old is not None and not old.cancelled and old.text == text:
+            out.append(attrs.evolve(old, sort_key=sort_key, tzids=tzids))  # unchanged since it was new
+            continue
+        fingerprint = "" if old is None else _fingerprint(text)  # a new event needs none yet
+        if old is not None and not old.cancelled and old.digest() == fingerprint:
             out.append(attrs.evolve(old, sort_key=sort_key, tzids=tzids))
             continue
         sequence = 0
