@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-import warnings
 import zoneinfo
 from collections.abc import Iterator, Sequence
 
@@ -363,9 +362,7 @@ def check_parsers(text: str) -> list[str]:
         detail = getattr(exc, "detailed_error", None)
         problems.append(f"ical: {type(exc).__name__}: {exc}" + (f" ({detail})" if detail else ""))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # vobject warns about its own internals, not about the feed
-            vobject.readOne(text, validate=True)
+        vobject.readOne(text, validate=True)
     except Exception as exc:
         problems.append(f"vobject: {type(exc).__name__}: {exc}")
     return problems

@@ -3,7 +3,7 @@
 compared with the plan; and the validator itself, on a matrix of broken feeds.
 
 Every feed gets the byte-level lint and the semantic checks; the three parsers (about 5 ms per event,
-some 10 minutes for the whole county) run on a sample: the smallest feed of each track, people,
+a quarter of an hour for the whole county) run on a sample: the smallest feed of each track, people,
 the supervisor and to-dos. Run them on every feed with::
 
     LIANXUE_FULL_VALIDATION=1 .venv/bin/python -m pytest tests/test_feed_validation.py
