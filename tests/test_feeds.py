@@ -32,7 +32,9 @@ from lianxue_core.calendar import (
     PreviousFeed,
     WrittenFeed,
     atomic_write,
+    build_events,
     build_feeds,
+    render_feed,
     stamp_from_environment,
     to_calendar,
     uid_for,
@@ -532,3 +534,16 @@ def test_golden_feeds(example_feeds: dict[str, str], name: str) -> None:
             "If the change is deliberate, refresh with "
             "LIANXUE_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_feeds.py -k golden and review the diff."
         )
+
+
+def test_every_block_has_its_fingerprint(
+    small: tuple[OrganizationTree, Plan], catalogue: dict[str, Obligation]
+) -> None:
+    """publish compares fingerprints: new blocks and blocks read back carry the same, never an empty one."""
+    _, plan = small
+    options = FeedOptions(stamp=STAMP)
+    new = build_events(plan.for_org("zuzhibu"), options=options, obligations=catalogue)
+    read = PreviousFeed.parse(render_feed("x", new, options=options, year=2026)).blocks
+    for block in new:
+        assert len(block.fingerprint) == 64
+        assert read[block.uid].fingerprint == block.fingerprint

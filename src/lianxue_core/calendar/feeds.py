@@ -12,6 +12,7 @@ that no longer exists once as CANCELLED (then drops it on the next generation).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -106,8 +107,8 @@ class EventBlock:
         uid: The UID.
         sequence: The SEQUENCE.
         text: The component's content lines, folded, each ended by CRLF.
-        fingerprint: A digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED; ``""`` until needed
-            (a block read from a file gets it when its text differs from the new one): use :meth:`digest`.
+        fingerprint: A digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED, or ``""`` to have it
+            computed on first use.
         sort_key: Where it goes in the feed: local start, then UID.
         cancelled: Whether its STATUS is CANCELLED.
         tzids: The TZIDs its date-times use (the feed needs a VTIMEZONE for each).
@@ -116,14 +117,16 @@ class EventBlock:
     uid: str
     sequence: int
     text: str
-    fingerprint: str
+    _digest: str = attrs.field(alias="fingerprint", repr=False, eq=False)
     sort_key: str
     cancelled: bool = False
     tzids: tuple[str, ...] = ()
 
-    def digest(self) -> str:
-        """The fingerprint, computed now if it was not."""
-        return self.fingerprint or _fingerprint(self.text)
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """The digest of everything but DTSTAMP, SEQUENCE and LAST-MODIFIED (computed on first use when
+        ``fingerprint=""`` was given: most blocks read back from a file come back byte for byte)."""
+        return self._digest or _fingerprint(self.text)
 
 
 _VOLATILE_LINES = re.compile(r"^(?:DTSTAMP|SEQUENCE|LAST-MODIFIED)[;:][^\r\n]*\r\n", re.MULTILINE)
@@ -402,8 +405,8 @@ def build_events(
         if old is not None and not old.cancelled and old.text == text:
             out.append(attrs.evolve(old, sort_key=sort_key, tzids=tzids))  # unchanged since it was new
             continue
-        fingerprint = "" if old is None else _fingerprint(text)  # a new event needs none yet
-        if old is not None and not old.cancelled and old.digest() == fingerprint:
+        fingerprint = "" if old is None else _fingerprint(text)  # a new event's is computed on first use
+        if old is not None and not old.cancelled and old.fingerprint == fingerprint:
             out.append(attrs.evolve(old, sort_key=sort_key, tzids=tzids))
             continue
         sequence = 0
