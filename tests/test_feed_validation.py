@@ -89,8 +89,9 @@ def county() -> tuple[OrganizationTree, Plan, dict[str, Checked], dict[str, set[
     tree = example_tree(host)
     plan = plan_year(tree, host, 2026)
     catalogue = {o.id: o for o in host.catalogue()}
-    counts = Counter(o.org for o in plan.occurrences)
-    per_person = Counter(p for o in plan.occurrences for p in o.people)
+    shown = [o for o in plan.occurrences if not o.at]  # items held during another activity are part of its event
+    counts = Counter(o.org for o in shown)
+    per_person = Counter(p for o in shown for p in o.people)
     sample: set[str] = set()
     for track in sorted({o.track for o in tree if o.track}):
         orgs = [o.id for o in tree if o.track == track and counts[o.id]]
@@ -101,7 +102,7 @@ def county() -> tuple[OrganizationTree, Plan, dict[str, Checked], dict[str, set[
     sample.add(f"supervisors/{SUPERVISOR}.ics")
     by_org: dict[str, list[Occurrence]] = defaultdict(list)
     by_person: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in plan.occurrences:
+    for occ in shown:
         by_org[occ.org].append(occ)
         for person in occ.people:
             by_person[person].append(occ)
@@ -115,7 +116,7 @@ def county() -> tuple[OrganizationTree, Plan, dict[str, Checked], dict[str, set[
         elif folder == "people":
             expected[path] = _month_expected(by_person[key])
         elif folder == "supervisors":
-            watched = [o for o in plan.occurrences if o.org in overseen and not o.slot]
+            watched = [o for o in shown if o.org in overseen and not o.slot]
             expected[path] = _month_expected(watched, f"watch.{SUPERVISOR}.")
     checked: dict[str, Checked] = {}
     which = FeedSet(people=True, supervisors=(SUPERVISOR,), todo=True)
@@ -132,9 +133,10 @@ def test_the_whole_example_county_is_planned(
 ) -> None:
     tree, plan, checked, _ = county
     assert {o.track for o in tree if o.track} >= BUILTIN_TRACKS, "a built-in track is not registered yet"
-    orgs_with_events = {o.org for o in plan.occurrences}
+    shown = [o for o in plan.occurrences if not o.at]
+    orgs_with_events = {o.org for o in shown}
     assert {p for p in checked if "/" not in p} == {f"{o}.ics" for o in orgs_with_events}
-    assert sum(c.events for c in checked.values() if "/" not in c.path) == len(plan.occurrences)
+    assert sum(c.events for c in checked.values() if "/" not in c.path) == len(shown)
     assert any(p.startswith("people/") for p in checked)
     assert any(p.startswith("todo/") for p in checked)
     assert f"supervisors/{SUPERVISOR}.ics" in checked

@@ -220,7 +220,10 @@ def build_feeds(
         out: The directory holding the previous feeds, if any (nothing is written here).
         adjust: Called with each event before it is written (the plugins' ``lianxue_adjust_event``).
     """
-    by_org = _by_org(plan.occurrences)
+    # An item held during another activity (each member speaking at the monthly study) is part of that
+    # activity's event, not an event of its own.
+    shown = [o for o in plan.occurrences if not o.at]
+    by_org = _by_org(shown)
     ctx = _Context(out, plan, options, obligations, tree, adjust)
     if which.organizations:
         produced: set[str] = set()
@@ -232,7 +235,7 @@ def build_feeds(
         yield from _orphans(ctx, "", produced)
     if which.people:
         by_person: dict[str, list[Occurrence]] = {}
-        for occ in plan.occurrences:
+        for occ in shown:
             for person in occ.people:
                 by_person.setdefault(person, []).append(occ)
         prefix = org_prefix(tree)
@@ -245,7 +248,7 @@ def build_feeds(
         yield from _orphans(ctx, "people", produced)
     for sup in which.supervisors:
         overseen = {o.id for o in tree.overseen_by(sup)}
-        items = [o for o in plan.occurrences if o.org in overseen and not o.slot]
+        items = [o for o in shown if o.org in overseen and not o.slot]
         yield _feed(
             ctx,
             f"supervisors/{sup}.ics",
