@@ -50,7 +50,8 @@ def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, s
         out.append(f"{plan.year}年计划为暂定：{plan.workdays_source}\n")
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        by_org.setdefault(occ.org, []).append(occ)
+        if not occ.at:  # items held during another activity are part of it (listed in the JSON)
+            by_org.setdefault(occ.org, []).append(occ)
     for org_id, items in by_org.items():
         org = tree[org_id]
         out.append(f"{org.name} ({org.id})")
@@ -70,7 +71,8 @@ def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str
         out += [f"> 暂定：{plan.workdays_source}", ""]
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        by_org.setdefault(occ.org, []).append(occ)
+        if not occ.at:  # items held during another activity are part of it (listed in the JSON)
+            by_org.setdefault(occ.org, []).append(occ)
     with_unplaced = {u.org for u in plan.unplaced}
     for org in tree:
         if org.id not in by_org and org.id not in with_unplaced:

@@ -208,6 +208,17 @@ class _Periods:
 # -- the check --------------------------------------------------------------------------------------
 
 
+def _covering_attendees(record: Record, tree: OrganizationTree, org: str) -> Record:
+    """A record of the activity a per-member item is held at, read as covering its attendees, or every
+    listed member when it does not list them (the activity was held; who spoke is not recorded)."""
+    if record.members:
+        return record
+    listed = tuple(m.id for m in tree.members_of(org))
+    unnamed = tuple(f"anon-{n:03d}" for n in range(len(listed) + 1, tree.member_count(org) + 1))
+    covered = record.attendees or (listed + unnamed)
+    return attrs.evolve(record, members=tuple(covered))
+
+
 def _slug(obligation_id: str) -> str:
     return obligation_id.split(".", 1)[1]
 
@@ -307,7 +318,10 @@ class _Checker:
                 continue  # a period without a single working day (a holiday week) asks for nothing
             requires, attendance, basis = requirements(ob)
             linked = ob.attend_links and (ob.kind is ActivityKind.MEETING or attendance)
-            records = self._records(org, ob, period, first, last, attendance or linked)
+            held_at = any(o.at for o in occs)  # each member's part of another activity (谈一次学习心得)
+            records = self._records(org, ob, period, first, last, attendance or linked or held_at)
+            if held_at:
+                records = [_covering_attendees(r, self.tree, org) for r in records]
             if linked:
                 records += self._linked_records(org, ob, first, last)
             status, detail = self._status(records, first, last)
