@@ -338,7 +338,8 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
     print(f"{args.orgfile}: OK", file=out)
     _print_summary(_summary(tree, host), out)
     plan = _plan(args, host, tree, err)
-    per_org = Counter(o.org for o in plan.occurrences)
+    per_org = Counter(o.org for o in plan.occurrences if not o.at)
+    parts = sum(1 for o in plan.occurrences if o.at)
     unplaced = Counter(u.org for u in plan.unplaced)
     rows = []
     total_guidance = 0
@@ -348,9 +349,10 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
         total_guidance += guidance
         rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
     print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
-    out.write(render_table(["org", "名称", "track", "occurrences", "unplaced", "guidance"], rows))
+    out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows))
     print(
-        f"\n{len(tree)} organizations: {len(plan.occurrences)} occurrences planned, {len(plan.unplaced)} unplaced, "
+        f"\n{len(tree)} organizations: {len(plan.occurrences) - parts} activities planned "
+        f"(and {parts} members' parts held during them), {len(plan.unplaced)} unplaced, "
         f"{len(plan.combined)} combined with another activity, {total_guidance} guidance items.",
         file=out,
     )
