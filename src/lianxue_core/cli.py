@@ -276,28 +276,8 @@ def _plan(args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, er
 def _write_calendars(
     args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, out: TextIO
 ) -> list[WrittenFeed]:
-    for sup in args.supervisor:
-        if sup not in tree:
-            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
-    if args.alarm is not None and args.alarm < 0:
-        raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
-    options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
-    adjust = None
-    if any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
-
-        def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
-            host.adjust_event(event, occurrence, tree[occurrence.org])
-
-    feeds = build_feeds(
-        plan,
-        tree,
-        {o.id: o for o in host.catalogue()},
-        options=options,
-        which=FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo),
-        out=args.out,
-        adjust=adjust,
-    )
-    return write_feeds(feeds, args.out)
+    which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
+    return write_feeds(_feeds(args, host, tree, plan, which, previous=args.out), args.out)
 
 
 def _report_feeds(written: list[WrittenFeed], out_dir: Path, out: TextIO) -> None:
@@ -407,9 +387,15 @@ def _alarm_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _feeds(
-    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, which: FeedSet
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    plan: Plan,
+    which: FeedSet,
+    *,
+    previous: Path | None = None,
 ) -> Iterable[WrittenFeed]:
-    """The plan's feeds with their text, built as ``lianxue calendar`` builds them, without previous files."""
+    """The plan's feeds with their text, updated against the feeds in ``previous`` when given."""
     for sup in which.supervisors:
         if sup not in tree:
             raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
@@ -423,7 +409,7 @@ def _feeds(
             host.adjust_event(event, occurrence, tree[occurrence.org])
 
     obligations = {o.id: o for o in host.catalogue()}
-    return build_feeds(plan, tree, obligations, options=options, which=which, adjust=adjust)
+    return build_feeds(plan, tree, obligations, options=options, which=which, out=previous, adjust=adjust)
 
 
 def _password(args: argparse.Namespace) -> str | None:
