@@ -283,7 +283,11 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
                 o
                 for o in plan.occurrences
                 if o.org == occ.org
-                and o.obligation in by_id[occ.obligation].combines_with
+                and (  # the activity it combines with, or the one that fulfils that activity
+                    o.obligation in by_id[occ.obligation].combines_with
+                    or any(c in o.also_fulfils for c in by_id[occ.obligation].combines_with)
+                )
+                and o.obligation == occ.at
                 and (o.start, o.end) == (occ.start, occ.end)
                 and not o.slot
             ]

@@ -633,6 +633,7 @@ class _Planner:
         served: dict[tuple[str, str], str] = {}
         served_slots: dict[tuple[str, str, str], str] = {}
         claims: dict[tuple[str, str, str], int] = {}  # per-member partners claimed, not yet met
+        finished: set[str] = set()  # obligations whose requests are all handled: too late to combine with
         by_id = {o.id: o for o in obligations}
         self.requested = {}
         # A year-long predecessor of a step with a window (talks before the year-end review) is tied to
@@ -676,7 +677,9 @@ class _Planner:
                     occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
                 if occ is None:
                     continue
-                partners = [by_id[i] for i in ob.combines_with if i in by_id and not _slotted(by_id[i])]
+                partners = [
+                    by_id[i] for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) and i not in finished
+                ]
                 if partners and not req.slot:
                     fulfils = []
                     for partner in partners:
@@ -688,7 +691,9 @@ class _Planner:
                         occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
                         for partner_id in fulfils:
                             placed.setdefault(partner_id, []).append(occ)
-                slot_partners = [by_id[i] for i in ob.combines_with if i in by_id and _slotted(by_id[i])]
+                slot_partners = [
+                    by_id[i] for i in ob.combines_with if i in by_id and _slotted(by_id[i]) and i not in finished
+                ]
                 if req.slot and slot_partners and _slotted(ob):
                     fulfils = []
                     for partner in slot_partners:
@@ -704,6 +709,7 @@ class _Planner:
                             placed.setdefault(partner_id, []).append(occ)
                 done.append(occ)
                 self.occurrences.append(occ)
+            finished.add(ob.id)
         for (partner_id, _, _), index in claims.items():  # the partner never asked for that member
             occ = self.occurrences[index]
             self.occurrences[index] = attrs.evolve(
