@@ -150,7 +150,8 @@ def icalendar_feeds(
 ) -> Iterator[tuple[str, bytes]]:
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        by_org.setdefault(occ.org, []).append(occ)
+        if not occ.at:  # held during another activity: part of that activity's event, as in lianxue's feeds
+            by_org.setdefault(occ.org, []).append(occ)
     for org in tree:
         items = by_org.get(org.id)
         if items:
@@ -243,7 +244,7 @@ def measure(label: str, tree: OrganizationTree, host: PluginHost, catalogue: dic
         "county": label,
         "organizations": len(tree),
         "calendars": n,
-        "events": len(plan.occurrences),
+        "events": events,
         "plan_s": plan_s,
         "ours_s": ours_s,
         "base_s": base_s,
