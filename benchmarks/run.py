@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/run.py                 # county, 10,000 and the province (100,000)
     .venv/bin/python benchmarks/run.py --sizes 1000    # only the county
+    .venv/bin/python benchmarks/run.py --province 100  # 100 counties of 1,000 organizations, county by county
 
 Each size runs in a fresh process so its peak memory (``ru_maxrss``) is its own. For every size the
 report gives the seconds to plan the year, peak memory, occurrences per second, and the same
@@ -101,13 +102,68 @@ def one(size: int, year: int) -> dict[str, object]:
     }
 
 
+def province(counties: int, per_county: int, year: int) -> dict[str, object]:
+    """A province planned county by county: ``counties`` synthetic counties of ``per_county`` organizations.
+
+    Counties share no person, so each is an independent plan; holding one county's plan at a time keeps
+    memory at one county's while the time covers every organization of the province. This is how a
+    province plans with lianxue (one organization file, and one ``lianxue plan``, per county).
+    """
+    from obligations import OWN
+    from synthetic import synthetic_tree
+
+    from lianxue_core.plugins import PluginHost
+    from lianxue_core.scheduling import make_plan
+
+    host = PluginHost()
+    builtin = set(host.tracks())
+    calendar = host.workdays(year)
+    totals = {"organizations": 0, "members": 0, "occurrences": 0, "unplaced": 0}
+    cpu = 0.0
+    for n in range(counties):
+        tree = synthetic_tree(per_county, per_county * MEMBERS_PER_ORG, seed=2026 + n)
+        obligations = {}
+        for org in tree:
+            if org.track in builtin:
+                obligations[org.id] = host.obligations_for(org, tree, year)
+            elif org.track in OWN:
+                obligations[org.id] = tuple(OWN[org.track])
+        gc.collect()
+        c0 = time.process_time()
+        plan = make_plan(tree, obligations, year, calendar)
+        cpu += time.process_time() - c0
+        totals["organizations"] += len(tree)
+        totals["members"] += sum(tree.member_count(o.id) for o in tree)
+        totals["occurrences"] += len(plan.occurrences)
+        totals["unplaced"] += len(plan.unplaced)
+        del plan, tree, obligations
+        print(f"  county {n + 1}/{counties}: {cpu:.0f} CPU s so far", file=sys.stderr)
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        **totals,
+        "counties": counties,
+        "plan_s": round(cpu, 2),
+        "occurrences_per_s": round(totals["occurrences"] / cpu),
+        "peak_rss_mib": round(rss_kib / 1024),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--year", type=int, default=YEAR)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--province",
+        type=int,
+        metavar="COUNTIES",
+        help="plan a province of COUNTIES counties of 1,000 organizations each, county by county",
+    )
     args = parser.parse_args()
+    if args.province:
+        print(json.dumps(province(args.province, 1000, args.year)))
+        return
     if args.one:
         print(json.dumps(one(args.one, args.year)))
         return
