@@ -37,6 +37,7 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
+MIN_YEAR, MAX_YEAR = 1901, 2099
 
 
 class _Parser(argparse.ArgumentParser):
@@ -211,7 +212,16 @@ def _print_summary(summary: dict[str, object], out: TextIO) -> None:
 
 
 def cmd_validate(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
-    tree = _load(args.orgfile, host)
+    try:
+        tree = _load(args.orgfile, host)
+    except InputError as exc:
+        if args.format == "json":  # a machine reading stdout learns that the file is not valid, and why
+            problems = [
+                {"file": p.file, "subject": p.subject, "key": p.key, "message": p.message} for p in exc.problems
+            ]
+            doc = {"file": str(args.orgfile), "valid": False, "problems": problems}
+            print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        raise
     summary = _summary(tree, host)
     if args.format == "json":
         print(
@@ -259,8 +269,15 @@ def cmd_plugins(args: argparse.Namespace, host: PluginHost, out: TextIO, err: Te
     return EXIT_OK
 
 
+def check_year(year: int, option: str) -> None:
+    """Refuse a year lianxue cannot plan (the holiday sources cover 1900-2099)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError([Problem(option, f"{year} is not a year between {MIN_YEAR} and {MAX_YEAR}")])
+
+
 def _plan(args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, err: TextIO) -> Plan:
-    year = args.year or dt.date.today().year
+    year = dt.date.today().year if args.year is None else args.year
+    check_year(year, "--year")
     overrides = load_overrides(args.holidays) if args.holidays else None
     orgs = getattr(args, "org", None)
     if orgs:
@@ -315,9 +332,10 @@ def cmd_plan(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextI
 def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     args.orgfile = args.orgfile or example_path()
     tree = _load(args.orgfile, host)
+    plan = _plan(args, host, tree, err)
+    written = _write_calendars(args, host, tree, plan, out)  # before printing: a closed pipe must not stop it
     print(f"{args.orgfile}: OK", file=out)
     _print_summary(_summary(tree, host), out)
-    plan = _plan(args, host, tree, err)
     per_org = Counter(o.org for o in plan.occurrences if not o.at)
     parts = sum(1 for o in plan.occurrences if o.at)
     unplaced = Counter(u.org for u in plan.unplaced)
@@ -336,7 +354,13 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
         f"{len(plan.combined)} combined with another activity, {total_guidance} guidance items.",
         file=out,
     )
-    written = _write_calendars(args, host, tree, plan, out)
+    if plan.unplaced:
+        reasons = Counter((u.obligation, u.reason) for u in plan.unplaced)
+        print("Not placed (see `lianxue plan` for each item):", file=out)
+        for (obligation, reason), n in reasons.most_common(10):
+            print(f"  {n} × {obligation}: {reason}", file=out)
+        if len(reasons) > 10:
+            print(f"  ... and {len(reasons) - 10} more reasons", file=out)
     _report_feeds(written, args.out, out)
     return EXIT_OK
 
@@ -415,6 +439,10 @@ def _feeds(
 def _password(args: argparse.Namespace) -> str | None:
     """The first line of ``--password-file``; one problem line when it cannot be used."""
     if args.password_file is None:
+        if args.user is not None:
+            raise InputError(
+                [Problem("--user", "needs --password-file (the password is never taken on the command line)")]
+            )
         return None
     path = str(args.password_file)
     if args.user is None:

@@ -27,7 +27,8 @@ from .orgoptions import meeting_options
 __all__ = ["dumps", "load", "loads"]
 
 #: Organization and member ids: lower-case ASCII letters, digits and ``-``, starting with a letter or digit.
-ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # at most 64 characters: ids become file names
+MAX_COUNT = 100_000  # members or households of one organization
 #: ``meeting_time``: a 24-hour time of day as ``HH:MM``.
 TIME_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 TOP_KEYS = ("defaults", "org", "member")
@@ -248,6 +249,9 @@ class _Reader:
             return None
         if value < 0:
             self.problem(f"must not be negative (got {value})", subject, key)
+            return None
+        if value > MAX_COUNT:
+            self.problem(f"{value} is more than one organization can have (at most {MAX_COUNT})", subject, key)
             return None
         return value
 
@@ -482,6 +486,8 @@ def _suggest(value: str, choices: Iterable[str], labels: Mapping[str, str] | Non
 
 
 def _bad_id(value: str) -> str:
+    if len(value) > 64 and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        return f"{value[:20]!r}... is {len(value)} characters long; an id has at most 64 (ids become file names)"
     return f"{value!r} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
 
 

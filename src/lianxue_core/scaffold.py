@@ -226,6 +226,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue plugin new`` with parsed ``args``; return the exit code."""
+    taken = set(host.tracks()) | {p.name for p in host.plugins()}
+    if args.name in taken:
+        raise InputError(
+            [Problem(args.name, "is already a track or plugin name here; choose another NAME", key="NAME")]
+        )
     target = new_plugin(args.name, args.dir)
     module = module_name(args.name)
     print(f"Wrote plugin {args.name!r} to {target}/ (package {module}).", file=out)

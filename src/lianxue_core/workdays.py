@@ -155,6 +155,9 @@ def _parse_days(
             if b < a:
                 problems.append(Problem(file, f"range {item!r} ends before it starts", subject, key))
                 continue
+            if last and year is not None and (a.year != year or b.year != year):
+                problems.append(Problem(file, f"{item!r} is not within {year}", subject, key))
+                continue
             days = [a + dt.timedelta(days=n) for n in range((b - a).days + 1)]
         else:
             problems.append(Problem(file, f"{item!r} is not a date (YYYY-MM-DD) or range (A..B)", subject, key))

@@ -11,6 +11,7 @@ or left without occurrences) is written once more with every event CANCELLED, th
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -81,9 +82,13 @@ def atomic_write(path: Path, text: str) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        st = path.stat()
     except FileNotFoundError:
         mode = 0o666 & ~_umask()
+    else:
+        if not stat.S_ISREG(st.st_mode):  # never rename over a directory, a device or a pipe
+            raise OSError(errno.EEXIST, "exists and is not a regular file; give a file path", str(path))
+        mode = stat.S_IMODE(st.st_mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
+from ..calendar.writer import atomic_write
 from ..errors import InputError, Problem
 from ..orgfile import dumps, loads
 from ..plugins import PluginHost
@@ -100,24 +99,12 @@ def _file_text(result: ImportResult, args: argparse.Namespace) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file."""
+    """Write ``text`` to ``path`` atomically (see :func:`lianxue_core.calendar.atomic_write`); one problem line
+    naming ``--out`` when it cannot be written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        atomic_write(path, text)
     except OSError as exc:
         raise InputError([Problem(str(path), f"cannot write the file: {exc.strerror or exc}", key="--out")]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError([Problem(str(path), f"cannot write the file: {exc.strerror or exc}", key="--out")]) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _print_summary(result: ImportResult, args: argparse.Namespace, host: PluginHost, out: TextIO) -> None:

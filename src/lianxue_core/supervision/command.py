@@ -79,7 +79,10 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     """
     tree = orgfile.load(args.orgfile, tracks=host.tracks())
     as_of: dt.date = args.as_of or dt.date.today()
-    year: int = args.year or as_of.year
+    year: int = as_of.year if args.year is None else args.year
+    for option, value in (("--as-of", as_of.year), ("--year", year)):
+        if not 1901 <= value <= 2099:
+            raise InputError([Problem(option, f"{value} is not a year between 1901 and 2099")])
     supervisor: Organization | None = None
     if args.supervisor is not None:
         supervisor = tree.get(args.supervisor)

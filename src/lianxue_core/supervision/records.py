@@ -445,6 +445,11 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
         return
     lines = [n for n, ln in enumerate(text.splitlines(), start=1) if ln.strip().upper() == "BEGIN:VEVENT"]
     events = [e for cal in calendars for e in cal.walk("VEVENT")]
+    if not calendars or not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+        row = _Row(file, 1, "line 1", {})
+        row.problem(None, "not an iCalendar file (it must begin with BEGIN:VCALENDAR)")
+        yield row, None
+        return
     where = {
         "org": "X-LIANXUE-ORG",
         "obligation": "X-LIANXUE-OBLIGATION",
@@ -493,7 +498,14 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
             people.append(str(cn) if cn else str(a).removeprefix("mailto:").removeprefix("MAILTO:"))
         values["attendees"] = people + _people(_prop(event, "X-LIANXUE-ATTENDEES"))
         start = event.get("DTSTART")
-        moment = start.dt if start is not None else None
+        try:
+            moment = start.dt if start is not None else None
+        except Exception:  # icalendar 7 raises on a broken value only when it is read
+            raw = event.get("DTSTART")
+            shown = raw.to_ical().decode("utf-8", "replace") if hasattr(raw, "to_ical") else str(raw)
+            row.problem("date", f"{shown!r} is not a date or date-time")
+            yield row, None
+            continue
         if isinstance(moment, dt.datetime):
             if moment.tzinfo is not None and getattr(moment.tzinfo, "key", None) is None:
                 moment = moment.astimezone(_DEFAULT_TZ)  # UTC or a fixed offset: read in China time
