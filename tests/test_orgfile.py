@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianxue_core import orgfile
+from lianxue_core import PluginHost, orgfile
 from lianxue_core.errors import InputError, Problem
 from lianxue_core.model import MemberFlag, MemberRole, OrganizationTree, OrgKind
 from strategies import BUILTIN_TRACKS, organization_trees, tomlish_text
@@ -23,6 +23,8 @@ DATA = Path(__file__).parent / "data"
 BAD_FILES = sorted((DATA / "bad").glob("*.toml"))
 GOOD_FILES = sorted((DATA / "good").glob("*.toml"))
 TRACKS = list(BUILTIN_TRACKS)
+#: The options of the installed plugins, as `lianxue validate` checks them (tests/data/regen.py uses the same).
+OPTIONS = PluginHost(environ={}).option_schema()
 
 
 def expected_lines(path: Path) -> list[str]:
@@ -32,7 +34,7 @@ def expected_lines(path: Path) -> list[str]:
 
 def problems_of(path: Path | str) -> list[str]:
     with pytest.raises(InputError) as info:
-        orgfile.load(path, tracks=TRACKS)
+        orgfile.load(path, tracks=TRACKS, options=OPTIONS)
     return [str(p) for p in info.value.problems]
 
 
@@ -59,7 +61,7 @@ def test_bad_file_reports_exact_problems(path: Path) -> None:
 @pytest.mark.parametrize("path", BAD_FILES, ids=lambda p: p.stem)
 def test_inputerror_message_is_the_problem_lines(path: Path) -> None:
     with pytest.raises(InputError) as info:
-        orgfile.load(path, tracks=TRACKS)
+        orgfile.load(path, tracks=TRACKS, options=OPTIONS)
     assert str(info.value).splitlines() == expected_lines(path)
 
 

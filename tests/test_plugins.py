@@ -21,6 +21,8 @@ from lianxue_core import (
     FindingStatus,
     Obligation,
     Occurrence,
+    OptionKind,
+    OptionSpec,
     Organization,
     PluginConflictError,
     PluginError,
@@ -418,6 +420,10 @@ class _Returns:
         return self.value if self.hook == "lianxue_obligations" else []
 
     @hookimpl
+    def lianxue_options(self) -> object:
+        return self.value if self.hook == "lianxue_options" else []
+
+    @hookimpl
     def lianxue_workdays(self) -> object:
         return self.value if self.hook == "lianxue_workdays" else None
 
@@ -440,6 +446,7 @@ def _call_facade(h: PluginHost, hook: str) -> object:
         "lianxue_adjust_event": lambda: h.adjust_event(event(), OCCURRENCE, org),
         "lianxue_findings": lambda: h.findings(org, TREE, YEAR, dt.date(YEAR, 6, 30), [OCCURRENCE], []),
         "lianxue_points_rules": lambda: h.points_rules(org, TREE, YEAR),
+        "lianxue_options": lambda: h.option_specs(),
     }
     return calls[hook]()
 
@@ -470,6 +477,7 @@ def _gen() -> Any:
         ("lianxue_workdays", WorkdayCalendar(year=2025), "expected a WorkdayCalendar for 2026"),
         ("lianxue_adjust_event", icalendar.Event(), "hook lianxue_adjust_event returned a Event; it must change"),
         ("lianxue_findings", [("qiye", "missing")], "hook lianxue_findings returned a tuple, expected Finding"),
+        ("lianxue_options", [{"name": "x"}], "hook lianxue_options returned a dict, expected OptionSpec"),
     ],
 )
 def test_wrong_return_types_are_plugin_errors(hook: str, value: object, message: str) -> None:
@@ -639,6 +647,74 @@ def test_hook_lianxue_points_rules() -> None:
     assert host().points_rules(TREE["qiye"], TREE, YEAR) is None
 
 
+def test_hook_lianxue_options() -> None:
+    class Zone:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:
+            return [
+                OptionSpec("zone_inspector", OptionKind.STR, None, "专人督查的党员"),
+                OptionSpec(
+                    "forum_cadence", OptionKind.CHOICE, "quarterly", "书记论坛", choices=("monthly", "quarterly")
+                ),
+            ]
+
+    class Other:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:  # the same name and type as Zone's: shared
+            return [OptionSpec("zone_inspector", OptionKind.STR, None, "督查人")]
+
+    specs = host(("zone", Zone()), ("other", Other())).option_specs()
+    assert specs["zone_inspector"].declared_by == ("other", "zone")  # plugin-name order
+    assert specs["forum_cadence"].declared_by == ("zone",)
+    assert specs["meeting_time"].declared_by == (CORE_PLUGIN,)  # the core's own are always there
+    assert list(specs)[-1] == "*.minutes"
+
+
+def test_an_option_declared_with_two_types_names_both_plugins() -> None:
+    class Zone:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:
+            return [OptionSpec("four_x", OptionKind.BOOL, True, "“4+X”")]
+
+    class Other:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:
+            return [OptionSpec("four_x", OptionKind.CHOICE, "monthly", "“4+X”", choices=("monthly",))]
+
+    h = host(("zone", Zone()), ("other", Other()))
+    with pytest.raises(PluginConflictError) as info:
+        h.check()
+    assert str(info.value) == (
+        'plugin "zone": option \'four_x\' is also declared by plugin "other" as "one of \'monthly\'"; '
+        "this plugin declares it as 'true or false'"
+    )
+    assert info.value.plugins == (("other", None), ("zone", None))
+
+
+def test_a_plugin_may_not_redeclare_a_core_option_with_another_type() -> None:
+    class Evening:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:
+            return [OptionSpec("evening", OptionKind.STR, "", "晚上")]
+
+    with pytest.raises(
+        PluginConflictError,
+        match=r'^plugin "evening": option \'evening\' is also declared by plugin '
+        r'"lianxue-core"',
+    ):
+        host(("evening", Evening())).option_specs()
+
+
+def test_an_option_returned_twice_by_one_plugin() -> None:
+    class Twice:
+        @hookimpl
+        def lianxue_options(self) -> list[OptionSpec]:
+            return [OptionSpec("x", OptionKind.BOOL), OptionSpec("x", OptionKind.BOOL)]
+
+    with pytest.raises(PluginError, match="hook lianxue_options returned option 'x' twice"):
+        host(("twice", Twice())).option_specs()
+
+
 # -- keeping the facade and the tests complete ---------------------------------------------------
 
 
@@ -679,6 +755,11 @@ class _Everything:
     @hookimpl
     def lianxue_points_rules(self) -> None:
         self.called.add("lianxue_points_rules")
+
+    @hookimpl
+    def lianxue_options(self) -> list[OptionSpec]:
+        self.called.add("lianxue_options")
+        return []
 
 
 def test_the_facade_reaches_every_hook() -> None:

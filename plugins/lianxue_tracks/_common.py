@@ -20,6 +20,8 @@ from lianxue_core import (
     Cadence,
     CadenceKind,
     Obligation,
+    OptionKind,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
@@ -32,6 +34,7 @@ __all__ = [
     "BRANCH_LEVEL",
     "DEFAULTS",
     "JULY1_OPTIONS",
+    "OPTIONS",
     "SUPERVISION_OPTIONS",
     "SUPERVISOR_LEVEL",
     "UNIT_LEVEL",
@@ -40,6 +43,7 @@ __all__ = [
     "is_top",
     "july1_window",
     "option",
+    "option_specs",
     "plan_obligations",
     "select",
     "supervises",
@@ -91,13 +95,94 @@ DEFAULTS: Mapping[str, Any] = {
     "branch_rules": True,
 }
 
-_CADENCE_OPTIONS = {
-    "supervision_cadence": (CadenceKind.MONTHLY, CadenceKind.QUARTERLY, CadenceKind.YEARLY),
-    "party_lecture_cadence": (CadenceKind.MONTHLY, CadenceKind.QUARTERLY, CadenceKind.YEARLY),
+_CADENCES = (str(CadenceKind.MONTHLY), str(CadenceKind.QUARTERLY), str(CadenceKind.YEARLY))
+_CADENCE_OPTIONS = ("supervision_cadence", "party_lecture_cadence")
+
+
+def _fixed_day(value: object) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 31:
+        return None
+    if isinstance(value, str) and value.strip():
+        return None
+    return f"must be a day of the month from 1 to 31 or a day such as '每月15日', not {value!r}"
+
+
+def _spec(name: str, kind: OptionKind, meaning: str, **fields: Any) -> OptionSpec:
+    return OptionSpec(name, kind, DEFAULTS.get(name), meaning, **fields)
+
+
+_DAYS: Mapping[str, Any] = {"low": 0, "high": 366, "unit": "days"}
+
+#: The options of the built-in tracks, by name: the one place their types are declared and checked.
+#: Each plugin declares those its obligations carry, and those it reads itself (:func:`option_specs`).
+OPTIONS: Mapping[str, OptionSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("july1_before", OptionKind.INT, "七一期间 days before 1 July the window opens", **_DAYS),
+        _spec("july1_after", OptionKind.INT, "七一前后 days after 1 July the window closes", **_DAYS),
+        _spec(
+            "year_end_lead",
+            OptionKind.INT,
+            "年底前 how many days before 31 December such an obligation may start",
+            **_DAYS,
+        ),
+        _spec(
+            "supervision_cadence",
+            OptionKind.CHOICE,
+            "经常性督查 / 指导督查 how often a supervising organization checks",
+            choices=_CADENCES,
+        ),
+        _spec(
+            "large_branch_members",
+            OptionKind.INT,
+            "党员人数较多 from this many members a two-new branch's 个人自评 and 党员互评 run by 党小组",
+            low=1,
+        ),
+        _spec(
+            "review_grades",
+            OptionKind.STR_LIST,
+            "评议等次 the grades a village branch gives after 组织评定",
+            min_items=2,
+            expected="a list of at least two grade names",
+        ),
+        _spec(
+            "lecture_per_link",
+            OptionKind.BOOL,
+            "领导班子成员讲党课 one lecture in total (false) or one in each linked organization (true)",
+        ),
+        OptionSpec(
+            "themes",
+            OptionKind.INT,
+            12,
+            "组织生活计划 how many monthly themes the annual plan of organizational life sets",
+            low=1,
+            high=12,
+        ),
+        _spec("load_per_week", OptionKind.INT, "走遍联系村所有农户 households a leader plans to visit per week", low=1),
+        _spec("households_per_cadre", OptionKind.INT, "结对联系1—2户 households each town cadre is paired with", low=1),
+        _spec("party_lecture_cadence", OptionKind.CHOICE, "党课 the cadence of a branch's own 党课", choices=_CADENCES),
+        _spec("branch_rules", OptionKind.BOOL, "支部工作条例 false switches the standing branch rules off"),
+        _spec(
+            "branch_committee",
+            OptionKind.BOOL,
+            "支部委员会 whether the branch has one (default: by member count, none under 7 known members)",
+        ),
+        _spec(
+            "fixed_day",
+            OptionKind.STR,
+            "主题党日 the branch's fixed day, copied into branch.theme-day's options for the scheduler",
+            expected="a day of the month from 1 to 31 or a day such as '每月15日'",
+            check=_fixed_day,
+        ),
+    )
 }
-_DAY_OPTIONS = ("july1_before", "july1_after", "year_end_lead")
-_COUNT_OPTIONS = ("large_branch_members", "load_per_week", "households_per_cadre")
-_BOOL_OPTIONS = ("lecture_per_link", "branch_rules")
+
+
+def option_specs(catalogue: Iterable[Obligation], *names: str) -> list[OptionSpec]:
+    """The specs of the options the obligations of ``catalogue`` carry, and of ``names`` (options the
+    plugin reads itself), in :data:`OPTIONS` order: what a plugin's ``lianxue_options`` returns."""
+    used = {k for ob in catalogue for k in ob.options} | set(names)
+    return [spec for name, spec in OPTIONS.items() if name in used]
 
 
 def july1_window() -> Cadence:
@@ -196,34 +281,14 @@ def plan_obligations(plan: int, track: str, kinds: Iterable[OrgKind] = ALL_LEVEL
     return PlanObligations(plan, track, kinds)
 
 
-def _bad(org: Organization, key: str, value: object, expected: str) -> ValueError:
-    return ValueError(f"organization {org.id!r}: option {key!r} must be {expected}, not {value!r}")
-
-
 def _checked(org: Organization, key: str, value: object) -> object:
-    """``value`` of option ``key`` after checking its type; raises ValueError with a message to act on."""
-    if key in _DAY_OPTIONS:
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 366:
-            raise _bad(org, key, value, "a whole number of days from 0 to 366")
-    elif key in _COUNT_OPTIONS:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _bad(org, key, value, "a whole number of at least 1")
-    elif key in _BOOL_OPTIONS:
-        if not isinstance(value, bool):
-            raise _bad(org, key, value, "true or false")
-    elif key in _CADENCE_OPTIONS:
-        allowed = [str(k) for k in _CADENCE_OPTIONS[key]]
-        if value not in allowed:
-            raise _bad(org, key, value, "one of " + ", ".join(repr(a) for a in allowed))
-    elif key == "review_grades":
-        if (
-            isinstance(value, str)
-            or not isinstance(value, Sequence)
-            or len(value) < 2
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
-            raise _bad(org, key, value, "a list of at least two grade names")
-        return tuple(value)
+    """``value`` of option ``key`` after checking it against its spec; raises ValueError with a message to
+    act on (``lianxue validate`` reports the same problem before any plan is made)."""
+    message = OPTIONS[key].problem(value)
+    if message is not None:
+        raise ValueError(f"organization {org.id!r}: option {key!r} {message}")
+    if key == "review_grades":
+        return tuple(value)  # type: ignore[arg-type]
     return value
 
 
@@ -231,12 +296,12 @@ def option(org: Organization, key: str) -> Any:
     """The organization's value for option ``key`` (checked), or the default from :data:`DEFAULTS`."""
     if key in org.options:
         return _checked(org, key, org.options[key])
-    return DEFAULTS[key]
+    return DEFAULTS.get(key)
 
 
 def apply_options(ob: Obligation, org: Organization) -> Obligation:
     """``ob`` with the organization's own values for the options it carries (windows, leads, cadences...)."""
-    overrides = {k: _checked(org, k, org.options[k]) for k in ob.options if k in org.options}
+    overrides = {k: _checked(org, k, org.options[k]) for k in ob.options if k in org.options and k in OPTIONS}
     if not overrides:
         return ob
     opts = {**ob.options, **overrides}

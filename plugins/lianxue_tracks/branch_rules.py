@@ -33,13 +33,14 @@ from lianxue_core import (
     Cadence,
     CadenceKind,
     Obligation,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
     hookimpl,
 )
 
-from ._common import BRANCH_LEVEL, DEFAULTS, UNIT_LEVEL, option, select
+from ._common import BRANCH_LEVEL, DEFAULTS, UNIT_LEVEL, option, option_specs, select
 from ._source import CHAPTER_MECHANISMS, CHAPTER_ORGANIZATION_LIFE, branch_rules_clause
 
 #: The track key of rules that apply to every track.
@@ -214,17 +215,12 @@ CATALOGUE: tuple[Obligation, ...] = (
 
 def _adjust(ob: Obligation, organization: Organization, tree: OrganizationTree) -> Obligation | None:
     if ob.id == "branch.committee-meeting":
-        has_committee = organization.option("branch_committee")
+        has_committee = option(organization, "branch_committee")
         if has_committee is None:
             has_committee = organization.members is None or tree.member_count(organization.id) >= COMMITTEE_FROM_MEMBERS
-        elif not isinstance(has_committee, bool):
-            raise ValueError(
-                f"organization {organization.id!r}: option 'branch_committee' must be true or false, "
-                f"not {has_committee!r}"
-            )
         return ob if has_committee else None
     if ob.id == "branch.theme-day" and organization.option("fixed_day") is not None:
-        return attrs.evolve(ob, options={**ob.options, "fixed_day": organization.option("fixed_day")})
+        return attrs.evolve(ob, options={**ob.options, "fixed_day": option(organization, "fixed_day")})
     return ob
 
 
@@ -240,3 +236,9 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
     if not option(organization, "branch_rules"):
         return []
     return select(CATALOGUE, organization, tree, adjust=_adjust)
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The options the standing rules carry and read (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE, "branch_rules", "branch_committee", "fixed_day")

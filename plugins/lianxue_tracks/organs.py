@@ -16,6 +16,7 @@ from lianxue_core import (
     Audience,
     Cadence,
     Obligation,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
@@ -29,6 +30,7 @@ from ._common import (
     SUPERVISION_OPTIONS,
     UNIT_LEVEL,
     YEAR_END_OPTIONS,
+    option_specs,
     plan_obligations,
     select,
     supervision_cadence,
@@ -355,3 +357,9 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
     """Plan 1's obligations for ``organization`` with its options; the supervision duty for the
     机关党工委 that supervises organs."""
     return select(CATALOGUE, organization, tree, supervision=SUPERVISION)
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The options this plan's obligations carry (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE)

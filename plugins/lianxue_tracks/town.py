@@ -17,6 +17,7 @@ from lianxue_core import (
     Cadence,
     CadenceKind,
     Obligation,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
@@ -30,6 +31,7 @@ from ._common import (
     SUPERVISION_OPTIONS,
     SUPERVISOR_LEVEL,
     YEAR_END_OPTIONS,
+    option_specs,
     plan_obligations,
     select,
     supervision_cadence,
@@ -397,3 +399,9 @@ def lianxue_catalogue() -> Sequence[Obligation]:
 def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> Sequence[Obligation]:
     """Plan 2's obligations for ``organization``, with its options applied."""
     return select(CATALOGUE, organization, tree)
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The options this plan's obligations carry and ``themes`` (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE, "themes")

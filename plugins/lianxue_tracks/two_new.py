@@ -19,6 +19,7 @@ from lianxue_core import (
     Cadence,
     CadenceKind,
     Obligation,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
@@ -35,6 +36,7 @@ from ._common import (
     YEAR_END_OPTIONS,
     july1_window,
     option,
+    option_specs,
     plan_obligations,
     select,
     supervision_cadence,
@@ -451,3 +453,9 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
     """Plan 4's obligations for ``organization`` with its options (a large branch reviews by 党小组);
     the supervising duties for the town or development zone that supervises two-new organizations."""
     return select(CATALOGUE, organization, tree, supervision=SUPERVISION, top_level=TOP_LEVEL, adjust=_adjust)
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The options this plan's obligations carry and those it reads itself (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE, "large_branch_members")

@@ -23,6 +23,7 @@ from lianxue_core import (
     CadenceKind,
     MemberFlag,
     Obligation,
+    OptionSpec,
     Organization,
     OrganizationTree,
     OrgKind,
@@ -38,6 +39,7 @@ from ._common import (
     SUPERVISOR_LEVEL,
     YEAR_END_OPTIONS,
     july1_window,
+    option_specs,
     plan_obligations,
     select,
     supervision_cadence,
@@ -555,3 +557,9 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
     """Plan 3's obligations for ``organization``: its track's measures with its options; the
     supervision duties for the town that supervises villages or communities."""
     return select(CATALOGUE, organization, tree, supervision=SUPERVISION, top_level=TOP_LEVEL, adjust=_adjust)
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The options this plan's obligations carry and ``themes`` (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE, "themes")

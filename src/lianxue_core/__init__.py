@@ -8,6 +8,7 @@ from .errors import InputError, LianxueError, PluginConflictError, PluginError, 
 from .examples import example_path
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
 from .obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation, Source, Track, applicable
+from .optionspec import OptionKind, OptionSchema, OptionSpec
 from .orgfile import dumps, load, loads
 from .plugins import ENTRY_POINT_GROUP, PluginHost, PluginInfo, hookimpl
 from .scheduling import Occurrence, Plan, plan_year
@@ -31,6 +32,9 @@ __all__ = [
     "MemberRole",
     "Obligation",
     "Occurrence",
+    "OptionKind",
+    "OptionSchema",
+    "OptionSpec",
     "OrgKind",
     "Organization",
     "OrganizationTree",

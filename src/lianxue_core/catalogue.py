@@ -1,4 +1,5 @@
-"""The obligation catalogue rendered for people: a table, JSON, or Markdown (``docs/obligations.md``)."""
+"""The obligation catalogue rendered for people: a table, JSON, or Markdown (``docs/obligations.md``); and
+the options organizations may set (``lianxue obligations --options``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,17 @@ import json
 from collections.abc import Mapping, Sequence
 
 from .obligations import Obligation, Track
+from .optionspec import OptionSpec
 from .textable import render_table
 
-__all__ = ["render_json", "render_markdown", "render_table_text"]
+__all__ = [
+    "render_json",
+    "render_markdown",
+    "render_options_json",
+    "render_options_markdown",
+    "render_options_table",
+    "render_table_text",
+]
 
 
 def render_json(obligations: Sequence[Obligation]) -> str:
@@ -67,3 +76,39 @@ def render_markdown(obligations: Sequence[Obligation], tracks: Mapping[str, Trac
                 out.append(f"- 默认选项：{opts}")
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _default(spec: OptionSpec) -> str:
+    value = spec.to_json()["default"]
+    if value is None:
+        return "-"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _option_name(spec: OptionSpec) -> str:
+    return spec.name.replace("*.", "<obligation>.")
+
+
+def render_options_json(specs: Sequence[OptionSpec]) -> str:
+    """The options as a JSON list (see :meth:`OptionSpec.to_json`)."""
+    return json.dumps([s.to_json() for s in specs], ensure_ascii=False, indent=2) + "\n"
+
+
+def render_options_table(specs: Sequence[OptionSpec]) -> str:
+    """The options as an aligned table: name, type, default, declared by, meaning."""
+    rows = [
+        [_option_name(s), s.describe(), _default(s), ", ".join(s.declared_by), s.meaning.replace("\n", " ")]
+        for s in specs
+    ]
+    return render_table(["option", "type", "default", "declared by", "meaning"], rows)
+
+
+def render_options_markdown(specs: Sequence[OptionSpec]) -> str:
+    """The options as a Markdown table (the one in ``docs/orgfile.md``)."""
+    out = ["| option | type | default | declared by | meaning |", "|---|---|---|---|---|"]
+    for s in specs:
+        out.append(
+            f"| `{_option_name(s)}` | {_md_cell(s.describe())} | `{_md_cell(_default(s))}` "
+            f"| {', '.join(f'`{p}`' for p in s.declared_by)} | {_md_cell(s.meaning)} |"
+        )
+    return "\n".join(out) + "\n"

@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
 
     obligations = sub.add_parser("obligations", help="list the obligations every plugin defines, with their sources")
     obligations.add_argument("--track", metavar="KEY", help="only this track's obligations")
+    obligations.add_argument(
+        "--options",
+        action="store_true",
+        help="list the options an organization may set (core and plugins), with type, default and meaning",
+    )
     obligations.add_argument("--format", choices=["table", "json", "markdown"], default="table")
 
     plugins = sub.add_parser("plugins", help="list the loaded plugins with their distributions, tracks and hooks")
@@ -175,7 +180,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 
 
 def _load(path: Path, host: PluginHost) -> OrganizationTree:
-    return orgfile.load(path, tracks=host.tracks())
+    return orgfile.load(path, tracks=host.tracks(), options=host.option_schema())
 
 
 def _summary(tree: OrganizationTree, host: PluginHost) -> dict[str, object]:
@@ -235,6 +240,15 @@ def cmd_validate(args: argparse.Namespace, host: PluginHost, out: TextIO, err: T
 
 
 def cmd_obligations(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    if args.options:
+        specs = list(host.option_specs().values())
+        if args.format == "json":
+            out.write(catalogue.render_options_json(specs))
+        elif args.format == "markdown":
+            out.write(catalogue.render_options_markdown(specs))
+        else:
+            out.write(catalogue.render_options_table(specs))
+        return EXIT_OK
     tracks = host.tracks()
     if args.track is not None and args.track not in tracks and args.track != "*":
         known = ", ".join(sorted(tracks)) or "(none)"

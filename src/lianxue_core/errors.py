@@ -86,20 +86,32 @@ class PluginError(LianxueError):
 
 
 class PluginConflictError(PluginError):
-    """Two plugins provide the same track key, obligation id or entry-point name.
+    """Two plugins provide the same track key, obligation id or entry-point name, or declare one option
+    with different types.
 
     The error is attributed to the second plugin in name order; the message names both, e.g.
     ``plugin "zone" (from b-dist 1.0): track 'zone' is also registered by plugin "devzone" (from a-dist 2.0)``.
 
     Args:
-        what: What both provide: ``"track"``, ``"obligation"`` or ``"entry-point name"``.
+        what: What both provide: ``"track"``, ``"obligation"``, ``"option"`` or ``"entry-point name"``.
         key: The track key, obligation id or name they share.
         first: The plugin that provides it first, as ``(name, distribution)``.
         second: The plugin that provides it again, as ``(name, distribution)``.
+        detail: How the second differs, added to the message (for options: the two types).
     """
 
-    def __init__(self, what: str, key: str, first: tuple[str, str | None], second: tuple[str, str | None]) -> None:
+    def __init__(
+        self,
+        what: str,
+        key: str,
+        first: tuple[str, str | None],
+        second: tuple[str, str | None],
+        *,
+        detail: str = "",
+    ) -> None:
         self.what = what
         self.key = key
         self.plugins = (first, second)
-        super().__init__(second[0], f"{what} {key!r} is also registered by {_where(*first)}", second[1])
+        verb = "declared" if what == "option" else "registered"
+        extra = f" {detail}" if detail else ""
+        super().__init__(second[0], f"{what} {key!r} is also {verb} by {_where(*first)}{extra}", second[1])

@@ -20,6 +20,7 @@ import pluggy
 
 from .model import Organization, OrganizationTree
 from .obligations import Obligation, Track
+from .optionspec import OptionSpec
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
 from .supervision.points import PointsRules
@@ -95,6 +96,32 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree, year
             if organization.option("lecture_per_link", False):
                 ...
             return obligations
+    """
+    raise NotImplementedError
+
+
+# -- options -----------------------------------------------------------------------------------------
+
+
+@hookspec
+def lianxue_options() -> Sequence[OptionSpec]:
+    """Declare the organization options this plugin reads, so ``lianxue validate`` checks them.
+
+    Called once per host, when an organization file is read (every command that reads one) and by
+    ``lianxue obligations --options``. Every option the plugin reads from ``Organization.options``
+    belongs here: a key no plugin and not the core declares is an unknown option, reported with the
+    nearest known name. Two plugins may declare the same name only with the same type (the same
+    :meth:`~lianxue_core.OptionSpec.describe`); otherwise the host refuses to start and names both.
+    The host fills in ``declared_by``.
+
+    :return: The options, e.g. ``[OptionSpec("forum_cadence", OptionKind.CHOICE, "quarterly", "书记论坛周期",
+        choices=("monthly", "quarterly"))]``; every item must be an :class:`~lianxue_core.OptionSpec`.
+
+    Example::
+
+        @hookimpl
+        def lianxue_options():
+            return [OptionSpec("zone_inspector", OptionKind.STR, None, "专人督查的党员 (member id)")]
     """
     raise NotImplementedError
 

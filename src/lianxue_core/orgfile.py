@@ -13,7 +13,6 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-import zoneinfo
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,15 +21,14 @@ import attrs
 
 from .errors import InputError, Problem
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
-from .orgoptions import meeting_options
+from .optionspec import OptionSchema
+from .optionspec import type_name as _type
 
 __all__ = ["dumps", "load", "loads"]
 
 #: Organization and member ids: lower-case ASCII letters, digits and ``-``, starting with a letter or digit.
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # at most 64 characters: ids become file names
 MAX_COUNT = 100_000  # members or households of one organization
-#: ``meeting_time``: a 24-hour time of day as ``HH:MM``.
-TIME_RE = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 TOP_KEYS = ("defaults", "org", "member")
 ORG_KEYS = (
     "id",
@@ -45,22 +43,25 @@ ORG_KEYS = (
     "options",
 )
 MEMBER_KEYS = ("id", "name", "org", "roles", "flags", "links")
-#: The options checked here; :func:`lianxue_core.orgoptions.meeting_options` checks the other scheduling options.
-CORE_OPTIONS = ("timezone", "meeting_time", "meeting_minutes")
 _ORG_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*org[ \t]*\]\]", re.MULTILINE)
 _MEMBER_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*member[ \t]*\]\]", re.MULTILINE)
 _TOML_WHERE = re.compile(r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$")
 
 
-def load(path: str | Path, *, tracks: Collection[str] | None = None) -> OrganizationTree:
+def load(
+    path: str | Path, *, tracks: Collection[str] | None = None, options: OptionSchema | None = None
+) -> OrganizationTree:
     """Read and check the organization file at ``path``.
 
     Args:
         path: The file to read (UTF-8; a byte-order mark is allowed).
         tracks: The known track keys (from :meth:`PluginHost.tracks`); ``None`` skips the track check.
+        options: The options that may be set (from :meth:`PluginHost.option_schema`); ``None`` checks
+            the core's options only and lets any other key through unchecked.
 
     Returns:
-        The organization tree, with ``[defaults]`` merged into every organization's options.
+        The organization tree, with ``[defaults]`` merged into every organization's options (an
+        organization's own ``evening = true`` drops a ``meeting_time`` that only ``[defaults]`` sets).
 
     Raises:
         InputError: The file cannot be read or has problems; ``problems`` lists every one.
@@ -76,16 +77,23 @@ def load(path: str | Path, *, tracks: Collection[str] | None = None) -> Organiza
         line = data.count(b"\n", 0, exc.start) + 1
         message = f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         raise InputError([Problem(name, message, f"line {line}")]) from None
-    return loads(text, filename=name, tracks=tracks)
+    return loads(text, filename=name, tracks=tracks, options=options)
 
 
-def loads(text: str, *, filename: str = "<string>", tracks: Collection[str] | None = None) -> OrganizationTree:
+def loads(
+    text: str,
+    *,
+    filename: str = "<string>",
+    tracks: Collection[str] | None = None,
+    options: OptionSchema | None = None,
+) -> OrganizationTree:
     """Parse and check organization-file ``text``; see :func:`load`.
 
     Args:
         text: The file's text.
         filename: The name to use in problems.
         tracks: The known track keys; ``None`` skips the track check.
+        options: The options that may be set; ``None`` checks the core's options only.
 
     Raises:
         InputError: The text has problems; ``problems`` lists every one.
@@ -97,7 +105,7 @@ def loads(text: str, *, filename: str = "<string>", tracks: Collection[str] | No
         raise InputError([_syntax_problem(filename, str(exc))]) from None
     except RecursionError:
         raise InputError([Problem(filename, "TOML syntax error: values are nested too deeply")]) from None
-    return _Reader(filename, text, tracks).read(doc)
+    return _Reader(filename, text, tracks, options or OptionSchema.core()).read(doc)
 
 
 def _syntax_problem(filename: str, message: str) -> Problem:
@@ -124,9 +132,10 @@ class _Draft:
 class _Reader:
     """Collects every problem in one document before failing."""
 
-    def __init__(self, filename: str, text: str, tracks: Collection[str] | None) -> None:
+    def __init__(self, filename: str, text: str, tracks: Collection[str] | None, schema: OptionSchema) -> None:
         self.filename = filename
         self.text = text
+        self.schema = schema
         self.tracks = None if tracks is None else sorted(tracks)
         self.problems: list[Problem] = []
         self.unreadable: set[str] = set()  # top-level keys that are not arrays of tables
@@ -145,6 +154,7 @@ class _Reader:
         if not isinstance(defaults, dict):
             self.problem(f"must be a table ([defaults]), not {_type(defaults)}", key="defaults")
             defaults = {}
+        defaults = self.schema.normalise(defaults)
         self.check_options(defaults, "[defaults]")
         raw_orgs = self.table_array(doc, "org")
         raw_members = self.table_array(doc, "member")
@@ -283,26 +293,7 @@ class _Reader:
         return True
 
     def check_options(self, options: Mapping[str, Any], subject: str, prefix: str = "") -> None:
-        if "timezone" in options:
-            tz = options["timezone"]
-            if not isinstance(tz, str):
-                self.problem(f"must be a string, not {_type(tz)}", subject, prefix + "timezone")
-            elif not _valid_zone(tz):
-                self.problem(f"{tz!r} is not a known time zone (e.g. 'Asia/Shanghai')", subject, prefix + "timezone")
-        if "meeting_time" in options:
-            t = options["meeting_time"]
-            if not isinstance(t, dt.time) and (not isinstance(t, str) or not TIME_RE.fullmatch(t)):
-                self.problem(f"{t!r} is not a time of day as 'HH:MM' (e.g. '14:30')", subject, prefix + "meeting_time")
-        if "meeting_minutes" in options:
-            m = options["meeting_minutes"]
-            if isinstance(m, bool) or not isinstance(m, int) or not 0 < m <= 24 * 60:
-                self.problem(
-                    f"{m!r} is not a whole number of minutes from 1 to 1440",
-                    subject,
-                    prefix + "meeting_minutes",
-                )
-        _, scheduling_problems = meeting_options({k: v for k, v in options.items() if k not in CORE_OPTIONS})
-        for key, message in scheduling_problems:
+        for key, message in self.schema.check(options):
             self.problem(message, subject, prefix + key)
 
     # -- organizations -------------------------------------------------------------------------------
@@ -344,6 +335,7 @@ class _Reader:
         if not isinstance(options, dict):
             self.problem(f"must be a table, not {_type(options)}", subject, "options")
             options = {}
+        options = self.schema.normalise(options)
         self.check_options(options, subject, "options.")
         if org_id is not None:
             if org_id in first:
@@ -362,7 +354,7 @@ class _Reader:
             links=draft.links,
             members=draft.members,
             households=households,
-            options={**defaults, **options},
+            options=merge_options(defaults, options),
         )
         return draft
 
@@ -458,19 +450,14 @@ class _Reader:
         return Member(id=member_id, name=name.strip(), org=org, roles=roles, flags=flags, links=links)
 
 
-def _type(value: object) -> str:
-    names = {
-        str: "a string",
-        int: "a whole number",
-        float: "a decimal number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-        dt.datetime: "a date and time",
-        dt.date: "a date",
-        dt.time: "a time of day",
-    }
-    return names.get(type(value), type(value).__name__)
+def merge_options(defaults: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
+    """An organization's options over ``[defaults]``, key by key, except that an organization's own
+    ``evening = true`` beats a ``meeting_time`` that comes only from ``[defaults]`` (the county's usual
+    afternoon time is not the village's evening)."""
+    merged = {**defaults, **options}
+    if options.get("evening") is True and "meeting_time" not in options and "meeting_time" in defaults:
+        del merged["meeting_time"]
+    return merged
 
 
 def _list(items: Iterable[str]) -> str:
@@ -493,15 +480,6 @@ def _bad_id(value: str) -> str:
 
 def _unknown_org(ref: str, known: Mapping[str, object]) -> str:
     return f"unknown organization {ref!r}{_suggest(ref, known)}; no [[org]] has this id"
-
-
-def _valid_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        # ValueError: not a relative key or not a TZif file; OSError: a directory such as "Asia".
-        return False
-    return True
 
 
 # -- writing ------------------------------------------------------------------------------------------

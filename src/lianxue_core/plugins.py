@@ -38,6 +38,7 @@ from . import hookspecs
 from .errors import PluginConflictError, PluginError
 from .model import Organization, OrganizationTree
 from .obligations import Obligation, Track
+from .optionspec import CORE, CORE_OPTIONS, OptionSchema, OptionSpec
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
 from .supervision.points import PointsRules
@@ -51,8 +52,8 @@ ENTRY_POINT_GROUP = hookspecs.PROJECT
 #: Mark a function as a hook implementation: ``@hookimpl def lianxue_tracks(): ...``.
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 
-#: Name under which the core registers its own default implementations.
-CORE_PLUGIN = "lianxue-core"
+#: Name under which the core registers its own default implementations (and declares its options).
+CORE_PLUGIN = CORE
 
 #: The hook names and their specification functions, in the order of :mod:`lianxue_core.hookspecs`.
 HOOKS: Mapping[str, Any] = {
@@ -182,6 +183,8 @@ class PluginHost:
         if autoload is None:
             autoload = not env.get("LIANXUE_DISABLE_PLUGIN_AUTOLOAD")
         only = None if autoload else set(_env_names(env.get("LIANXUE_PLUGINS")))
+        #: Whether every installed plugin is loaded: none was blocked or left out by turning autoloading off.
+        self.complete = True
         self._load_entrypoints(only)
         for name, plugin in plugins:
             self.register(plugin, name)
@@ -203,6 +206,7 @@ class PluginHost:
         loaded: dict[str, str | None] = {}
         for ep in eps:
             if ep.name in self.blocked or (only is not None and ep.name not in only):
+                self.complete = False
                 continue
             dist, version = _dist_of(ep)
             label = _dist_label(dist, version) or ep.value
@@ -243,6 +247,7 @@ class PluginHost:
             raise PluginError(name, str(exc), label) from exc
         self._dists[name] = (distribution, version)
         self.__dict__.pop("_index", None)
+        self.__dict__.pop("_options", None)
 
     def _label(self, name: str) -> str | None:
         return _dist_label(*self._dists.get(name, (None, None)))
@@ -339,10 +344,13 @@ class PluginHost:
         """Call the registration hooks once, so conflicts and bad records surface now.
 
         Raises:
-            PluginError: A plugin raised or returned something that is not a track or an obligation.
-            PluginConflictError: Two plugins provide the same track key or obligation id.
+            PluginError: A plugin raised or returned something that is not a track, an obligation or
+                an option.
+            PluginConflictError: Two plugins provide the same track key or obligation id, or declare
+                one option with different types.
         """
         self._index  # noqa: B018 - computing the index is the check
+        self._options  # noqa: B018
 
     def tracks(self) -> dict[str, Track]:
         """Every registered track by key, sorted by key."""
@@ -351,6 +359,51 @@ class PluginHost:
     def catalogue(self, track: str | None = None) -> tuple[Obligation, ...]:
         """Every obligation of every plugin (or of one ``track``), ordered by plugin then source order."""
         return tuple(ob for ob, _ in self._index[1].values() if track is None or ob.track == track)
+
+    @cached_property
+    def _options(self) -> dict[str, OptionSpec]:
+        specs: dict[str, OptionSpec] = {s.name: s for s in CORE_OPTIONS}
+        for plugin, result in self._call_each("lianxue_options"):
+            seen: set[str] = set()
+            for spec in self._expect_sequence(plugin, "lianxue_options", result, OptionSpec):
+                if spec.name in seen:
+                    raise PluginError(
+                        plugin, f"hook lianxue_options returned option {spec.name!r} twice", self._label(plugin)
+                    )
+                seen.add(spec.name)
+                known = specs.get(spec.name)
+                if known is None:
+                    specs[spec.name] = attrs.evolve(spec, declared_by=(plugin,))
+                elif known.describe() != spec.describe():
+                    raise PluginConflictError(
+                        "option",
+                        spec.name,
+                        self._who(known.declared_by[0]),
+                        self._who(plugin),
+                        detail=f"as {known.describe()!r}; this plugin declares it as {spec.describe()!r}",
+                    )
+                else:
+                    specs[spec.name] = attrs.evolve(known, declared_by=(*known.declared_by, plugin))
+        return {name: specs[name] for name in sorted(specs, key=lambda n: (n.startswith("*."), n))}
+
+    def option_specs(self) -> dict[str, OptionSpec]:
+        """Every option the core and the plugins declare, by name (sorted, ``*.minutes`` and the like
+        last); ``declared_by`` names the core (``lianxue-core``) and every plugin that declares it.
+
+        Raises:
+            PluginError: A plugin raised, returned something that is not an ``OptionSpec``, or
+                returned one name twice.
+            PluginConflictError: Two plugins (or a plugin and the core) declare one name with
+                different types.
+        """
+        return dict(self._options)
+
+    def option_schema(self) -> OptionSchema:
+        """The options an organization file may set, for :func:`lianxue_core.load`: every declared
+        option, per-obligation ones for the slugs of the catalogue's obligations. Unknown names are
+        problems unless a plugin was blocked or autoloading is off (its options may be in the file)."""
+        slugs = frozenset(ob.id.split(".", 1)[-1] for ob in self.catalogue())
+        return OptionSchema(self._options, obligations=slugs, strict=self.complete)
 
     def provider_of(self, obligation_id: str) -> str:
         """The name of the plugin whose catalogue holds ``obligation_id``."""

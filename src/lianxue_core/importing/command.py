@@ -77,7 +77,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     tracks = host.tracks()
     result = import_roster(args.orgs, args.members, tracks=tracks, options=options)
     text = _file_text(result, args)
-    loads(text, filename=str(args.out), tracks=tracks)  # never write a file `lianxue validate` refuses
+    # never write a file `lianxue validate` refuses
+    loads(text, filename=str(args.out), tracks=tracks, options=host.option_schema())
     _atomic_write(args.out, text)
     _print_summary(result, args, host, out)
     return 0

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     Raises:
         InputError: A bad organization file, record file or option (the command line prints each problem).
     """
-    tree = orgfile.load(args.orgfile, tracks=host.tracks())
+    tree = orgfile.load(args.orgfile, tracks=host.tracks(), options=host.option_schema())
     as_of: dt.date = args.as_of or dt.date.today()
     year: int = as_of.year if args.year is None else args.year
     for option, value in (("--as-of", as_of.year), ("--year", year)):

@@ -34,6 +34,8 @@ from lianxue_core import (
     Finding,
     FindingStatus,
     Obligation,
+    OptionKind,
+    OptionSpec,
     Organization,
     OrganizationTree,
     Record,
@@ -59,14 +61,82 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CATALOGUE",
+    "OPTIONS",
     "TRACK",
     "lianxue_catalogue",
     "lianxue_findings",
     "lianxue_obligations",
+    "lianxue_options",
     "lianxue_tracks",
 ]
 
 _BY_ID = {ob.id: ob for ob in CATALOGUE}
+
+
+def _label_or_flag(value: object) -> str | None:
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return None
+    return f'must be true, false or a label such as "开发区", not {value!r}'
+
+
+#: The options this plugin reads (the README explains each); ``lianxue validate`` checks them.
+OPTIONS = (
+    OptionSpec(
+        "devzone",
+        OptionKind.BOOL,
+        None,
+        "开发区 true or a label makes the organization a zone, false never (default: by track or name)",
+        expected='true, false or a label such as "开发区"',
+        check=_label_or_flag,
+    ),
+    OptionSpec(
+        "zone_tracks",
+        OptionKind.STR_LIST,
+        ("two-new",),
+        "the tracks of the organizations a zone supervises",
+        expected='a list of track keys such as ["two-new"]',
+    ),
+    OptionSpec(
+        "zone_inspector", OptionKind.STR, None, "专人督查 member id of the zone's inspector (default: its secretary)"
+    ),
+    OptionSpec(
+        "forum_cadence",
+        OptionKind.CHOICE,
+        _BY_ID[FORUM].options["forum_cadence"],
+        "书记论坛 how often a zone holds the secretaries' forum",
+        choices=CADENCES,
+    ),
+    OptionSpec(
+        "forum_book_secretaries",
+        OptionKind.BOOL,
+        False,
+        "书记论坛 book the supervised secretaries (their own meetings then avoid the forum)",
+    ),
+    OptionSpec(
+        "inspection_cadence",
+        OptionKind.CHOICE,
+        _BY_ID[INSPECTION].options["inspection_cadence"],
+        "专人督查 how often the inspector visits each supervised organization",
+        choices=CADENCES,
+    ),
+    OptionSpec(
+        "inspection_minutes",
+        OptionKind.INT,
+        _BY_ID[INSPECTION].options["minutes"],
+        "专人督查 the length of one visit",
+        low=1,
+        expected="a whole number of at least 1",
+    ),
+    OptionSpec("four_x", OptionKind.BOOL, True, "“4+X”创意组织生活 false switches the reminder off (zone or branch)"),
+    OptionSpec(
+        "four_x_cadence",
+        OptionKind.CHOICE,
+        _BY_ID[FOUR_X].options["four_x_cadence"],
+        "“4+X” how often (zone default, a branch may set its own)",
+        choices=("monthly", "quarterly"),
+    ),
+    OptionSpec("micro_study", OptionKind.BOOL, False, "每日微学习 true switches the monthly micro-study item on"),
+)
 
 
 def _with_cadence(ob: Obligation, key: str, value: str) -> Obligation:
@@ -121,6 +191,12 @@ def _area_items(org: Organization, zone: Organization) -> list[Obligation]:
         ob = _BY_ID[MICRO_STUDY]
         out.append(attrs.evolve(ob, options={**ob.options, "micro_study": True}))
     return out
+
+
+@hookimpl
+def lianxue_options() -> Sequence[OptionSpec]:
+    """The zone options, so that ``lianxue validate`` checks them with the organization file."""
+    return OPTIONS
 
 
 @hookimpl
