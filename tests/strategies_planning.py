@@ -38,6 +38,29 @@ __all__ = [
 YEARS = (2025, 2026, 2027)
 SOURCE = Source(document="测试〔2026〕1号", section="一、测试", quote="测试条款")
 ACTIVITY_DAYS = ("每月第一个星期五", "每月15日", "每月最后一个周三", "每月第二个星期一", "每月31日")
+_CN_NTH = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", 5: "第五个", -1: "最后一个"}
+_CN_WEEKDAY = "一二三四五六日"
+_RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+@st.composite
+def activity_days(draw: st.DrawFn) -> str:
+    """A fixed activity day as an organization file writes it: ``每月第三个星期四``, ``每月最后一个周日``,
+    ``每月31日``, or an RFC 5545 monthly rule."""
+    form = draw(st.integers(0, 3))
+    if form == 0:
+        nth = draw(st.sampled_from(list(_CN_NTH)))
+        weekday = draw(st.integers(1, 7))
+        word = draw(st.sampled_from(["星期", "周", "礼拜"]))
+        return f"每月{_CN_NTH[nth]}{word}{_CN_WEEKDAY[weekday - 1]}"
+    if form == 1:
+        return f"每月{draw(st.integers(1, 31))}{draw(st.sampled_from(['日', '号']))}"
+    if form == 2:
+        nth = draw(st.sampled_from([1, 2, 3, 4, -1]))
+        return f"FREQ=MONTHLY;BYDAY={nth}{draw(st.sampled_from(_RRULE_DAYS))}"
+    return draw(st.sampled_from(ACTIVITY_DAYS))
+
+
 _COMMITTEE = frozenset({MemberRole.SECRETARY, MemberRole.DEPUTY_SECRETARY, MemberRole.COMMITTEE})
 
 
@@ -106,7 +129,7 @@ def obligation_pools(draw: st.DrawFn, max_size: int = 6) -> list[Obligation]:
         options: dict[str, Any] = {}
         kw: dict[str, Any] = {"leads": draw(_leads), "attends": draw(_attends)}
         if cadence.kind is CadenceKind.MONTHLY and draw(st.booleans()):
-            options["activity_day"] = True
+            kw["fixed_day"] = True
         if cadence.kind is CadenceKind.ONCE and draw(st.booleans()):
             options["due"] = (draw(st.integers(1, 12)), draw(st.integers(1, 28)))
         if cadence.kind is CadenceKind.PER_MEMBER:
@@ -165,7 +188,7 @@ def trees(draw: st.DrawFn, prefix: str = "", max_orgs: int = 4, link_to: Sequenc
         if draw(st.booleans()):
             options["evening"] = True
         if draw(st.booleans()):
-            options["activity_day"] = draw(st.sampled_from(ACTIVITY_DAYS))
+            options["activity_day"] = draw(activity_days())
         if draw(st.booleans()):
             options["meeting_minutes"] = draw(st.integers(30, 180))
         if draw(st.integers(0, 3)) == 0:
@@ -216,6 +239,8 @@ def covered_slots(tree: OrganizationTree, org_id: str, ob: Obligation) -> int:
 def expected_count(inputs: Inputs, org_id: str, ob: Obligation) -> int | None:
     """How many requests ``ob`` makes in ``org_id``: one per period (per member); ``None`` when unknown."""
     n = len(periods(ob.cadence, inputs.year))
+    if ob.attendance or (ob.attend_links and ob.kind is ActivityKind.LECTURE):
+        return None  # one per person and organization attended: checked below
     if ob.cadence.kind is CadenceKind.PER_MEMBER:
         return n * covered_slots(inputs.tree, org_id, ob)
     if ob.cadence.kind is CadenceKind.PER_HOUSEHOLD:
@@ -264,7 +289,10 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
             problems.append(f"{where}: after its due date")
         if cal.is_holiday(day) or cal.is_holiday(last):
             problems.append(f"{where}: on a statutory holiday")
-        if not occ.all_day and not _allowed(cal, tree[occ.org].options, day):
+        fixed = meeting_options(tree[occ.org].options)[0].activity_day
+        named = ob.fixed_day and fixed is not None and fixed.names_weekend and day == fixed.in_month(year, day.month)
+        visiting = bool(occ.at_org)  # held at another organization's activity, on that one's day
+        if not occ.all_day and not _allowed(cal, tree[occ.org].options, day) and not named and not visiting:
             problems.append(f"{where}: not a day {occ.org} may meet on")
         if occ.provisional != cal.provisional:
             problems.append(f"{where}: provisional is {occ.provisional}, the year's is {cal.provisional}")
@@ -278,6 +306,15 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
         if occ.all_day:
             continue
         holders = list(occ.people) + ([] if occ.slot else [f"org:{occ.org}"])
+        if occ.at_org:  # a leader's 党课 at another organization: the leader is among the host's people
+            hosts = [
+                o
+                for o in plan.occurrences
+                if o.org == occ.at_org and o.obligation == occ.at and (o.start, o.end) == (occ.start, occ.end)
+            ]
+            if len(hosts) != 1:
+                problems.append(f"{occ.key}: held at {len(hosts)} activities of {occ.at_org}")
+            continue
         if occ.note.startswith("结合"):
             hosts = [
                 o
@@ -313,11 +350,34 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
             key = (org_id, ob.id)
             expected = expected_count(inputs, org_id, ob)
             got = placed[key] + unplaced[key] + combined[key]
+            if expected == 0 and got == unplaced[key] == 1:
+                continue  # nobody to cover: said once, with the reason (nothing silent)
             if expected is not None and got != expected:
                 problems.append(
                     f"{org_id} {ob.id} ({ob.cadence.kind}): {placed[key]} placed + {unplaced[key]} unplaced"
                     f" + {combined[key]} combined != {expected}"
                 )
+    # 3b. each attendance duty: every person it names is in the meeting attended, or the plan says why.
+    for org_id, obs in inputs.obligations.items():
+        for ob in obs:
+            if not ob.attendance:
+                continue
+            answered = sum(1 for c in plan.combined if (c.org, c.obligation) == (org_id, ob.id))
+            answered += sum(1 for u in plan.unplaced if (u.org, u.obligation) == (org_id, ob.id))
+            if _audience_size(tree, org_id, ob.attends) and not answered:
+                problems.append(f"{org_id} {ob.id}: attendance duty neither met nor reported")
+            for c in plan.combined:
+                if (c.org, c.obligation) != (org_id, ob.id):
+                    continue
+                target, _, host = c.by.partition(":")
+                member = c.slot.split("/", 1)[0]
+                if not any(o.org == target and o.obligation == host and member in o.people for o in plan.occurrences):
+                    problems.append(f"{org_id} {ob.id}: {member} is not in {target}'s {host}")
+    # 3c. nothing both fulfilled by another activity and held again.
+    held = {(o.org, o.obligation, o.period, o.slot) for o in plan.occurrences}
+    for c in plan.combined:
+        if (c.org, c.obligation, c.period, c.slot) in held:
+            problems.append(f"{c.org} {c.obligation} {c.period}: fulfilled by {c.by} and held again")
     for u in plan.unplaced:
         if not u.reason.strip():
             problems.append(f"unplaced {u.org} {u.obligation} {u.period}: no reason")
@@ -335,6 +395,8 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
     #    says so; a per-member item (a talk with one member) never stands in for a whole meeting, only
     #    for another per-member item with the same member (one talk serving two rules).
     for c in plan.combined:
+        if ":" in c.by:  # an attendance duty, checked in 3b
+            continue
         spans = {p.label: p for p in periods(by_id[c.obligation].cadence, year)}
         hosts = [
             o
@@ -352,9 +414,67 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
             )
     for occ in plan.occurrences:
         for other in occ.also_fulfils:
+            if other not in by_id:  # a step or rule of another plugin's catalogue
+                continue
             if not any(c.by == occ.obligation and c.org == occ.org and c.obligation == other for c in plan.combined):
                 problems.append(f"{occ.key} says it also fulfils {other}, but no period of it is combined")
-    # 6. slots unique, keys unique.
+    # 6. fixed days: every activity held on the 党员固定活动日 is on its rule's day, or on the next day the
+    #    organization may meet when that day is a holiday or rest day (or, at the month's end, the day
+    #    before), unless a person in it is busy then, which the occurrence says.
+    for occ in plan.occurrences:
+        ob = by_id[occ.obligation]
+        if not ob.fixed_day or ob.cadence.kind is not CadenceKind.MONTHLY or occ.slot or occ.at:
+            continue
+        problems += _fixed_day_problems(inputs, occ)
+    # 7. slots unique, keys unique.
     keys = Counter(o.key for o in plan.occurrences)
     problems += [f"{k} placed {n} times" for k, n in keys.items() if n > 1]
     return problems
+
+
+def _audience_size(tree: OrganizationTree, org_id: str, audience: Audience) -> int:
+    members = tree.members_of(org_id)
+    if audience is Audience.LEADERS:
+        return sum(1 for m in members if m.is_committee)
+    if audience is Audience.SECRETARY:
+        return sum(1 for m in members if "secretary" in m.roles)
+    return len(members)
+
+
+def fixed_day_expected(inputs: Inputs, org_id: str, month: int) -> dt.date | None:
+    """Where an organization's fixed-day activity of ``month`` belongs: its rule's day if it may meet
+    then, else the next day it may meet in the month, else the last one before; ``None`` when the
+    organization sets no rule (the planner then chooses one)."""
+    options = inputs.tree[org_id].options
+    opts, _ = meeting_options(options)
+    if opts.activity_day is None:
+        return None
+    day = opts.activity_day.in_month(inputs.year, month)
+    if day is None:
+        return None
+    cal = inputs.calendar
+
+    def ok(d: dt.date) -> bool:
+        weekend_rule = opts.activity_day is not None and opts.activity_day.names_weekend
+        return _allowed(cal, options, d) or (weekend_rule and d == day and not cal.is_holiday(d))
+
+    d = day
+    while d.month == month:
+        if ok(d):
+            return d
+        d += dt.timedelta(days=1)
+    d = day - dt.timedelta(days=1)
+    while d.month == month:
+        if ok(d):
+            return d
+        d -= dt.timedelta(days=1)
+    return None
+
+
+def _fixed_day_problems(inputs: Inputs, occ: Occurrence) -> list[str]:
+    expected = fixed_day_expected(inputs, occ.org, occ.first_day.month)
+    if expected is None or occ.first_day == expected:
+        return []
+    if "已有安排" in occ.note:  # a person in it is busy on the fixed day: the plan says who
+        return []
+    return [f"{occ.key} on {occ.first_day}: its fixed day is {expected} ({occ.note or 'no note'})"]

@@ -134,7 +134,8 @@ def test_a_set_up_step_before_a_year_end_meeting_is_not_held_to_march() -> None:
 
 def test_a_once_item_is_due_by_the_end_of_march() -> None:
     (occ,) = plan(one_branch(), {"b": (obligation("plan", Cadence.once(), ActivityKind.DELIVERABLE),)}).occurrences
-    assert occ.first_day == dt.date(2026, 1, 4)  # the first working day of 2026 is the 调休 Sunday
+    # the first working day of 2026 is the 调休 Sunday 01-04: a 调休 weekend is never a first choice
+    assert occ.first_day == dt.date(2026, 1, 5)
 
 
 # -- the fixed activity day -------------------------------------------------------------------------
@@ -142,7 +143,7 @@ def test_a_once_item_is_due_by_the_end_of_march() -> None:
 
 def test_the_fixed_activity_day_or_the_next_allowed_day() -> None:
     rule = parse_activity_day("每月第一个星期五")
-    fixed = obligation("fixed-day", Cadence.monthly(), options={"activity_day": True})
+    fixed = obligation("fixed-day", Cadence.monthly(), fixed_day=True)
     result = plan(one_branch(activity_day="每月第一个星期五"), {"b": (fixed,)})
     cal = calendar_for(2026)
     assert len(result.occurrences) == 12
@@ -157,7 +158,7 @@ def test_the_fixed_activity_day_or_the_next_allowed_day() -> None:
 
 
 def test_the_fifteenth_of_every_month() -> None:
-    fixed = obligation("fixed-day", Cadence.monthly(), options={"activity_day": True})
+    fixed = obligation("fixed-day", Cadence.monthly(), fixed_day=True)
     result = plan(one_branch(activity_day="每月15日", allow_weekends=True), {"b": (fixed,)})
     expected = [dt.date(2026, m, 15) for m in range(1, 13)]
     expected[1] = dt.date(2026, 2, 24)  # 15-23 February are the Spring Festival holidays
@@ -295,7 +296,7 @@ def test_a_linked_leader_attends_both_villages_on_different_dates() -> None:
         leads=Audience.LEADERS,
         attends=Audience.LEADERS,
         attend_links=True,
-        options={"linked_obligations": ("t.life",)},
+        combines_with=("t.life",),
     )
     life = obligation("life", Cadence.window((12, 1), before=0, after=1))  # two days only
     b = TreeBuilder().org("town", "镇党委", kind="committee")
@@ -316,16 +317,19 @@ def test_when_the_linked_leader_cannot_attend_both_the_plan_says_who() -> None:
         leads=Audience.LEADERS,
         attends=Audience.LEADERS,
         attend_links=True,
-        options={"linked_obligations": ("t.life",)},
+        combines_with=("t.life",),
     )
     life = obligation("life", Cadence.window((12, 1), before=0, after=0))
     b = TreeBuilder().org("town", kind="committee").org("v1", parent="town").org("v2", parent="town")
     b.member("lead", "王镇长", "town", roles=["leader"], links=["v1", "v2"])
     result = plan(b.build(), {"town": (at_linked,), "v1": (life,), "v2": (life,)})
-    (missing,) = result.unplaced
+    missing, duty = sorted(result.unplaced, key=lambda u: u.org != "v2")
     assert missing.org == "v2"
     assert "王镇长" in missing.reason
     assert "冲突" in missing.reason
+    # ... and the leader's duty to attend it is reported as not met, naming the village
+    assert (duty.org, duty.obligation, duty.slot) == ("town", "t.at-linked", "lead/v2")
+    assert "v2" in duty.reason or "党组织" in duty.reason
 
 
 def lecturer_county(n: int) -> OrganizationTree:
@@ -474,9 +478,9 @@ def test_people_in_two_time_zones_are_compared_in_real_time() -> None:
     ur_leaders = obligation("w", Cadence.window((3, 3), before=0, after=0), attends=Audience.LEADERS)
     b.member("q", "乌市书记", "ur", roles=["leader"])
     tree = b.build()
-    at = obligation(
-        "at", Cadence.yearly(), attends=Audience.LEADERS, attend_links=True, options={"linked_obligations": ("t.w",)}
-    )
+    at = obligation("at", Cadence.yearly(), attends=Audience.LEADERS, attend_links=True, combines_with=("t.w",))
     result = plan(tree, {"sh": (window, at), "ur": (ur_leaders,)})
     assert len([o for o in result.occurrences if o.obligation == "t.w"]) == 1
-    assert len(result.unplaced) == 1
+    clash, duty = sorted(result.unplaced, key=lambda u: u.obligation != "t.w")
+    assert "两地兼职" in clash.reason
+    assert (duty.org, duty.obligation, duty.slot) == ("sh", "t.at", "p/ur")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lianxue_core.model import OrganizationTree
+from lianxue_core.obligations import ActivityKind, Cadence
 from lianxue_core.scheduling import make_plan
-from strategies_planning import Inputs, plan_problems, planning_inputs, trees
+from strategies_planning import Inputs, activity_days, obligation, plan_problems, planning_inputs, trees
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -58,3 +60,40 @@ def test_planning_some_organizations_matches_the_full_plan(inputs: Inputs, data:
     part = make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar, orgs=[chosen])
     assert part.occurrences == full.for_org(chosen)
     assert part.unplaced == tuple(u for u in full.unplaced if u.org == chosen)
+
+
+@st.composite
+def fixed_day_inputs(draw: st.DrawFn) -> Inputs:
+    """Random trees whose organizations all hold a monthly activity on the fixed day, with random rules,
+    beside a random pool of other obligations (combining with it, following it, attending linked ones)."""
+    inputs = draw(planning_inputs())
+    tree = inputs.tree
+    rules = {org.id: draw(st.one_of(st.none(), activity_days())) for org in tree}
+    orgs = [
+        attrs.evolve(org, options={**org.options, "activity_day": rules[org.id]})
+        if rules[org.id]
+        else attrs.evolve(org, options={k: v for k, v in org.options.items() if k != "activity_day"})
+        for org in tree
+    ]
+    tree = OrganizationTree(orgs, tree.members)
+    theme_day = obligation("theme-day", Cadence.monthly(), fixed_day=True)
+    study = obligation("study", Cadence.monthly(), ActivityKind.STUDY, fixed_day=True, combines_with=("t.theme-day",))
+    extra = (study,) if draw(st.booleans()) else ()
+    obligations = {k: (*extra, theme_day, *v) for k, v in inputs.obligations.items()}
+    return Inputs(tree, obligations, inputs.year)
+
+
+@SETTINGS
+@given(fixed_day_inputs())
+def test_fixed_days_one_room_at_a_time_nothing_held_twice(inputs: Inputs) -> None:
+    """Every monthly activity is on its rule's day (or the next day the organization may meet), nobody is
+    in two rooms at once, and nothing both fulfilled by a combined meeting and held again."""
+    plan = make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
+    assert plan_problems(inputs, plan) == []
+    for org in inputs.tree:
+        monthly = [o for o in plan.for_org(org.id) if o.obligation in ("t.theme-day", "t.study") and not o.slot]
+        combined = [c for c in plan.combined if c.org == org.id and c.obligation == "t.theme-day"]
+        # one activity a month, holding the theme day whether or not the study is its host
+        months = sorted({o.period for o in monthly} | {c.period for c in combined})
+        assert len(monthly) + len([u for u in plan.unplaced if u.org == org.id and u.obligation == "t.theme-day"]) >= 12
+        assert len(months) <= 12

@@ -304,7 +304,7 @@ def test_the_servers_own_expansion_returns_the_planned_occurrences_of_a_month(ra
         first, last = _bounds(occ)
         if first < end and last > start:
             planned[uid_for(occ)] = first
-    assert len(planned) >= 3
+    assert len(planned) >= 2  # the 固定活动日 (which is also the 主题党日) and the committee meeting at least
 
     found = collection(radicale, "zzb").search(start=start, end=end, event=True, expand=True)
     got = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -402,12 +401,14 @@ def test_village_year_counts(tree: OrganizationTree) -> None:
 
 
 def test_village_review_in_four_ordered_steps(tree: OrganizationTree) -> None:
+    """个人自评、党员互评、民主测评 are the agenda of one 全体党员会议, in that order; 组织评定 follows it."""
     host = builtin_host()
     obs = {ob.id: ob for ob in host.obligations_for(tree["dongcun"], tree, YEAR)}
     steps = ["village.review-self", "village.review-peer", "village.review-poll", "village.review-decision"]
     assert set(steps) <= set(obs)
-    for before, step in itertools.pairwise(steps):
-        assert before in obs[step].after, f"{step} should come after {before}"
+    in_meeting = [o.id for o in obs.values() if o.part_of == "village.review-meeting"]
+    assert in_meeting == steps[:3]  # catalogue order is the agenda's order
+    assert "village.review-meeting" in obs["village.review-decision"].after
     assert "village.member-talks" in obs["village.review-decision"].after
     assert topological(obs.values()).index("village.review-self") < topological(obs.values()).index(
         "village.review-decision"
@@ -458,7 +459,7 @@ def test_village_set_up_duties(tree: OrganizationTree) -> None:
     assert rules.after == ("village.standard-line-discussion",)
     plan = by_quote("纳入年度组织生活计划，科学确定每月活动主题", track="village")
     assert plan.kind is ActivityKind.DELIVERABLE
-    assert plan.options["themes"] == 12
+    assert "village.monthly-study" in plan.precedes  # due before the first monthly activity it governs
     assert plan.cadence.window_dates(YEAR)[1] == dt.date(YEAR, 1, 31)
 
 
@@ -496,9 +497,11 @@ def test_two_new_review_steps_and_large_branches(tree: OrganizationTree) -> None
     host = builtin_host()
     small = {ob.id: ob for ob in host.obligations_for(tree["qiye"], tree, YEAR)}
     big = {ob.id: ob for ob in host.obligations_for(tree["qiye-big"], tree, YEAR)}
-    steps = ["two-new.review-self", "two-new.review-peer", "two-new.review-poll", "two-new.review-decision"]
-    for before, step in itertools.pairwise(steps):
-        assert before in small[step].after
+    steps = ["two-new.review-self", "two-new.review-peer", "two-new.review-poll"]
+    # the three steps are held in the one 专题组织生活会, in order; 组织评定 and 整改 come after it
+    assert [o.id for o in small.values() if o.part_of == "two-new.life-meeting"] == steps
+    assert "two-new.life-meeting" in small["two-new.review-decision"].after
+    assert "two-new.life-meeting" in small["two-new.rectification"].after
     assert "two-new.member-talks" in small["two-new.review-decision"].after
     assert small["two-new.review-self"].options["by_group"] is False
     assert big["two-new.review-self"].options["by_group"] is True

@@ -639,8 +639,9 @@ class County:
                 ls.append(grassroots[i % len(grassroots)])
         for i, t_id in enumerate(two_new):
             links[3 + i % 3].append(t_id)
+        # Each leader takes part in organization life in the 机关党支部 (所在支部, listed first in links).
         for r, ls in zip(roles, links, strict=True):
-            self.person(sec, town.id, r, links=ls)
+            self.person(sec, town.id, r, links=[jiguan.id, *ls])
         committee.links = list(grassroots)
         # The leaders walk every household of their 联系村 within the year (走村不漏户): a town with a big
         # village raises the weekly visiting load above the default.

@@ -68,6 +68,9 @@ ALL_LEVELS = (
     OrgKind.BRANCH,
 )
 
+#: Kinds whose obligations are held per branch (以党支部为单位) by default.
+_PER_BRANCH_KINDS = frozenset({OrgKind.GENERAL_BRANCH, OrgKind.BRANCH, OrgKind.GROUP})
+
 # -- defaults for the numbers the plans leave open -----------------------------------------------------
 
 #: Every option the built-in plugins read, with its default. ``docs/tracks.md`` explains each.
@@ -150,14 +153,6 @@ OPTIONS: Mapping[str, OptionSpec] = {
             OptionKind.BOOL,
             "领导班子成员讲党课 one lecture in total (false) or one in each linked organization (true)",
         ),
-        OptionSpec(
-            "themes",
-            OptionKind.INT,
-            12,
-            "组织生活计划 how many monthly themes the annual plan of organizational life sets",
-            low=1,
-            high=12,
-        ),
         _spec("load_per_week", OptionKind.INT, "走遍联系村所有农户 households a leader plans to visit per week", low=1),
         _spec("households_per_cadre", OptionKind.INT, "结对联系1—2户 households each town cadre is paired with", low=1),
         _spec("party_lecture_cadence", OptionKind.CHOICE, "党课 the cadence of a branch's own 党课", choices=_CADENCES),
@@ -232,7 +227,14 @@ class PlanObligations:
         cadence: Cadence,
         **fields: Any,
     ) -> Obligation:
-        """A schedulable obligation (or a dated deliverable) citing ``quote``."""
+        """A schedulable obligation (or a dated deliverable) citing ``quote``.
+
+        An obligation of 党总支、党支部 (and 党小组) only is held by each branch (``per_branch``) unless
+        ``per_branch=False`` is given: a 党总支 with branches below it does not repeat it.
+        """
+        applies_to = fields.get("applies_to")
+        if "per_branch" not in fields and applies_to is not None and set(applies_to) <= _PER_BRANCH_KINDS:
+            fields["per_branch"] = True
         return Obligation(
             id=f"{self.track}.{slug}",
             track=self.track,

@@ -62,6 +62,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
         description="党支部书记召集并主持，全体党员参加；半数以上有表决权的党员到会方可表决。",
+        per_branch=True,
         source=branch_rules_clause(
             CHAPTER_MECHANISMS,
             "第十一条",
@@ -113,6 +114,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=BRANCH_LEVEL,
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
+        per_branch=True,
         description="组织党员按期上党课，突出政治学习和教育、突出党性锻炼。"
         "条例未规定次数，默认每季度1次（选项 party_lecture_cadence）。",
         source=branch_rules_clause(
@@ -149,7 +151,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=BRANCH_LEVEL,
         leads=Audience.SECRETARY,
         attends=Audience.ALL_MEMBERS,
-        description="在党支部每月相对固定的一天，组织党员集中学习、过组织生活、进行民主议事和志愿服务。",
+        description="在党支部每月相对固定的一天（选项 activity_day），"
+        "组织党员集中学习、过组织生活、进行民主议事和志愿服务。",
+        fixed_day=True,
+        per_branch=True,
         source=branch_rules_clause(
             CHAPTER_ORGANIZATION_LIFE,
             "第十六条",
@@ -169,6 +174,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         attends=Audience.ALL_MEMBERS,
         description="每年至少1次，一般在第四季度（10月1日至12月31日）；会前学习、谈心谈话、听取意见，会上查摆问题、开展批评和自我批评，会后整改落实。",
         after=("branch.heart-talks",),
+        per_branch=True,
         source=branch_rules_clause(
             CHAPTER_ORGANIZATION_LIFE,
             "第十七条",
@@ -187,6 +193,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         attends=Audience.ALL_MEMBERS,
         description="对照合格党员标准、入党誓词进行党性分析；个人自评、党员互评、民主测评后提出评定意见；可结合组织生活会一并进行。",
         combines_with=("branch.life-meeting",),
+        per_branch=True,
         source=branch_rules_clause(
             CHAPTER_ORGANIZATION_LIFE,
             "第十八条",
@@ -204,6 +211,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.COMMITTEE,
         attends=Audience.ALL_MEMBERS,
         description="支部委员之间、支部委员和党员之间、党员和党员之间，每年谈心谈话一般不少于1次：每名党员每年至少1次。",
+        per_branch=True,
         source=branch_rules_clause(
             CHAPTER_ORGANIZATION_LIFE,
             "第十九条",

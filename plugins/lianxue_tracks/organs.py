@@ -70,8 +70,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=Cadence.yearly(),
         applies_to=UNIT_LEVEL,
         leads=Audience.SECRETARY,
-        attends=Audience.ALL_MEMBERS,
-        description="结合学习教育集中部署，单位党委（党组）书记为全体党员上一堂党课。",
+        attends=Audience.UNIT_MEMBERS,
+        description="结合学习教育集中部署，单位党委（党组）书记为本单位全体党员（含所属各党支部）上一堂党课。",
         combines_with=("branch.secretary-lecture",),
     ),
     _p.ob(
@@ -125,8 +125,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.LEADERS,
         attends=Audience.LINKED_MEMBERS,
         attend_links=True,
-        description="每名党员领导干部运用“乡音党课”“微党课”等形式，到下属单位党支部、基层结对单位讲党课；"
-        "默认每人每年一堂（选项 lecture_per_link=true：每个联系单位各一堂）。",
+        description="每名党员领导干部运用“乡音党课”“微党课”等形式，结合联系的基层结对单位、下属单位党支部的党员固定活动日，"
+        "在其会上讲党课，计入该组织当季党课；默认每人每年一堂（选项 lecture_per_link=true：每个联系单位各一堂）。",
         combines_with=("branch.party-lecture",),
         options={"lecture_per_link": DEFAULTS["lecture_per_link"]},
     ),
@@ -217,8 +217,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=UNIT_LEVEL,
         leads=Audience.LEADERS,
         attends=Audience.LEADERS,
-        description="每名领导班子成员以普通党员身份参加所在党支部的专题组织生活会（同一次会议）。",
+        description="每名领导班子成员以普通党员身份参加所在党支部（其 links 中的本单位党支部）的"
+        "专题组织生活会：不另行开会。",
         combines_with=("organs.life-meeting",),
+        attend_home=True,
         options=YEAR_END_OPTIONS,
     ),
     # -- 二、主要举措 5．完善机制强管理 -------------------------------------------------------------------
@@ -241,7 +243,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=KINDS,
         leads=Audience.SECRETARY,
         attends=Audience.ORGANIZATION,
-        description="建立机关党员固定活动日制度：确定每月固定的活动日及活动内容。",
+        description="建立机关党员固定活动日制度：确定每月固定的活动日（选项 activity_day）及活动内容；"
+        "在第一次固定活动日之前完成。",
+        precedes=("organs.fixed-day",),
     ),
     _p.ob(
         "fixed-day",
@@ -252,9 +256,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.MEETING,
         cadence=Cadence.monthly(),
         applies_to=BRANCH_LEVEL,
-        description="以支部为单位，在每月固定活动日开展“专题学习日”“党员志愿服务日”“党员奉献日”“党员议事日”等活动。",
-        after=("organs.fixed-day-system",),
+        description="以支部为单位，在每月固定活动日（选项 activity_day）开展“专题学习日”“党员志愿服务日”“党员奉献日”"
+        "“党员议事日”等活动；即当月主题党日。",
         combines_with=("branch.theme-day",),
+        fixed_day=True,
     ),
     _p.ob(
         "points-system",

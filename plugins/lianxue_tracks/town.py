@@ -83,8 +83,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.STUDY,
         cadence=Cadence.monthly(),
         applies_to=BRANCH_LEVEL,
-        description="每月确定一个主题开展1次集中研讨，党支部书记对每次研讨进行点评；可在当月主题党日进行。",
+        description="每月确定一个主题（选项 themes）开展1次集中研讨，党支部书记对每次研讨进行点评；"
+        "在党员固定活动日（选项 activity_day）与当月主题党日一并进行。",
         combines_with=("branch.theme-day",),
+        fixed_day=True,
     ),
     _p.ob(
         "secretary-lecture",
@@ -96,8 +98,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=Cadence.yearly(),
         applies_to=SUPERVISOR_LEVEL,
         leads=Audience.SECRETARY,
-        attends=Audience.ALL_MEMBERS,
-        description="党（工）委书记为全体机关党员和所辖各领域党组织书记上一堂党课（所辖党组织书记一并参加）。",
+        attends=Audience.UNIT_MEMBERS,
+        also_attends=(Audience.SUBORDINATE_SECRETARIES,),
+        description="党（工）委书记为全体机关党员（党委成员和机关各党支部党员）和所辖各领域党组织书记上一堂党课。",
         combines_with=("branch.secretary-lecture",),
     ),
     _p.ob(
@@ -112,8 +115,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.LEADERS,
         attends=Audience.LINKED_MEMBERS,
         attend_links=True,
-        description="每名领导班子成员结合“三会一课”、党员固定活动日，为联系村（社区）、两新组织党员讲一堂党课；"
-        "默认每人每年一堂（选项 lecture_per_link=true：每个联系组织各一堂）。",
+        description="每名领导班子成员结合联系村（社区）、两新组织的党员固定活动日（主题党日、集中学习），在其会上为该组织党员"
+        "讲一堂党课，计入该组织当季党课；默认每人每年一堂，在第一个有空的联系组织"
+        "（选项 lecture_per_link=true：每个联系组织各一堂）。",
         combines_with=("branch.party-lecture",),
         options={"lecture_per_link": DEFAULTS["lecture_per_link"]},
     ),
@@ -241,8 +245,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         applies_to=SUPERVISOR_LEVEL,
         leads=Audience.LEADERS,
         attends=Audience.LEADERS,
-        description="每名班子成员以普通党员身份参加所在党支部的专题组织生活会（同一次会议）。",
+        description="每名班子成员以普通党员身份参加所在党支部（其 links 中的本机关党支部）的"
+        "专题组织生活会：不另行开会。",
         combines_with=("town.life-meeting",),
+        attend_home=True,
         options=YEAR_END_OPTIONS,
     ),
     _p.ob(
@@ -257,7 +263,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.LEADERS,
         attends=Audience.LEADERS,
         attend_links=True,
-        description="每名班子成员参加并指导每个联系村（社区）的专题组织生活会；与所在支部的会议错开安排。",
+        description="每名班子成员参加并指导每个联系村（社区）的专题组织生活会（列入该村、社区会议的参会人员）；"
+        "各联系村（社区）和所在支部的会议错开安排。",
         combines_with=("village.review-meeting", "community.life-meeting"),
         options=YEAR_END_OPTIONS,
     ),
@@ -403,5 +410,5 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
 
 @hookimpl
 def lianxue_options() -> Sequence[OptionSpec]:
-    """The options this plan's obligations carry and ``themes`` (see ``docs/tracks.md``)."""
-    return option_specs(CATALOGUE, "themes")
+    """The options this plan's obligations carry (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE)

@@ -243,9 +243,10 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.MEETING,
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
-        description="年底前以党支部为单位召开专题组织生活会，查摆问题，严肃认真开展批评和自我批评；即当年的组织生活会。",
+        description="年底前以党支部为单位召开一次专题组织生活会：查摆问题，严肃认真开展批评和自我批评，并按个人自评、"
+        "党员互评、民主测评的程序评议党员；会后支部作出组织评定、提出整改措施。即当年的组织生活会和民主评议党员。",
         after=("two-new.solicit-opinions", "two-new.member-talks"),
-        combines_with=("branch.life-meeting",),
+        combines_with=("branch.life-meeting", "branch.member-review"),
         options=YEAR_END_OPTIONS,
     ),
     _p.ob(
@@ -274,7 +275,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
         description="第一步：每名党员对照党员标准个人自评（党员人数较多的党支部可分党小组进行）。",
-        combines_with=("branch.member-review",),
+        part_of="two-new.life-meeting",
         options=BY_GROUP_OPTIONS,
     ),
     _p.ob(
@@ -287,8 +288,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
         description="第二步：党员互评（党员人数较多的党支部可分党小组进行）。",
-        after=("two-new.review-self",),
-        combines_with=("branch.member-review",),
+        part_of="two-new.life-meeting",
         options=BY_GROUP_OPTIONS,
     ),
     _p.ob(
@@ -300,9 +300,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.REVIEW,
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
-        description="第三步：全体党员民主测评；可在专题组织生活会上进行。",
-        after=("two-new.review-peer",),
-        combines_with=("branch.member-review", "two-new.life-meeting"),
+        description="第三步：在专题组织生活会上全体党员民主测评。",
+        part_of="two-new.life-meeting",
         options=YEAR_END_OPTIONS,
     ),
     _p.ob(
@@ -317,8 +316,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         leads=Audience.COMMITTEE,
         attends=Audience.ORGANIZATION,
         description="第四步：党支部综合评议情况和日常表现作出组织评定。",
-        after=("two-new.review-poll", "two-new.member-talks"),
-        combines_with=("branch.member-review",),
+        after=("two-new.life-meeting", "two-new.member-talks"),
         options=YEAR_END_OPTIONS,
     ),
     _p.guide(

@@ -131,8 +131,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=Cadence.monthly(),
         applies_to=STUDY_LEVEL,
         description="以党支部或党小组为单位，每月组织一次集中学习，每次给出一个讨论方向，每名党员谈一次学习心得；"
-        "可在当月主题党日进行。设党小组的党支部由各党小组分别组织。",
+        "在党员固定活动日（选项 activity_day）与当月主题党日一并进行。设党小组的党支部由各党小组分别组织。",
         combines_with=("branch.theme-day",),
+        fixed_day=True,
     ),
     *both(
         "member-reflection",
@@ -206,8 +207,9 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=Cadence.deadline((1, 31)),
         applies_to=BRANCH_LEVEL,
         attends=Audience.ORGANIZATION,
-        description="把“两学一做”纳入年度组织生活计划，为12个月各确定一个活动主题；默认于1月31日前完成。",
-        options={"themes": 12},
+        description="把“两学一做”纳入年度组织生活计划，为12个月各确定一个活动主题（选项 themes）；"
+        "在计划所管的第一次月度活动之前完成（最迟1月31日）。",
+        precedes=("village.monthly-study", "community.monthly-study", "branch.theme-day"),
     ),
     *both_guide(
         "timely-communication",
@@ -342,9 +344,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.MEETING,
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
-        description="年底前以党支部为单位召开全体党员会议，对照“五带头十不准”进行党员互评、民主测评；"
-        "即当年的民主评议党员和组织生活会。",
-        after=("village.review-self",),
+        description="年底前以党支部为单位召开一次全体党员会议，对照“五带头十不准”，依次进行个人自评、党员互评、民主测评；"
+        "会后由支部综合评定等次（组织评定）。即当年的民主评议党员和组织生活会。",
         combines_with=("branch.member-review", "branch.life-meeting"),
         options=YEAR_END_OPTIONS,
     ),
@@ -357,7 +358,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         kind=ActivityKind.REVIEW,
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
-        description="第一步：每名党员对照“五带头十不准”进行个人自评。",
+        description="第一步：在全体党员会议上，每名党员对照“五带头十不准”进行个人自评。",
+        part_of="village.review-meeting",
         options=YEAR_END_OPTIONS,
     ),
     _v.ob(
@@ -370,8 +372,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
         description="第二步：在全体党员会议上党员互评。",
-        after=("village.review-self",),
-        combines_with=("village.review-meeting",),
+        part_of="village.review-meeting",
         options=YEAR_END_OPTIONS,
     ),
     _v.ob(
@@ -384,8 +385,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         cadence=year_end(),
         applies_to=BRANCH_LEVEL,
         description="第三步：在全体党员会议上民主测评。",
-        after=("village.review-peer",),
-        combines_with=("village.review-meeting",),
+        part_of="village.review-meeting",
         options=YEAR_END_OPTIONS,
     ),
     *both(
@@ -416,7 +416,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         attends=Audience.ORGANIZATION,
         description="第四步：党支部综合民主评议情况和党员日常表现，为每名党员确定评议等次"
         "（默认：优秀、合格、基本合格、不合格，选项 review_grades）。",
-        after=("village.review-poll", "village.member-talks"),
+        after=("village.review-meeting", "village.member-talks"),
         options={**YEAR_END_OPTIONS, "review_grades": DEFAULTS["review_grades"]},
     ),
     _c.ob(
@@ -561,5 +561,5 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
 
 @hookimpl
 def lianxue_options() -> Sequence[OptionSpec]:
-    """The options this plan's obligations carry and ``themes`` (see ``docs/tracks.md``)."""
-    return option_specs(CATALOGUE, "themes")
+    """The options this plan's obligations carry (see ``docs/tracks.md``)."""
+    return option_specs(CATALOGUE)

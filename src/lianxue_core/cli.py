@@ -350,8 +350,8 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
     written = _write_calendars(args, host, tree, plan, out)  # before printing: a closed pipe must not stop it
     print(f"{args.orgfile}: OK", file=out)
     _print_summary(_summary(tree, host), out)
-    per_org = Counter(o.org for o in plan.occurrences if not o.at)
-    parts = sum(1 for o in plan.occurrences if o.at)
+    per_org = Counter(o.org for o in plan.occurrences if o.shown)
+    parts = sum(1 for o in plan.occurrences if not o.shown)
     unplaced = Counter(u.org for u in plan.unplaced)
     rows = []
     total_guidance = 0

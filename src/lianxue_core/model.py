@@ -358,6 +358,28 @@ class OrganizationTree:
                 return m
         return None
 
+    def home_branch_of(self, member_id: str) -> Organization | None:
+        """The branch a member takes part in as an ordinary member (所在支部), if the file says.
+
+        A member of a 党支部 (or of a 党总支 or 党小组) belongs to it. A member of a 党委 or 党组 (a unit's
+        leader) names the branch in ``links``: the first linked organization that is a 党支部 or 党总支
+        under the member's own organization and on its track. ``None`` when neither holds.
+        """
+        member = self._members_by_id.get(member_id)
+        if member is None:
+            return None
+        own = self._by_id.get(member.org)
+        if own is not None and own.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP):
+            return own
+        # the unit's own branches: below its organization and on its track (a town's 机关 branches, not its villages)
+        track = own.track if own is not None else None
+        below = {o.id for o in self.descendants(member.org) if track is not None and o.track == track}
+        for link in member.links:
+            org = self._by_id.get(link)
+            if org is not None and org.id in below and org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH):
+                return org
+        return None
+
     def member_count(self, org_id: str) -> int:
         """The member total: the ``members`` count when given, else the number listed."""
         org = self._by_id[org_id]

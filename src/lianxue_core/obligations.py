@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from .model import Organization, OrgKind, _frozen_mapping
+from .model import Organization, OrganizationTree, OrgKind, _frozen_mapping
 
 __all__ = [
     "ActivityKind",
@@ -27,6 +27,7 @@ __all__ = [
     "Source",
     "Track",
     "applicable",
+    "has_branches",
 ]
 
 OBLIGATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
@@ -270,6 +271,7 @@ class Audience(enum.StrEnum):
     SUBORDINATE_SECRETARIES = "subordinate-secretaries"  #: 所辖各领域党组织书记
     LINKED_MEMBERS = "linked-members"  #: 联系、结对单位的党员
     FLAGGED_MEMBERS = "flagged-members"  #: 老党员、行动不便党员、认知困难党员
+    UNIT_MEMBERS = "unit-members"  #: 全体党员（本组织及所属党总支、党支部、党小组）
     SUPERVISOR = "supervisor"  #: 上级党组织、督查专人
     ORGANIZATION = "organization"  #: 党组织本身（制度、材料）
 
@@ -288,6 +290,7 @@ _AUDIENCE_LABELS = {
     Audience.SUBORDINATE_SECRETARIES: "所辖党组织书记",
     Audience.LINKED_MEMBERS: "联系单位党员",
     Audience.FLAGGED_MEMBERS: "老党员、行动不便党员、认知困难党员",
+    Audience.UNIT_MEMBERS: "全体党员（含所属党支部）",
     Audience.SUPERVISOR: "督查人员",
     Audience.ORGANIZATION: "党组织",
 }
@@ -330,6 +333,21 @@ class Obligation:
             fall in the same period (a plan's quarterly all-member meeting is also the standing rule's
             支部党员大会). The scheduler holds one activity for both and says so, instead of doubling
             meetings silently.
+        fixed_day: Held on the organization's fixed monthly day (党员固定活动日, option ``activity_day``):
+            a monthly obligation the source ties to that day (主题党日, the monthly study). The planner
+            puts it on the rule's day, or the next day the organization may meet when that is a holiday
+            or rest day, and says why.
+        part_of: The id of the meeting this obligation is a step of (个人自评、党员互评、民主测评 in the
+            year-end 全体党员会议): it is held in that meeting and listed in its agenda, in catalogue order,
+            instead of being a meeting of its own. Where that meeting does not apply, it is placed alone.
+        per_branch: Held by each 党支部 (以党支部为单位): an organization with 党支部 or 党总支 below it (a
+            党总支, a 村党委) leaves it to them and does not repeat it.
+        attend_home: An attendance duty: the ``leads`` attend the activities named in ``combines_with``
+            in their own branch (所在支部: the branch among their ``links`` under their organization), as
+            ordinary members. It is met by being in that branch's meeting, not by a meeting of its own.
+        also_attends: Further audiences invited besides ``attends`` (所辖各领域党组织书记).
+        precedes: Ids of obligations whose first activity of the year this one must come before (the
+            年度组织生活计划 before the first monthly activity it governs).
         options: Defaults the scheduler and plugins read (``minutes``, ``load_per_week``...), which an
             organization's own options may override.
     """
@@ -348,7 +366,27 @@ class Obligation:
     for_flags: tuple[str, ...] = ()
     attend_links: bool = False
     combines_with: tuple[str, ...] = ()
+    fixed_day: bool = False
+    part_of: str = ""
+    per_branch: bool = False
+    attend_home: bool = False
+    also_attends: tuple[Audience, ...] = ()
+    precedes: tuple[str, ...] = ()
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+
+    @property
+    def attendance(self) -> bool:
+        """Whether the obligation is met by attending other organizations' or branches' activities
+        (``attend_home``, or ``attend_links`` on a meeting named in ``combines_with``)."""
+        return (
+            (self.attend_home or self.attend_links)
+            and bool(self.combines_with)
+            and self.kind
+            in (
+                ActivityKind.MEETING,
+                ActivityKind.REVIEW,
+            )
+        )
 
     @property
     def schedulable(self) -> bool:
@@ -376,6 +414,12 @@ class Obligation:
             "after": list(self.after),
             "for_flags": list(self.for_flags),
             "combines_with": list(self.combines_with),
+            "fixed_day": self.fixed_day,
+            "part_of": self.part_of,
+            "per_branch": self.per_branch,
+            "attend_home": self.attend_home,
+            "also_attends": [str(a) for a in self.also_attends],
+            "precedes": list(self.precedes),
             "description": self.description,
             "source": self.source.to_json(),
         }
@@ -398,6 +442,16 @@ class Track:
     plan: int | None = None
     description: str = ""
     supervised_by: str = ""
+
+
+#: Kinds that hold per-branch activities themselves (以党支部为单位).
+_BRANCH_KINDS = frozenset({OrgKind.BRANCH, OrgKind.GENERAL_BRANCH})
+
+
+def has_branches(org: Organization, tree: OrganizationTree) -> bool:
+    """Whether ``org`` has a 党支部 or 党总支 directly below it, which then holds the per-branch duties
+    (:attr:`Obligation.per_branch`) in its place."""
+    return any(child.kind in _BRANCH_KINDS for child in tree.children(org.id))
 
 
 def applicable(obligations: Iterable[Obligation], org: Organization) -> list[Obligation]:

@@ -344,6 +344,22 @@ def _scheduling(key: str) -> Callable[[Any], str | None]:
     return check
 
 
+def _themes(value: Any) -> str | None:
+    if isinstance(value, list | tuple):
+        if len(value) > 12:
+            return f"has {len(value)} themes: a year has 12 months"
+        bad = [v for v in value if not isinstance(v, str)]
+        return f"themes must be texts, not {bad[0]!r}" if bad else None
+    if isinstance(value, Mapping):
+        for month, theme in value.items():
+            if str(month).lstrip("0") not in {str(m) for m in range(1, 13)}:
+                return f"{month!r} is not a month from 1 to 12"
+            if not isinstance(theme, str):
+                return f"the theme of month {month} must be a text, not {theme!r}"
+        return None
+    return f"must be a list of up to 12 texts or a table from month to text, not {value!r}"
+
+
 #: The options the core reads: the meeting options (:func:`~lianxue_core.orgoptions.meeting_options`)
 #: and those the planner reads of an organization.
 CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
@@ -429,7 +445,9 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "activity_day",
             OptionKind.ACTIVITY_DAY,
             None,
-            "党员固定活动日 its fixed monthly day; the monthly study is placed on it",
+            "党员固定活动日 its fixed monthly day, a recurrence rule (or `FREQ=MONTHLY;BYDAY=1FR`): "
+            "the 主题党日 and the monthly studies are placed on it "
+            "(default: one the planner picks, different from its siblings')",
             check=_scheduling("activity_day"),
         ),
         OptionSpec(
@@ -451,6 +469,16 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             None,
             "the name `load_per_week` had before 0.1.0 (still read)",
             low=1,
+        ),
+        OptionSpec(
+            "themes",
+            OptionKind.MAPPING,
+            None,
+            "每月活动主题 the theme of each month (科学确定每月活动主题): a list of up to 12 texts, January first, "
+            'or a table by month (`themes = { 3 = "学党章", 7 = "七一主题党日" }`); shown in the monthly '
+            "activities' events and in the Markdown plan",
+            check=_themes,
+            expected="a list of up to 12 texts, or a table from month (1 to 12) to text",
         ),
         OptionSpec(
             "*.minutes",

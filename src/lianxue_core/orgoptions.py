@@ -8,14 +8,16 @@ reader reports those problems like any other; the scheduler uses the typed recor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
+from dateutil import rrule as du_rrule
 
-__all__ = ["ActivityDay", "MeetingOptions", "meeting_options", "parse_activity_day"]
+__all__ = ["ActivityDay", "MeetingOptions", "default_activity_day", "meeting_options", "parse_activity_day"]
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DEFAULT_TIME = dt.time(14, 30)
@@ -31,36 +33,129 @@ _NTH_WEEKDAY = re.compile(r"^每月(?:第([一二两三四五1-5])个|(最后一
 _DAY_OF_MONTH = re.compile(r"^每月(\d{1,2})(?:日|号)$")
 
 
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_CN_WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
+_CN_ORDINALS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", -1: "最后一"}
+
+
 @attrs.frozen
 class ActivityDay:
-    """A fixed monthly day (党员固定活动日): the n-th weekday of the month, or a day of the month.
+    """A fixed monthly day (党员固定活动日, 条例 “每月相对固定1天”) as a recurrence rule.
+
+    Written in an organization file as ``每月第一个星期五``, ``每月最后一个周三``, ``每月15日`` or as an
+    RFC 5545 rule (``FREQ=MONTHLY;BYDAY=1FR``, ``RRULE:FREQ=MONTHLY;BYMONTHDAY=10``). Every form is a
+    python-dateutil :class:`~dateutil.rrule.rrule` (:meth:`rule`), so the days of a year are the rule's
+    occurrences, one per month.
 
     Args:
         text: The option as written, e.g. ``每月第一个星期五``.
         nth: For a weekday rule, which one: 1 to 5, or -1 for the last.
         weekday: For a weekday rule, the ISO weekday (1 Monday ... 7 Sunday).
         day: For a day-of-month rule, the day (1 to 31; a shorter month uses its last day).
+        rrule: For a rule written in RFC 5545 form, the rule text (``FREQ=MONTHLY;...``).
     """
 
     text: str
     nth: int = 0
     weekday: int = 0
     day: int = 0
+    rrule: str = ""
+
+    def rule_text(self) -> str:
+        """The rule in RFC 5545 form, e.g. ``FREQ=MONTHLY;BYDAY=1FR``."""
+        if self.rrule:
+            return self.rrule
+        if self.day:
+            # the day, or the month's last day when it is shorter: the first of {day, last day} in the month
+            return (
+                f"FREQ=MONTHLY;BYMONTHDAY={self.day},-1;BYSETPOS=1"
+                if self.day > 28
+                else (f"FREQ=MONTHLY;BYMONTHDAY={self.day}")
+            )
+        return f"FREQ=MONTHLY;BYDAY={self.nth}{_WEEKDAY_CODES[self.weekday - 1]}"
+
+    @property
+    def names_weekend(self) -> bool:
+        """Whether the rule names a Saturday or Sunday (每月第一个星期六): the organization meets on that
+        weekend day even without ``allow_weekends``."""
+        if self.rrule:
+            byday = next((p[6:] for p in self.rrule.split(";") if p.startswith("BYDAY=")), "")
+            return "SA" in byday or "SU" in byday
+        return self.weekday >= 6
+
+    def rule(self, year: int) -> du_rrule.rrule:
+        """The dateutil rule for ``year``: its occurrences are the activity days of that year."""
+        rule = du_rrule.rrulestr(self.rule_text(), dtstart=dt.datetime(year, 1, 1), cache=False)
+        assert isinstance(rule, du_rrule.rrule)  # one RRULE, never a set
+        return rule.replace(until=dt.datetime(year, 12, 31, 23, 59))
+
+    def days(self, year: int) -> tuple[dt.date, ...]:
+        """Every activity day of ``year``, in order (at most one a month for the Chinese forms)."""
+        return _days_of(self, year)
 
     def in_month(self, year: int, month: int) -> dt.date | None:
         """The activity day in ``month`` of ``year``, or ``None`` when the month has no such day."""
-        first = dt.date(year, month, 1)
-        last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
-        if self.day:
-            return first.replace(day=min(self.day, last.day))
-        if self.nth == -1:
-            return last - dt.timedelta(days=(last.isoweekday() - self.weekday) % 7)
-        candidate = first + dt.timedelta(days=(self.weekday - first.isoweekday()) % 7 + 7 * (self.nth - 1))
-        return candidate if candidate.month == month else None
+        for day in self.days(year):
+            if day.month == month:
+                return day
+        return None
+
+    def describe(self) -> str:
+        """The rule in Chinese, e.g. ``每月第一个星期五`` (as written, for the Chinese forms)."""
+        if not self.rrule:
+            return self.text
+        return f"按规则 {self.rrule}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _days_of(day: ActivityDay, year: int) -> tuple[dt.date, ...]:
+    return tuple(d.date() for d in day.rule(year))
+
+
+def default_activity_day(index: int, weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})) -> ActivityDay:
+    """The ``index``-th of the fixed days the planner gives organizations that set none.
+
+    Consecutive indexes differ in both the week and the weekday (第二个星期二, 第三个星期四, 第一个星期三,
+    第四个星期一...), so that neighbouring organizations — a town's villages — meet on different days and
+    a holiday week (the first week of October) does not move them all to the same day. The first week
+    comes third: it is the one holidays (元旦, 劳动节, 国庆节) fall in.
+    """
+    days = sorted(d for d in weekdays if d <= 5) or sorted(weekdays) or [2]
+    # Tuesdays and Thursdays first: Mondays and Fridays are taken by the week's start and end.
+    order = [d for d in (2, 4, 3, 1, 5, 6, 7) if d in days]
+    weeks = (2, 3, 1, 4)
+    nth = weeks[index % 4]
+    # a weekday count coprime with 4 walks all combinations; otherwise step on every fourth index
+    weekday = order[(index + (index // 4 if len(order) % 2 == 0 else 0)) % len(order)]
+    text = f"每月第{_CN_ORDINALS[nth]}个星期{_CN_WEEKDAY_NAMES[weekday - 1]}"
+    return ActivityDay(text=text, nth=nth, weekday=weekday)
+
+
+_RRULE_TEXT = re.compile(r"^(?:RRULE:)?(FREQ=MONTHLY(?:;[A-Z]+=[A-Z0-9,+-]+)*)$")
+_RRULE_PARTS = {"FREQ", "BYDAY", "BYMONTHDAY", "BYSETPOS", "INTERVAL", "WKST", "BYMONTH"}
+
+
+def _parse_rrule(value: str) -> ActivityDay:
+    m = _RRULE_TEXT.match(value.upper().replace(" ", ""))
+    if not m:
+        raise ValueError
+    body = m.group(1)
+    keys = {part.split("=", 1)[0] for part in body.split(";")}
+    if not keys <= _RRULE_PARTS or not keys & {"BYDAY", "BYMONTHDAY"}:
+        raise ValueError
+    try:
+        rule = du_rrule.rrulestr(body, dtstart=dt.datetime(2024, 1, 1))
+        if not isinstance(rule, du_rrule.rrule) or rule.after(dt.datetime(2024, 1, 1), inc=True) is None:
+            raise ValueError
+        if len(list(rule.between(dt.datetime(2024, 1, 1), dt.datetime(2026, 1, 1), inc=True))) < 2:
+            raise ValueError  # e.g. BYMONTHDAY=31;BYMONTH=2: never
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError from exc
+    return ActivityDay(text=value, rrule=body)
 
 
 def parse_activity_day(text: str) -> ActivityDay:
-    """Parse ``每月第一个星期五``, ``每月最后一个周三`` or ``每月15日``.
+    """Parse ``每月第一个星期五``, ``每月最后一个周三``, ``每月15日`` or a monthly RFC 5545 rule.
 
     Raises:
         ValueError: The text is not one of those forms.
@@ -73,7 +168,15 @@ def parse_activity_day(text: str) -> ActivityDay:
     m = _DAY_OF_MONTH.match(value)
     if m and 1 <= int(m.group(1)) <= 31:
         return ActivityDay(text=value, day=int(m.group(1)))
-    raise ValueError(f"{text!r} is not a monthly day such as '每月第一个星期五', '每月最后一个周三' or '每月15日'")
+    if value.upper().startswith(("FREQ=", "RRULE:")) and len(value) <= 200:
+        try:
+            return _parse_rrule(value)
+        except ValueError:
+            pass
+    raise ValueError(
+        f"{text!r} is not a monthly day such as '每月第一个星期五', '每月最后一个周三', '每月15日' "
+        "or 'FREQ=MONTHLY;BYDAY=1FR'"
+    )
 
 
 @attrs.frozen

@@ -37,7 +37,7 @@ import pluggy
 from . import hookspecs
 from .errors import PluginConflictError, PluginError
 from .model import Organization, OrganizationTree
-from .obligations import Obligation, Track
+from .obligations import Obligation, Track, has_branches
 from .optionspec import CORE, CORE_OPTIONS, OptionSchema, OptionSpec
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
@@ -433,7 +433,11 @@ class PluginHost:
             if plugin not in answered and ob.id not in found and ob.applies(organization):
                 found[ob.id] = ob
         order = {k: n for n, k in enumerate(index)}
-        return tuple(sorted(found.values(), key=lambda o: order[o.id]))
+        # 以党支部为单位: a 党总支 or 党委 with branches below it leaves per-branch duties to them.
+        branches_below = has_branches(organization, tree)
+        return tuple(
+            sorted((o for o in found.values() if not (o.per_branch and branches_below)), key=lambda o: order[o.id])
+        )
 
     def workdays(self, year: int) -> WorkdayCalendar:
         """The working-day calendar for ``year`` from the first provider that answers."""

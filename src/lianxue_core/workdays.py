@@ -19,6 +19,7 @@ from .errors import InputError, Problem
 
 __all__ = [
     "WorkdayCalendar",
+    "holiday_name",
     "load_overrides",
     "official_calendar",
     "provisional_calendar",
@@ -54,6 +55,39 @@ class WorkdayCalendar:
         if day in self.holidays:
             return False
         return day.weekday() < 5 or day in self.workdays
+
+
+def holiday_name(calendar: WorkdayCalendar, day: dt.date) -> str:
+    """The name of the holiday ``day`` belongs to (国庆节, 春节...), or ``"节假日"`` when it is not known.
+
+    Official years ask ``chinese_calendar``; otherwise (and for the bridging days around a holiday) the
+    nearest statutory holiday within a week gives the name.
+    """
+    if not calendar.provisional:
+        try:
+            import chinese_calendar
+
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            if on_holiday and name:
+                return str(_HOLIDAY_NAMES.get(name, name))
+        except (NotImplementedError, ValueError):
+            pass
+    named = statutory_holidays(day.year)
+    near = sorted((abs((d - day).days), n) for d, n in named.items() if abs((d - day).days) <= 7)
+    return near[0][1] if near else "节假日"
+
+
+#: chinese_calendar's English holiday names (its ``Holiday`` values).
+_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "Mid-autumn Festival": "中秋节",
+    "National Day": "国庆节",
+    "Anti-Fascist 70th Day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
 
 
 def official_calendar(year: int) -> WorkdayCalendar | None:

@@ -166,6 +166,10 @@ def _description(occ: Occurrence, ob: Obligation | None, titles: Mapping[str, st
     parts: list[str] = []
     if occ.provisional:
         parts.append(PROVISIONAL_NOTE)
+    if occ.theme:
+        parts.append(f"本月主题：{occ.theme}")
+    if occ.agenda:
+        parts.append("议程：" + "；".join(f"{n}. {step}" for n, step in enumerate(occ.agenda, 1)))
     if ob is not None and ob.description:
         parts.append(ob.description)
     if occ.also_fulfils:

@@ -227,7 +227,7 @@ def build_feeds(
     """
     # An item held during another activity (each member speaking at the monthly study) is part of that
     # activity's event, not an event of its own.
-    shown = [o for o in plan.occurrences if not o.at]
+    shown = [o for o in plan.occurrences if o.shown]
     by_org = _by_org(shown)
     ctx = _Context(out, plan, options, obligations, tree, adjust)
     if which.organizations:

@@ -29,6 +29,11 @@ class Occurrence:
         note: Anything the reader should know about how it was placed.
         at: For an item held during another activity (each member speaking at the monthly study), the
             id of that activity's obligation. Calendars show the activity, not each such item.
+        at_org: When that activity is another organization's (a town leader's 党课 held at a linked
+            village's 主题党日), its id. Such an item is shown in its own organization's calendar; the
+            person is among the people of the host's event.
+        agenda: The steps of the meeting in order (个人自评、党员互评、民主测评; a visiting leader's 党课).
+        theme: The month's theme (每月活动主题) from the organization's ``themes``, for monthly activities.
     """
 
     org: str
@@ -44,11 +49,21 @@ class Occurrence:
     also_fulfils: tuple[str, ...] = ()
     note: str = ""
     at: str = ""
+    at_org: str = ""
+    agenda: tuple[str, ...] = ()
+    theme: str = ""
 
     @property
     def all_day(self) -> bool:
         """Whether the occurrence is an all-day item (dates, no times)."""
         return not isinstance(self.start, dt.datetime)
+
+    @property
+    def shown(self) -> bool:
+        """Whether it is an event of its own in calendars and plan tables: not a part of one of its own
+        organization's other activities (a member's 学习心得 at the monthly study). A leader's 党课 held
+        at another organization's activity is shown in the leader's organization."""
+        return not self.at or bool(self.at_org)
 
     @property
     def first_day(self) -> dt.date:
@@ -77,4 +92,7 @@ class Occurrence:
             "also_fulfils": list(self.also_fulfils),
             "note": self.note,
             "at": self.at,
+            "at_org": self.at_org,
+            "agenda": list(self.agenda),
+            "theme": self.theme,
         }

@@ -1,22 +1,28 @@
 """The planner: obligations in, dated occurrences out, for every organization of a tree and one year.
 
-The planner is greedy and deterministic. It walks the organizations in file order and, within one
-organization, its obligations in dependency order (an obligation after those it must follow; one that
-combines with a standing rule before that rule). Each obligation expands into requests — one per
-period, member, or round of household visits — and each request takes the first day in its preference
-order on which
+The planner is greedy and deterministic, in two passes over the organizations in file order:
 
-- the day is allowed: never a statutory holiday; a working day on one of the organization's weekdays,
-  a 调休 working weekend, or any weekend day where the organization allows weekends;
-- it lies inside its period, window or deadline, and after every step it must follow;
-- nobody in it is already booked at that time (a person is anyone listed in the organization file;
-  each organization is also a "person" for its own all-member activities).
+1. **Fixed days.** Every obligation held on the 党员固定活动日 (:attr:`Obligation.fixed_day`: 主题党日,
+   the monthly study, the 固定活动日) is put on the organization's ``activity_day`` rule — a
+   python-dateutil ``rrule`` — or, when that day is a holiday or a day it does not meet, on the next day
+   it may meet in the same month (the occurrence says why: “原定每月10日，逢国庆节顺延”). An organization
+   that sets no rule gets one of its own, chosen so that organizations under one supervisor (a town's
+   villages) get different days.
+2. **Everything else**, organization by organization, obligation by obligation in dependency order (an
+   obligation after those it must follow; one that hosts another before it). Each obligation expands
+   into requests — one per period, member, or round of household visits — and each request takes the
+   first day in its preference order on which the day is allowed (never a statutory holiday; 调休
+   working weekends last), it lies in its period and after its predecessors, and nobody in it is
+   already booked (a person is anyone listed in the organization file; each organization is also a
+   "person" for its own all-member activities).
 
-The preference order spreads load without coordination: a fixed activity day first where the
-obligation uses it; the earliest day for ordered procedures; otherwise a day picked by a stable hash
-of organization, obligation and period, then the following days. Adding an organization therefore
-moves nobody else's occurrences unless they share a person. What cannot be placed is returned as an
-:class:`Unplaced` item with its reason, never dropped.
+Some obligations are not meetings of their own: a step of a meeting (:attr:`Obligation.part_of`) is in
+that meeting's agenda; an obligation that another activity fulfils (``combines_with``) is recorded as
+:class:`Combined`; an attendance duty (班子成员参加所在支部、联系村的专题组织生活会) puts the person into
+the other organization's meeting; a leader's 党课 at a linked organization (``attend_links`` on a
+lecture) is held inside one of that organization's fixed-day activities, which lists it in its agenda.
+What cannot be placed is returned as an :class:`Unplaced` item with a reason a person can act on, never
+dropped.
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ import attrs
 
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
-from ..orgoptions import MeetingOptions, meeting_options
-from ..workdays import WorkdayCalendar
+from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
+from ..workdays import WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
 
@@ -213,6 +219,10 @@ class _Request:
     earliest: bool = False
     day_of_month: dt.date | None = None
     times: tuple[dt.time, ...] = ()
+    tokens: tuple[str, ...] = ()  # booked with the people, not shown: ``org:<id>`` of organizations attending whole
+    rule: ActivityDay | None = None  # the fixed day's rule, for the note
+    rule_default: bool = False  # the rule is the planner's choice, not the organization's
+    theme: str = ""
 
 
 def _hash(*parts: str) -> int:
@@ -221,6 +231,24 @@ def _hash(*parts: str) -> int:
 
 def _slug(obligation_id: str) -> str:
     return obligation_id.split(".", 1)[1]
+
+
+@attrs.define
+class _OrgState:
+    """What the planner knows of one organization between its two passes."""
+
+    obligations: list[Obligation]
+    ordered: list[Obligation]
+    by_id: dict[str, Obligation]
+    chained: set[str]
+    steps: dict[str, str]  # step id -> id of the meeting it is part of
+    placed: dict[str, list[Occurrence]] = attrs.Factory(dict)
+    served: dict[tuple[str, str], str] = attrs.Factory(dict)
+    served_slots: dict[tuple[str, str, str], str] = attrs.Factory(dict)
+    claims: dict[tuple[str, str, str], int] = attrs.Factory(dict)
+    finished: set[str] = attrs.Factory(set)
+    requested: dict[str, int] = attrs.Factory(dict)
+    done: set[str] = attrs.Factory(set)
 
 
 class _Planner:
@@ -241,9 +269,12 @@ class _Planner:
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
         self._working_days = self._days(lambda d: calendar.is_workday(d))
-        self.link_attendees = self._link_attendees()
+        self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
+        self.link_attendees, self.attendance = self._link_attendees()
         self.tied_start: dict[tuple[str, str], dt.date] = {}
-        self.requested: dict[str, int] = {}
+        self.states: dict[str, _OrgState] = {}
+        self.activity_days = self._activity_days()
+        self.fixed_hosts: dict[str, list[int]] = {}  # org id -> indices of its fixed-day activities
 
     # -- days --------------------------------------------------------------------------------------
 
@@ -280,39 +311,116 @@ class _Planner:
     def _between(days: list[dt.date], first: dt.date, last: dt.date) -> list[dt.date]:
         return days[bisect.bisect_left(days, first) : bisect.bisect_right(days, last)]
 
+    def _swapped_last(self, days: list[dt.date]) -> list[dt.date]:
+        """``days`` with 调休 working weekends moved to the end: they are a last resort, never a first choice."""
+        workdays = self.calendar.workdays
+        if not workdays or not any(d in workdays for d in days):
+            return days
+        return [d for d in days if d not in workdays] + [d for d in days if d in workdays]
+
+    def _activity_days(self) -> dict[str, tuple[ActivityDay, bool]]:
+        """Each organization's fixed-day rule, and whether the planner chose it (the organization set none).
+
+        Organizations without a rule get one of :func:`default_activity_day`'s in turn among the
+        organizations under the same supervisor, skipping the rules their siblings chose themselves,
+        so that a town's villages meet on different days.
+        """
+        out: dict[str, tuple[ActivityDay, bool]] = {}
+        groups: dict[str, list[Organization]] = {}
+        needs = {org_id for org_id, obs in self.obligations.items() if any(o.fixed_day and o.schedulable for o in obs)}
+        for org in self.tree:
+            opts, _ = meeting_options(org.options)
+            if opts.activity_day is not None:
+                out[org.id] = (opts.activity_day, False)
+            elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
+                out[org.id] = (legacy, False)  # the branch-rules plugin's older name for the same day
+            elif org.parent is not None and org.parent in out and self.tree[org.parent].track == org.track:
+                # a 党小组, or a branch of a 村党委 or 党组 that sets the day for all: the same day
+                out[org.id] = out[org.parent]
+            sup = self.tree.supervisor_of(org.id)
+            # a top organization is a group of its own: unrelated trees never move each other
+            groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
+        for members in groups.values():
+            taken = {out[o.id][0].rule_text() for o in members if o.id in out}
+            k = 0
+            for org in members:
+                if org.id in out or org.id not in needs:
+                    continue
+                opts, _ = meeting_options(org.options)
+                for _ in range(40):
+                    rule = default_activity_day(k, opts.weekdays)
+                    k += 1
+                    if rule.rule_text() not in taken:
+                        break
+                taken.add(rule.rule_text())
+                if len(taken) >= 20:  # every day used once: start the round again
+                    taken = set()
+                out[org.id] = (rule, True)
+        return out
+
     # -- people ------------------------------------------------------------------------------------
 
-    def _link_attendees(self) -> dict[tuple[str, str], tuple[str, ...]]:
-        """(linked org id, obligation id or slug) -> ids of members who must attend it there.
+    def _link_attendees(
+        self,
+    ) -> tuple[dict[tuple[str, str], tuple[str, ...]], list[tuple[Organization, Obligation, Member, list[str]]]]:
+        """Who attends which activity of another organization, and the attendance duties behind it.
 
-        An ``attend_links`` obligation names what its people attend in each organization they are
-        linked to: the obligations in its ``combines_with`` or ``linked_obligations`` option (by id or
-        by slug), or else the obligation of the same slug.
+        Returns ``(org id, obligation id) -> member ids`` — the people to add to that organization's
+        activity that fulfils the obligation — and, for each attendance duty, the organization, the
+        obligation, the member and the ids of the organizations whose meeting the member must attend
+        (empty when the file does not say: no 所在支部, no links).
         """
         out: dict[tuple[str, str], list[str]] = {}
-        for org in self.tree:
+        duties: list[tuple[Organization, Obligation, Member, list[str]]] = []
+        tree = self.tree
+        for org in tree:
             for ob in self.obligations.get(org.id, ()):
-                if not ob.attend_links:
+                if not ob.attendance:
                     continue
-                targets = [*ob.options.get("linked_obligations", ()), *ob.combines_with] or [_slug(ob.id)]
+                below = self._own_units(org)
+                if not self._audience(org, ob.attends):
+                    self.nobody.append((org, ob))
                 for member in self._audience(org, ob.attends):
-                    for link in member.links:
-                        for target in targets:
-                            out.setdefault((link, target), []).append(member.id)
-        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+                    targets: list[str] = []
+                    home = tree.home_branch_of(member.id)
+                    if ob.attend_home and home is not None:
+                        targets.append(home.id)
+                    if ob.attend_links:
+                        for link in member.links:
+                            target = tree.get(link)
+                            if target is None or target.id in below or (home is not None and target.id == home.id):
+                                continue
+                            # a linked 村党委 holds the meeting in its branches: attend each of them
+                            # (a link to an enterprise is not a 村（社区）: it has no such meeting to attend)
+                            holders = [target, *tree.descendants(target.id)]
+                            targets += [
+                                h.id
+                                for h in holders
+                                if any(o.id in ob.combines_with for o in self.obligations.get(h.id, ()))
+                            ]
+                    targets = list(dict.fromkeys(targets))
+                    duties.append((org, ob, member, targets))
+                    for target_id in targets:
+                        for wanted in ob.combines_with:
+                            out.setdefault((target_id, wanted), []).append(member.id)
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}, duties
 
-    def _attends_elsewhere(self, org: Organization, ob: Obligation) -> bool:
-        """Whether ``ob`` is met by attending linked organizations' activities, not by one of its own."""
-        if not ob.attend_links or not ob.combines_with:
-            return False
-        own = {o.id for o in self.obligations.get(org.id, ())}
-        return not any(c in own for c in ob.combines_with)
+    def _own_units(self, org: Organization) -> set[str]:
+        """``org`` and the organizations below it on its own track (a town's 机关 branches, not its villages);
+        just ``org`` when it has no track to tell them apart."""
+        if org.track is None:
+            return {org.id}
+        return {org.id} | {o.id for o in self.tree.descendants(org.id) if o.track == org.track}
 
     def _audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
         tree = self.tree
         members = tree.members_of(org.id)
         if audience is Audience.ALL_MEMBERS:
             return members
+        if audience is Audience.UNIT_MEMBERS:
+            return members + tuple(
+                m for o in tree.descendants(org.id) if o.track == org.track for m in tree.members_of(o.id)
+            )
         if audience is Audience.COMMITTEE:
             return tuple(
                 m
@@ -324,21 +432,35 @@ class _Planner:
             return (sec,) if sec else ()
         if audience is Audience.LEADERS:
             return tree.leaders_of(org.id)
-        if audience is Audience.CADRES:
-            return tuple(m for m in members if MemberRole.CADRE in m.roles)
+        if audience is Audience.CADRES:  # the unit's cadres, wherever they take part in organization life
+            return tuple(
+                m
+                for o in (org, *(o for o in tree.descendants(org.id) if o.track == org.track))
+                for m in tree.members_of(o.id)
+                if MemberRole.CADRE in m.roles
+            )
         if audience is Audience.FLAGGED_MEMBERS:
             return tuple(m for m in members if m.flags)
         if audience is Audience.SUBORDINATE_SECRETARIES:
-            subs = [tree.secretary_of(o.id) for o in tree.descendants(org.id)]
-            return tuple(m for m in subs if m is not None)
+            below = {o.id: o for o in tree.descendants(org.id)}
+            below.update((o.id, o) for o in tree.overseen_by(org.id))
+            subs = [tree.secretary_of(o.id) for o in tree if o.id in below]
+            return tuple(dict.fromkeys(m for m in subs if m is not None))
         if audience is Audience.LINKED_MEMBERS:
             return tuple(m for o in tree.linked(org.id) for m in tree.members_of(o.id))
         return ()
 
+    def _tokens(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
+        """Organizations that attend an activity as a whole (全体党员 of a unit's branches), for booking."""
+        if Audience.UNIT_MEMBERS in (ob.attends, *ob.also_attends):
+            return tuple(f"org:{o.id}" for o in self.tree.descendants(org.id) if o.track == org.track)
+        return ()
+
     def _people(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
         people = [m.id for m in self._audience(org, ob.leads)]
-        people += [m.id for m in self._audience(org, ob.attends)]
-        for target in (ob.id, _slug(ob.id), *ob.combines_with):  # also what this activity fulfils
+        for audience in (ob.attends, *ob.also_attends):
+            people += [m.id for m in self._audience(org, audience)]
+        for target in (ob.id, *ob.combines_with):  # also what this activity fulfils
             people += self.link_attendees.get((org.id, target), ())
         lecturer = org.option("lecturer")
         if ob.kind is ActivityKind.LECTURE and isinstance(lecturer, str) and lecturer:
@@ -347,13 +469,20 @@ class _Planner:
         people += [p for p in ob.options.get("people", ()) if isinstance(p, str)]
         return tuple(dict.fromkeys(people))
 
+    def _theme(self, org: Organization, month: int) -> str:
+        themes = org.option("themes")
+        if isinstance(themes, list | tuple) and 0 < month <= len(themes) and isinstance(themes[month - 1], str):
+            return str(themes[month - 1]).strip()
+        if isinstance(themes, Mapping):
+            value = themes.get(str(month), themes.get(f"{month:02d}"))
+            return value.strip() if isinstance(value, str) else ""
+        return ""
+
     # -- expansion ---------------------------------------------------------------------------------
 
     def requests(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         cadence = ob.cadence
-        # An obligation met by attending linked organizations' activities (班子成员参加联系村专题组织生活会)
-        # is a reminder on its own calendar; the attendance itself is in the linked activities' people.
-        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False) and not self._attends_elsewhere(org, ob)
+        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False)
         minutes = int(org.option(f"{_slug(ob.id)}.minutes", ob.options.get("minutes", opts.minutes)))
         location = opts.location
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
@@ -364,6 +493,8 @@ class _Planner:
             yield from self._per_household(org, ob, opts)
             return
         people = self._people(org, ob)
+        tokens = self._tokens(org, ob)
+        rule, rule_default = self.activity_days.get(org.id, (None, False))
         for period in _periods(cadence, self.year):
             first, last = max(period.first, year_first), min(period.last, year_last)
             if period.first == year_first and period.last == year_last:
@@ -372,8 +503,10 @@ class _Planner:
                 due = ob.options.get("due", DEFAULT_ONCE_DUE)
                 last = dt.date(self.year, *due)
             day_of_month = None
-            if ob.options.get("activity_day") and opts.activity_day is not None and cadence.kind is CadenceKind.MONTHLY:
-                day_of_month = opts.activity_day.in_month(self.year, period.first.month)
+            fixed = ob.fixed_day and cadence.kind is CadenceKind.MONTHLY and rule is not None
+            if fixed and rule is not None:
+                day_of_month = rule.in_month(self.year, period.first.month)
+            theme = self._theme(org, period.first.month) if cadence.kind is CadenceKind.MONTHLY else ""
             yield _Request(
                 obligation=ob,
                 period=period,
@@ -387,6 +520,10 @@ class _Planner:
                 earliest=chained or cadence.kind is CadenceKind.ONCE,
                 day_of_month=day_of_month,
                 times=(opts.time,),
+                tokens=tokens,
+                rule=rule if fixed else None,
+                rule_default=rule_default,
+                theme=theme,
             )
 
     def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
@@ -516,12 +653,58 @@ class _Planner:
         if not days:
             return days
         if req.day_of_month is not None:
+            # the fixed day, else the next day it may meet in the month (a 调休 working weekend included:
+            # it is the nearest working day), else the days before it
             i = bisect.bisect_left(days, req.day_of_month)
             return days[i:] + days[:i][::-1]
+        days = self._swapped_last(days)
         if req.earliest:
             return days
-        start = _hash(org.id, req.obligation.id, req.period.label, req.slot) % len(days)
-        return days[start:] + days[:start]
+        plain = len(days) - sum(1 for d in days if d in self.calendar.workdays)
+        start = _hash(org.id, req.obligation.id, req.period.label, req.slot) % max(plain, 1)
+        return days[start:plain] + days[:start] + days[plain:]
+
+    def _why_not(self, day: dt.date, opts: MeetingOptions) -> str:
+        """Why an organization does not meet on ``day``: 逢国庆节, 逢周末..."""
+        if self.calendar.is_holiday(day):
+            return f"逢{holiday_name(self.calendar, day)}"
+        if day.isoweekday() >= 6 and day not in self.calendar.workdays:
+            return "逢周末"
+        return "非本组织开会日（weekdays）"
+
+    def _fixed_note(self, req: _Request, day: dt.date, opts: MeetingOptions, clash: str = "") -> str:
+        rule = req.rule
+        if rule is None:
+            return ""
+        said = f"未设固定活动日（activity_day），按{rule.describe()}安排" if req.rule_default else ""
+        wanted = req.day_of_month
+        if wanted is None:
+            return "；".join(p for p in (said, f"{rule.describe()}在本月没有对应日期") if p)
+        if day == wanted:
+            return said or f"党员固定活动日：{rule.describe()}"
+        base = f"原定{rule.describe()}（{wanted.month}月{wanted.day}日）"
+        if clash:
+            why = f"，因{clash}已有安排改至{day.month}月{day.day}日"
+        else:
+            move = "顺延" if day > wanted else "提前"
+            why = f"，{self._why_not(wanted, opts)}{move}至{day.month}月{day.day}日"
+        return "；".join(p for p in (said, base + why) if p)
+
+    def _with_named_weekend(self, req: _Request, days: list[dt.date], first: dt.date) -> list[dt.date]:
+        """``days`` and the request's fixed day when the rule names a weekend day (每月第一个星期六): the
+        organization meets on the day it named, unless it is a holiday."""
+        wanted = req.day_of_month
+        if (
+            wanted is not None
+            and req.rule is not None
+            and req.rule.names_weekend
+            and first <= wanted <= req.last
+            and wanted.isoweekday() >= 6
+            and not self.calendar.is_holiday(wanted)
+            and wanted not in days
+        ):
+            return sorted([*days, wanted])
+        return days
 
     def place(
         self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
@@ -529,6 +712,23 @@ class _Planner:
         ob = req.obligation
         first = req.first if not_before is None else max(req.first, not_before)
         provisional = self.calendar.provisional
+        if not req.timed and req.day_of_month is not None:  # a fixed-day item with no time of its own
+            days = self._with_named_weekend(req, self._between(self.allowed_days(opts), first, req.last), first)
+            if days:
+                day = self._preference(org, req, days)[0]
+                return Occurrence(
+                    org=org.id,
+                    obligation=ob.id,
+                    period=req.period.label,
+                    start=day,
+                    end=day,
+                    title=req.title,
+                    people=req.people,
+                    location=req.location,
+                    provisional=provisional,
+                    note=self._fixed_note(req, day, opts),
+                    theme=req.theme,
+                )
         if not req.timed:
             days = self._between(self._working_days, first, req.last)
             if not days:
@@ -536,12 +736,14 @@ class _Planner:
                     Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot)
                 )
                 return None
+            days = self._swapped_last(days)
+            plain = [d for d in days if d not in self.calendar.workdays] or days
             if ob.cadence.kind is CadenceKind.WINDOW:
-                start, end = days[0], days[-1]  # the whole window
+                start, end = min(days), max(days)  # the whole window
             elif req.earliest:
-                start = end = days[0]  # set-up duties and steps others follow: as early as possible
+                start = end = plain[0]  # set-up duties and steps others follow: as early as possible
             else:
-                start = end = days[-1]  # due markers: the last working day of the period or deadline
+                start = end = plain[-1]  # due markers: the last working day of the period or deadline
             return Occurrence(
                 org=org.id,
                 obligation=ob.id,
@@ -553,14 +755,16 @@ class _Planner:
                 location=req.location,
                 provisional=provisional,
                 slot=req.slot,
+                theme=req.theme,
             )
         days = self._between(self.allowed_days(opts), first, req.last)
+        days = self._with_named_weekend(req, days, first)
         if not days:
             self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot))
             return None
         tz = opts.tz
         own = () if req.slot else (f"org:{org.id}",)
-        people = req.people + own
+        people = req.people + own + req.tokens
         blockers: dict[str, None] = {}
         bookings = self.bookings
         for day in self._preference(org, req, days):
@@ -572,6 +776,10 @@ class _Planner:
                     bookings.book(people, a, b)
                     start = dt.datetime.combine(day, t, tzinfo=tz)
                     end = start + dt.timedelta(minutes=req.minutes)
+                    note = ""
+                    if req.rule is not None:
+                        clash = "、".join(self._name(p) for p in list(blockers)[:3])
+                        note = self._fixed_note(req, day, opts, clash)
                     return Occurrence(
                         org=org.id,
                         obligation=ob.id,
@@ -583,6 +791,8 @@ class _Planner:
                         location=req.location,
                         provisional=provisional,
                         slot=req.slot,
+                        note=note,
+                        theme=req.theme,
                     )
                 blockers[who] = None
         names = "、".join(self._name(p) for p in list(blockers)[:5])
@@ -618,24 +828,41 @@ class _Planner:
         except KeyError:
             return person
 
+    def _empty_reason(self, org: Organization, ob: Obligation) -> str:
+        """Why an obligation gave no request at all: the people it needs are not in the file."""
+        if ob.cadence.kind is CadenceKind.PER_HOUSEHOLD:
+            return (
+                f"{ob.leads.label}未在组织文件中列出，或其联系村（links）未填写户数（households），无法安排{ob.title}"
+            )
+        audience = ob.leads if ob.leads in (Audience.CADRES, Audience.LEADERS, Audience.COMMITTEE) else ob.attends
+        if ob.for_flags:
+            return f"组织文件中没有标注{'、'.join(ob.for_flags)}的党员（[[member]] flags），本年无需{ob.title}"
+        role = _ROLE_HINT.get(audience, "")
+        hint = f"（[[member]] roles 含 {role}）" if role else ""
+        subject = "镇（街道）干部" if audience is Audience.CADRES and ob.track == "town" else audience.label
+        what = "结对户" if ob.kind is ActivityKind.VISIT and audience is Audience.CADRES else ob.title
+        return f"{subject}未在组织文件中列出{hint}，无法安排{what}"
+
     # -- one organization --------------------------------------------------------------------------
 
-    def plan_org(self, org: Organization) -> None:
+    def state(self, org: Organization) -> _OrgState:
+        st = self.states.get(org.id)
+        if st is not None:
+            return st
         obligations = [o for o in self.obligations.get(org.id, ()) if o.schedulable]
-        if not obligations:
-            return
-        opts, _ = meeting_options(org.options)
         ids = {o.id for o in obligations}
-        ordered = _order(obligations)
-        chained = {o.id for o in obligations if any(a in ids for a in o.after)}
-        chained |= {a for o in obligations for a in o.after if a in ids}
-        placed: dict[str, list[Occurrence]] = {}
-        served: dict[tuple[str, str], str] = {}
-        served_slots: dict[tuple[str, str, str], str] = {}
-        claims: dict[tuple[str, str, str], int] = {}  # per-member partners claimed, not yet met
-        finished: set[str] = set()  # obligations whose requests are all handled: too late to combine with
+        # a step whose meeting applies is held in it; a step of a meeting that does not apply stands alone
+        steps = {o.id: o.part_of for o in obligations if o.part_of and o.part_of in ids and o.part_of != o.id}
         by_id = {o.id: o for o in obligations}
-        self.requested = {}
+        chained = {o.id for o in obligations if any(a in ids for a in o.after)}
+        chained |= {steps.get(a, a) for o in obligations for a in o.after if a in ids}
+        st = self.states[org.id] = _OrgState(
+            obligations=obligations,
+            ordered=_order([o for o in obligations if o.id not in steps], steps),
+            by_id=by_id,
+            chained=chained,
+            steps=steps,
+        )
         # A year-long predecessor of a step with a window (talks before the year-end review) is tied to
         # that window, so it happens "结合民主评议" rather than in January.
         for ob in obligations:
@@ -649,72 +876,128 @@ class _Planner:
                     start = ob.cadence.window_dates(self.year)[0]
                     key = (org.id, pred.id)
                     self.tied_start[key] = min(self.tied_start.get(key, start), start)
-        for ob in ordered:
-            done = placed.setdefault(ob.id, [])
-            hosts = sorted(
-                (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
-                key=lambda o: o.first_day,
-            )
-            host_days = [o.first_day for o in hosts]
-            for req in self.requests(org, ob, opts, ob.id in chained):
-                self.requested[ob.id] = self.requested.get(ob.id, 0) + 1
-                if (ob.id, req.period.label) in served and not req.slot:
-                    self.combined.append(Combined(org.id, ob.id, req.period.label, served[(ob.id, req.period.label)]))
-                    continue
-                by = served_slots.get((ob.id, req.period.label, req.slot)) if req.slot else None
-                if by is not None:  # the same member's talk already serves this obligation too
-                    self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
-                    claims.pop((ob.id, req.period.label, req.slot), None)
-                    continue
-                not_before = self._not_before(ob, req, placed)
-                if not_before is False:
-                    self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
-                    continue
-                occ = None
-                if req.slot and hosts:  # a per-member item held at the activity it combines with
-                    occ = self._ride_along(org, req, hosts, host_days)
-                if occ is None:
-                    occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
-                if occ is None:
-                    continue
-                partners = [
-                    by_id[i] for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) and i not in finished
-                ]
-                if partners and not req.slot:
-                    fulfils = []
-                    for partner in partners:
-                        for p in _periods(partner.cadence, self.year):
-                            if occ.first_day in p and (partner.id, p.label) not in served:
-                                served[(partner.id, p.label)] = ob.id
-                                fulfils.append(partner.id)
-                    if fulfils:
-                        occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
-                        for partner_id in fulfils:
-                            placed.setdefault(partner_id, []).append(occ)
-                slot_partners = [
-                    by_id[i] for i in ob.combines_with if i in by_id and _slotted(by_id[i]) and i not in finished
-                ]
-                if req.slot and slot_partners and _slotted(ob):
-                    fulfils = []
-                    for partner in slot_partners:
-                        for p in _periods(partner.cadence, self.year):
-                            slot_key = (partner.id, p.label, req.slot)
-                            if occ.first_day in p and slot_key not in served_slots:
-                                served_slots[slot_key] = ob.id
-                                claims[slot_key] = len(self.occurrences)
-                                fulfils.append(partner.id)
-                    if fulfils:
-                        occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
-                        for partner_id in fulfils:
-                            placed.setdefault(partner_id, []).append(occ)
-                done.append(occ)
-                self.occurrences.append(occ)
-            finished.add(ob.id)
-        for (partner_id, _, _), index in claims.items():  # the partner never asked for that member
-            occ = self.occurrences[index]
-            self.occurrences[index] = attrs.evolve(
-                occ, also_fulfils=tuple(i for i in occ.also_fulfils if i != partner_id)
-            )
+        return st
+
+    def plan_org(self, org: Organization, *, fixed: bool) -> None:
+        """Place ``org``'s fixed-day activities (``fixed``), or everything else."""
+        st = self.state(org)
+        if not st.obligations:
+            return
+        opts, _ = meeting_options(org.options)
+        if fixed:
+            # the fixed-day activities; what they also fulfil (another rule's 主题党日) follows in pass two
+            todo = [o for o in st.ordered if o.fixed_day and o.cadence.kind is CadenceKind.MONTHLY]
+        else:
+            todo = [o for o in st.ordered if o.id not in st.done]
+        for ob in todo:
+            st.done.add(ob.id)
+            self._plan_obligation(org, opts, st, ob)
+        if not fixed:
+            for (partner_id, _, _), index in st.claims.items():  # the partner never asked for that member
+                occ = self.occurrences[index]
+                self.occurrences[index] = attrs.evolve(
+                    occ, also_fulfils=tuple(i for i in occ.also_fulfils if i != partner_id)
+                )
+            st.claims.clear()
+
+    def _plan_obligation(self, org: Organization, opts: MeetingOptions, st: _OrgState, ob: Obligation) -> None:
+        by_id, placed, served, served_slots = st.by_id, st.placed, st.served, st.served_slots
+        done = placed.setdefault(ob.id, [])
+        if ob.attendance:
+            return  # met in the other organization's meeting: see ``attendances``
+        if ob.attend_links and ob.kind is ActivityKind.LECTURE:
+            self._lectures_at_links(org, ob)
+            st.finished.add(ob.id)
+            return
+        steps = [s for s, host in st.steps.items() if host == ob.id]
+        agenda = tuple(by_id[s].title.split("：", 1)[-1] for s in steps)
+        hosts = sorted(
+            (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
+            key=lambda o: o.first_day,
+        )
+        host_days = [o.first_day for o in hosts]
+        count, reported = 0, len(self.unplaced)
+        for req in self.requests(org, ob, opts, ob.id in st.chained):
+            count += 1
+            st.requested[ob.id] = st.requested.get(ob.id, 0) + 1
+            if (ob.id, req.period.label) in served and not req.slot:
+                self.combined.append(Combined(org.id, ob.id, req.period.label, served[(ob.id, req.period.label)]))
+                continue
+            by = served_slots.get((ob.id, req.period.label, req.slot)) if req.slot else None
+            if by is not None:  # the same member's talk already serves this obligation too
+                self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
+                st.claims.pop((ob.id, req.period.label, req.slot), None)
+                continue
+            not_before = self._not_before(ob, req, placed, st)
+            if not_before is False:
+                self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
+                continue
+            if ob.precedes and not req.timed:
+                req = self._before_first(req, ob, placed)
+            occ = None
+            if req.slot and hosts:  # a per-member item held at the activity it combines with
+                occ = self._ride_along(org, req, hosts, host_days)
+            if occ is None:
+                occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
+            if occ is None:
+                continue
+            if agenda:
+                occ = attrs.evolve(occ, agenda=agenda, also_fulfils=tuple(steps))
+            partners = [
+                by_id[i]
+                for i in ob.combines_with
+                if i in by_id and not _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
+            ]
+            if partners and not req.slot:
+                fulfils = []
+                for partner in partners:
+                    for p in _periods(partner.cadence, self.year):
+                        if occ.first_day in p and (partner.id, p.label) not in served:
+                            served[(partner.id, p.label)] = ob.id
+                            fulfils.append(partner.id)
+                if fulfils:
+                    occ = attrs.evolve(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
+                    for partner_id in fulfils:
+                        placed.setdefault(partner_id, []).append(occ)
+            slot_partners = [
+                by_id[i]
+                for i in ob.combines_with
+                if i in by_id and _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
+            ]
+            if req.slot and slot_partners and _slotted(ob):
+                fulfils = []
+                for partner in slot_partners:
+                    for p in _periods(partner.cadence, self.year):
+                        slot_key = (partner.id, p.label, req.slot)
+                        if occ.first_day in p and slot_key not in served_slots:
+                            served_slots[slot_key] = ob.id
+                            st.claims[slot_key] = len(self.occurrences)
+                            fulfils.append(partner.id)
+                if fulfils:
+                    occ = attrs.evolve(occ, also_fulfils=tuple(fulfils))
+                    for partner_id in fulfils:
+                        placed.setdefault(partner_id, []).append(occ)
+            for step in steps:
+                placed.setdefault(step, []).append(occ)
+                self.combined.append(Combined(org.id, step, occ.period, ob.id))
+            done.append(occ)
+            if ob.fixed_day and not req.slot:
+                self.fixed_hosts.setdefault(org.id, []).append(len(self.occurrences))
+            self.occurrences.append(occ)
+        st.finished.add(ob.id)
+        if count == 0 and len(self.unplaced) == reported:
+            self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
+
+    def _before_first(self, req: _Request, ob: Obligation, placed: dict[str, list[Occurrence]]) -> _Request:
+        """``req`` due before the first activity of the obligations it precedes (年度计划 before January's study)."""
+        firsts = [o.first_day for i in ob.precedes for o in placed.get(i, ())]
+        if not firsts:
+            return req
+        first_activity = min(firsts)
+        last = min(req.last, first_activity - dt.timedelta(days=1))
+        if self._between(self._working_days, req.first, last):
+            return attrs.evolve(req, last=last)
+        return attrs.evolve(req, first=first_activity, last=first_activity)
 
     def _ride_along(
         self, org: Organization, req: _Request, hosts: Sequence[Occurrence], host_days: Sequence[dt.date]
@@ -750,25 +1033,200 @@ class _Planner:
             )
         return None
 
+    # -- leaders in other organizations' rooms ------------------------------------------------------
+
+    def _lectures_at_links(self, org: Organization, ob: Obligation) -> None:
+        """Each leader's 党课 held inside a linked organization's fixed-day activity (结合“三会一课”、党员
+        固定活动日): one in all (the first linked organization that has a free activity), or one in each
+        linked organization with the option ``lecture_per_link``."""
+        tree = self.tree
+        per_link = bool(ob.options.get("lecture_per_link", False))
+        below = self._own_units(org) - {org.id}
+        leaders = self._audience(org, ob.leads)
+        if not leaders:
+            self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
+            return
+        for leader in leaders:
+            outside = [link for link in leader.links if link in tree and link not in below]
+            inside = [link for link in leader.links if link in below]
+            targets = outside + inside  # 结对单位 first, then the unit's own branches
+            if not targets:
+                self.unplaced.append(
+                    Unplaced(
+                        org.id,
+                        ob.id,
+                        str(self.year),
+                        f"{leader.name}未在组织文件中列出联系村（社区）、结对单位（[[member]] links），"
+                        f"无法安排{ob.title}",
+                        leader.id,
+                    )
+                )
+                continue
+            held = False
+            tried: list[str] = []
+            for target_id in targets:
+                if held and not per_link:
+                    break
+                slot = f"{leader.id}/{target_id}" if per_link else leader.id
+                target = tree[target_id]
+                tried.append(target.name)
+                if self._lecture_at(org, ob, leader, target, slot):
+                    held = True
+                elif per_link:
+                    self.unplaced.append(
+                        Unplaced(org.id, ob.id, str(self.year), self._no_host_reason(leader, [target.name]), slot)
+                    )
+            if not held and not per_link:
+                self.unplaced.append(
+                    Unplaced(org.id, ob.id, str(self.year), self._no_host_reason(leader, tried), leader.id)
+                )
+
+    def _no_host_reason(self, leader: Member, names: list[str]) -> str:
+        return (
+            f"{'、'.join(names)}全年没有{leader.name}能参加的党员固定活动日、主题党日或集中学习"
+            "（均与其已有安排冲突，或这些组织未设此类活动）"
+        )
+
+    def _lecture_at(self, org: Organization, ob: Obligation, leader: Member, target: Organization, slot: str) -> bool:
+        holders = [target.id, *(o.id for o in self.tree.descendants(target.id))]
+        spans = [(p.first, p.last) for p in _periods(ob.cadence, self.year)]
+        if ob.cadence.kind is CadenceKind.ONCE:
+            spans = [(dt.date(self.year, 1, 1), dt.date(self.year, *ob.options.get("due", DEFAULT_ONCE_DUE)))]
+
+        def in_window(day: dt.date) -> bool:
+            return any(a <= day <= b for a, b in spans)
+
+        indices = [i for h in holders for i in self.fixed_hosts.get(h, ()) if in_window(self.occurrences[i].first_day)]
+        if not indices:
+            return False
+        # spread the leaders over the year: start in a month picked by a stable hash
+        start = _hash(org.id, ob.id, leader.id, target.id) % len(indices)
+        for i in indices[start:] + indices[:start]:
+            host = self.occurrences[i]
+            if not isinstance(host.start, dt.datetime) or not isinstance(host.end, dt.datetime):
+                continue
+            if leader.id in host.people:
+                continue
+            a, b = self.bookings.span(host.start, host.end)
+            if self.bookings.clash([leader.id], a, b) is not None:
+                continue
+            self.bookings.book([leader.id], a, b)
+            where = tree_name(self.tree, org.id)
+            served = self._mark_lecture_served(host, ob)
+            self.occurrences[i] = attrs.evolve(
+                host,
+                people=(*host.people, leader.id),
+                agenda=(*host.agenda, f"党课：{where}{leader.name}讲授"),
+                also_fulfils=(*host.also_fulfils, *(s for s in served if s not in host.also_fulfils)),
+            )
+            period = next((p.label for p in _periods(ob.cadence, self.year) if host.first_day in p), str(self.year))
+            self.occurrences.append(
+                lecture := Occurrence(
+                    org=org.id,
+                    obligation=ob.id,
+                    period=period,
+                    start=host.start,
+                    end=host.end,
+                    title=f"{ob.title}：{leader.name}到{self.tree[host.org].name}",
+                    location=host.location,
+                    provisional=self.calendar.provisional,
+                    slot=slot,
+                    note=f"结合{self.tree[host.org].name}{host.title}进行（{host.period}）",
+                    at=host.obligation,
+                    at_org=host.org,
+                )
+            )
+            self.state(org).placed.setdefault(ob.id, []).append(lecture)  # for the steps that follow it
+            return True
+        return False
+
+    def _mark_lecture_served(self, host: Occurrence, ob: Obligation) -> list[str]:
+        """A visiting leader's 党课 counts as the host branch's 党课 of that quarter when it has none yet:
+        the host activity fulfils it. Returns the ids it now fulfils."""
+        target = self.tree[host.org]
+        st = self.state(target)
+        out = []
+        for partner_id in ob.combines_with:
+            partner = st.by_id.get(partner_id)
+            if partner is None or partner.id in st.done:
+                continue
+            for p in _periods(partner.cadence, self.year):
+                if host.first_day in p and (partner.id, p.label) not in st.served:
+                    st.served[(partner.id, p.label)] = host.obligation
+                    out.append(partner.id)
+        return out
+
+    def attendances(self) -> None:
+        """Record each attendance duty as met by the meeting the person is in, or unplaced with why."""
+        index: dict[str, list[Occurrence]] = {}
+        for occ in self.occurrences:
+            if not occ.slot and not occ.at:
+                index.setdefault(occ.org, []).append(occ)
+        for org, ob in self.nobody:
+            self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
+        for org, ob, member, targets in self.attendance:
+            period = str(self.year)
+            if not targets:
+                where = "所在支部（links 中列出本单位的党支部）" if ob.attend_home else "联系村（社区）（links）"
+                if ob.attend_home and ob.attend_links:
+                    where = "所在支部和联系村（社区）（links）"
+                self.unplaced.append(
+                    Unplaced(
+                        org.id,
+                        ob.id,
+                        period,
+                        f"{member.name}未在组织文件中指明{where}，无法安排其参加{ob.title.split('参加', 1)[-1]}",
+                        member.id,
+                    )
+                )
+                continue
+            for target_id in targets:
+                wanted = set(ob.combines_with)
+                found = next(
+                    (
+                        o
+                        for o in index.get(target_id, ())
+                        if member.id in o.people and (o.obligation in wanted or wanted & set(o.also_fulfils))
+                    ),
+                    None,
+                )
+                slot = f"{member.id}/{target_id}"
+                if found is not None:
+                    self.combined.append(Combined(org.id, ob.id, period, f"{target_id}:{found.obligation}", slot))
+                else:
+                    name = self.tree[target_id].name
+                    self.unplaced.append(
+                        Unplaced(
+                            org.id,
+                            ob.id,
+                            period,
+                            f"{name}没有可供{member.name}参加的{'、'.join(sorted(wanted))}（未排期或该组织不适用）",
+                            slot,
+                        )
+                    )
+
     def _blocked_reason(self, ob: Obligation) -> str:
         names = "、".join(ob.after)
         return f"前序步骤（{names}）在本周期内未能排期或排在本周期之后"
 
-    def _not_before(self, ob: Obligation, req: _Request, placed: dict[str, list[Occurrence]]) -> dt.date | bool | None:
+    def _not_before(
+        self, ob: Obligation, req: _Request, placed: dict[str, list[Occurrence]], st: _OrgState
+    ) -> dt.date | bool | None:
         """The first day ``req`` may take after its predecessors; ``False`` when one was not placed.
 
         A predecessor's occurrences of the same period count; where it has none of that period (a
         yearly round of talks before a quarterly step), every occurrence that starts by ``req``'s last
-        day counts.
+        day counts. A predecessor that is a step of a meeting counts as that meeting.
         """
         latest: dt.date | None = None
         for before in ob.after:
+            before = st.steps.get(before, before)
             done = placed.get(before)
             if done is None:
                 continue
             relevant = [o for o in done if o.period == req.period.label] or [o for o in done if o.first_day <= req.last]
             if not relevant:
-                if self.requested.get(before):
+                if st.requested.get(before):
                     return False
                 continue
             end = max(_last_day(o) for o in relevant)
@@ -776,8 +1234,39 @@ class _Planner:
         return None if latest is None else latest + dt.timedelta(days=1)
 
 
+_ROLE_HINT = {
+    Audience.CADRES: "cadre",
+    Audience.LEADERS: "leader",
+    Audience.COMMITTEE: "committee",
+    Audience.SECRETARY: "secretary",
+}
+
+
+def tree_name(tree: OrganizationTree, org_id: str) -> str:
+    """The name of an organization, for agenda lines."""
+    org = tree.get(org_id)
+    return org.name if org is not None else org_id
+
+
 def _time_of_day(occ: Occurrence) -> dt.time:
     return occ.start.time() if isinstance(occ.start, dt.datetime) else dt.time.min
+
+
+def _legacy_fixed_day(value: object) -> ActivityDay | None:
+    """The branch-rules option ``fixed_day`` (``15`` or ``"每月第一个星期五"``) as an activity day."""
+    text = f"每月{value}日" if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_activity_day(text)
+    except ValueError:
+        return None
+
+
+def _activity(ob: Obligation) -> bool:
+    """Whether ``ob`` is met by an activity of the organization's own, which another can stand in for
+    (not an attendance duty, not a leader's 党课 held at linked organizations)."""
+    return not ob.attendance and not (ob.attend_links and ob.kind is ActivityKind.LECTURE)
 
 
 def _slotted(ob: Obligation) -> bool:
@@ -796,11 +1285,16 @@ def _last_day(occ: Occurrence) -> dt.date:
     return end.date() if isinstance(end, dt.datetime) else end
 
 
-def _order(obligations: Sequence[Obligation]) -> list[Obligation]:
-    """Dependency order: an obligation after those in its ``after``; a combining one before its partners,
-    except a per-member one, which comes after the activity it is held at."""
+def _order(obligations: Sequence[Obligation], steps: Mapping[str, str] | None = None) -> list[Obligation]:
+    """Dependency order: an obligation after those in its ``after`` (a step counts as its meeting); a
+    combining one before its partners, except a per-member one, which comes after the activity it is
+    held at. Where the rules form a cycle, catalogue order decides."""
+    steps = steps or {}
     ids = {o.id: o for o in obligations}
-    before: dict[str, set[str]] = {o.id: {a for a in o.after if a in ids} for o in obligations}
+    before: dict[str, set[str]] = {
+        o.id: {steps.get(a, a) for a in o.after if steps.get(a, a) in ids and steps.get(a, a) != o.id}
+        for o in obligations
+    }
     for o in obligations:
         for partner in o.combines_with:
             if partner not in ids or o.id in before[partner] or partner in before[o.id]:
@@ -842,11 +1336,13 @@ def make_plan(
     """
     planner = _Planner(tree, obligations, year, calendar)
     wanted = None if orgs is None else set(orgs)
-    # Organizations are placed greedily in file order, so the ones before a wanted organization may
-    # book its people first: plan up to the last wanted one, then keep only the wanted ones.
-    last = max((n for n, org in enumerate(tree) if wanted is None or org.id in wanted), default=-1)
-    for org in tree.organizations[: last + 1]:
-        planner.plan_org(org)
+    # Organizations share people (a town leader in the villages linked to them), so a part of the tree
+    # is planned with the whole of it: the result for an organization is the same either way.
+    for org in tree:
+        planner.plan_org(org, fixed=True)
+    for org in tree:
+        planner.plan_org(org, fixed=False)
+    planner.attendances()
     order = {org.id: n for n, org in enumerate(tree)}
     occurrences = sorted(
         (o for o in planner.occurrences if wanted is None or o.org in wanted),

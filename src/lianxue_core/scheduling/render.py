@@ -27,8 +27,14 @@ def _when(occ: Occurrence) -> str:
     return f"{occ.start.isoformat()} 周{_WEEKDAYS[occ.start.weekday()]}（全天）"
 
 
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _notes(occ: Occurrence, titles: Mapping[str, str]) -> str:
     notes = []
+    if occ.agenda:
+        notes.append("议程：" + "、".join(occ.agenda))
     if occ.also_fulfils:
         notes.append("同时落实：" + "、".join(titles.get(i, i) for i in occ.also_fulfils))
     if occ.provisional:
@@ -50,7 +56,7 @@ def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, s
         out.append(f"{plan.year}年计划为暂定：{plan.workdays_source}\n")
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        if not occ.at:  # items held during another activity are part of it (listed in the JSON)
+        if occ.shown:  # items held during another activity are part of it (listed in the JSON)
             by_org.setdefault(occ.org, []).append(occ)
     for org_id, items in by_org.items():
         org = tree[org_id]
@@ -71,7 +77,7 @@ def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str
         out += [f"> 暂定：{plan.workdays_source}", ""]
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        if not occ.at:  # items held during another activity are part of it (listed in the JSON)
+        if occ.shown:  # items held during another activity are part of it (listed in the JSON)
             by_org.setdefault(occ.org, []).append(occ)
     with_unplaced = {u.org for u in plan.unplaced}
     for org in tree:
@@ -81,7 +87,8 @@ def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str
         out += [f"## {org.name}（{org.id}）", ""]
         for month in range(1, 13):
             in_month = [o for o in items if o.first_day.month == month and o.first_day.year == plan.year]
-            out += [f"### {month}月", "", "本月主题：＿＿＿＿＿＿＿＿", ""]
+            theme = next((o.theme for o in in_month if o.theme), "")
+            out += [f"### {month}月", "", f"本月主题：{_md(theme) if theme else '＿＿＿＿＿＿＿＿'}", ""]
             if not in_month:
                 out += ["（本月无安排）", ""]
                 continue

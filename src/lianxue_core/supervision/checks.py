@@ -275,6 +275,13 @@ class _Checker:
                 for target in ob.combines_with:
                     if target in obs:
                         self.fulfilled_by.setdefault((org, target), []).append(ob.id)
+        # ... and what the plan's activities fulfil besides (the steps of a meeting, a visiting leader's
+        # 党课 held at a 主题党日): a record of the activity is a record of those too
+        for occ in plan.occurrences:
+            for target in occ.also_fulfils:
+                partners = self.fulfilled_by.setdefault((occ.org, target), [])
+                if occ.obligation not in partners and occ.obligation != target:
+                    partners.append(occ.obligation)
 
     def units(self) -> Iterable[tuple[Obligation, str, str, list[Occurrence], list[str]]]:
         """(obligation, org, period, occurrences, unplaced slots) for every unit of the plan, in order."""
@@ -446,7 +453,9 @@ class _Checker:
         expected = list(dict.fromkeys(slots))
         covered_ids = {m for r in records for m in r.members}
         listed = {m.id for m in self.tree.members_of(org)}
-        named = [s for s in expected if not s.startswith("anon-")]
+        # members in file order, whatever order the plan placed their items in
+        order = {m.id: n for n, m in enumerate(self.tree.members_of(org))}
+        named = sorted((s for s in expected if not s.startswith("anon-")), key=lambda s: order.get(s, len(order)))
         anon = [s for s in expected if s.startswith("anon-")]
         miss = [s for s in named if s not in covered_ids]
         extra_covered = len([m for m in covered_ids if m not in listed and m not in named])
