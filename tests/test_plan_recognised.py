@@ -417,3 +417,11 @@ def test_an_activity_that_only_moves_keeps_its_key(host: PluginHost) -> None:
     assert _ids(first) == _ids(second)
     moved = {o.key: o.first_day for o in first} != {o.key: o.first_day for o in second}
     assert moved
+
+
+@pytest.mark.parametrize("path", [example_path(), ANXI], ids=["deqing", "anxi"])
+def test_the_counties_are_valid_with_the_built_in_plugins_alone(host: PluginHost, path: Path) -> None:
+    """The README's main job runs on a machine without lianxue-devzone: the zones' options (开发区, its 专人)
+    are plan 4's and valid without it."""
+    tree = load(path, tracks=host.tracks(), options=host.option_schema())
+    assert any(org.option("devzone") for org in tree)

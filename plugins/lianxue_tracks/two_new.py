@@ -19,6 +19,7 @@ from lianxue_core import (
     Cadence,
     CadenceKind,
     Obligation,
+    OptionKind,
     OptionSpec,
     Organization,
     OrganizationTree,
@@ -453,7 +454,35 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
     return select(CATALOGUE, organization, tree, supervision=SUPERVISION, top_level=TOP_LEVEL, adjust=_adjust)
 
 
+def _label_or_flag(value: object) -> str | None:
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return None
+    return f'must be true, false or a label such as "开发区", not {value!r}'
+
+
+#: The zones plan 4 names (开发区、临杭工业区、科技新城) and their 专人 (“落实专人负责”): declared here so that a
+#: county file describing its zones is valid with the built-in tracks alone; a development-zone plugin
+#: (lianxue-devzone) reads them and declares them the same way.
+ZONE_OPTIONS = (
+    OptionSpec(
+        "devzone",
+        OptionKind.BOOL,
+        None,
+        "开发区 true or a label makes the organization a zone, false never (read by development-zone plugins)",
+        expected='true, false or a label such as "开发区"',
+        check=_label_or_flag,
+    ),
+    OptionSpec(
+        "zone_inspector",
+        OptionKind.STR,
+        None,
+        "落实专人负责 member id of the person designated to guide and supervise a zone's two-new organizations",
+    ),
+)
+
+
 @hookimpl
 def lianxue_options() -> Sequence[OptionSpec]:
-    """The options this plan's obligations carry and those it reads itself (see ``docs/tracks.md``)."""
-    return option_specs(CATALOGUE, "large_branch_members")
+    """The options this plan's obligations carry and those it reads itself (see ``docs/tracks.md``), and the
+    zones' options (:data:`ZONE_OPTIONS`)."""
+    return [*option_specs(CATALOGUE, "large_branch_members"), *ZONE_OPTIONS]
