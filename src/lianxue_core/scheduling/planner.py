@@ -886,7 +886,10 @@ class _Planner:
         opts, _ = meeting_options(org.options)
         if fixed:
             # the fixed-day activities; what they also fulfil (another rule's 主题党日) follows in pass two
-            todo = [o for o in st.ordered if o.fixed_day and o.cadence.kind is CadenceKind.MONTHLY]
+            # (one that must follow another obligation waits for it in pass two)
+            first = {o.id for o in st.ordered if o.fixed_day and o.cadence.kind is CadenceKind.MONTHLY}
+            first = {i for i in first if all(st.steps.get(a, a) not in st.by_id for a in st.by_id[i].after)}
+            todo = [o for o in st.ordered if o.id in first]
         else:
             todo = [o for o in st.ordered if o.id not in st.done]
         for ob in todo:
