@@ -475,6 +475,6 @@ def _fixed_day_problems(inputs: Inputs, occ: Occurrence) -> list[str]:
     expected = fixed_day_expected(inputs, occ.org, occ.first_day.month)
     if expected is None or occ.first_day == expected:
         return []
-    if "已有安排" in occ.note:  # a person in it is busy on the fixed day: the plan says who
+    if "已有安排" in occ.note or "前序步骤" in occ.note:  # a person is busy, or a step comes first: it says so
         return []
     return [f"{occ.key} on {occ.first_day}: its fixed day is {expected} ({occ.note or 'no note'})"]

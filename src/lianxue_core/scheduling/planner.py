@@ -334,7 +334,12 @@ class _Planner:
                 out[org.id] = (opts.activity_day, False)
             elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
                 out[org.id] = (legacy, False)  # the branch-rules plugin's older name for the same day
-            elif org.parent is not None and org.parent in out and self.tree[org.parent].track == org.track:
+            elif (
+                org.parent is not None
+                and org.parent in out
+                and org.track is not None
+                and self.tree[org.parent].track == org.track
+            ):
                 # a 党小组, or a branch of a 村党委 or 党组 that sets the day for all: the same day
                 out[org.id] = out[org.parent]
             sup = self.tree.supervisor_of(org.id)
@@ -672,7 +677,9 @@ class _Planner:
             return "逢周末"
         return "非本组织开会日（weekdays）"
 
-    def _fixed_note(self, req: _Request, day: dt.date, opts: MeetingOptions, clash: str = "") -> str:
+    def _fixed_note(
+        self, req: _Request, day: dt.date, opts: MeetingOptions, clash: str = "", first: dt.date | None = None
+    ) -> str:
         rule = req.rule
         if rule is None:
             return ""
@@ -683,7 +690,9 @@ class _Planner:
         if day == wanted:
             return said or f"党员固定活动日：{rule.describe()}"
         base = f"原定{rule.describe()}（{wanted.month}月{wanted.day}日）"
-        if clash:
+        if first is not None and wanted < first:  # it must follow a step that comes later in the month
+            why = f"，须在前序步骤（{'、'.join(req.obligation.after)}）之后，改至{day.month}月{day.day}日"
+        elif clash:
             why = f"，因{clash}已有安排改至{day.month}月{day.day}日"
         else:
             move = "顺延" if day > wanted else "提前"
@@ -706,44 +715,39 @@ class _Planner:
             return sorted([*days, wanted])
         return days
 
+    def _all_day(
+        self, org: Organization, opts: MeetingOptions, req: _Request, first: dt.date
+    ) -> tuple[dt.date, dt.date, str] | None:
+        """The first and last day, and the note, of an all-day item; ``None`` when no day is left."""
+        if req.day_of_month is not None:  # a fixed-day item with no time of its own
+            days = self._with_named_weekend(req, self._between(self.allowed_days(opts), first, req.last), first)
+            if days:
+                day = self._preference(org, req, days)[0]
+                return day, day, self._fixed_note(req, day, opts, first=first)
+        days = self._swapped_last(self._between(self._working_days, first, req.last))
+        if not days:
+            return None
+        plain = [d for d in days if d not in self.calendar.workdays] or days
+        if req.obligation.cadence.kind is CadenceKind.WINDOW:
+            return min(days), max(days), ""  # the whole window
+        if req.earliest:
+            return plain[0], plain[0], ""  # set-up duties and steps others follow: as early as possible
+        return plain[-1], plain[-1], ""  # due markers: the last working day of the period or deadline
+
     def place(
         self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
     ) -> Occurrence | None:
         ob = req.obligation
         first = req.first if not_before is None else max(req.first, not_before)
         provisional = self.calendar.provisional
-        if not req.timed and req.day_of_month is not None:  # a fixed-day item with no time of its own
-            days = self._with_named_weekend(req, self._between(self.allowed_days(opts), first, req.last), first)
-            if days:
-                day = self._preference(org, req, days)[0]
-                return Occurrence(
-                    org=org.id,
-                    obligation=ob.id,
-                    period=req.period.label,
-                    start=day,
-                    end=day,
-                    title=req.title,
-                    people=req.people,
-                    location=req.location,
-                    provisional=provisional,
-                    note=self._fixed_note(req, day, opts),
-                    theme=req.theme,
-                )
         if not req.timed:
-            days = self._between(self._working_days, first, req.last)
-            if not days:
+            span = self._all_day(org, opts, req, first)
+            if span is None:
                 self.unplaced.append(
                     Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot)
                 )
                 return None
-            days = self._swapped_last(days)
-            plain = [d for d in days if d not in self.calendar.workdays] or days
-            if ob.cadence.kind is CadenceKind.WINDOW:
-                start, end = min(days), max(days)  # the whole window
-            elif req.earliest:
-                start = end = plain[0]  # set-up duties and steps others follow: as early as possible
-            else:
-                start = end = plain[-1]  # due markers: the last working day of the period or deadline
+            start, end, note = span
             return Occurrence(
                 org=org.id,
                 obligation=ob.id,
@@ -755,6 +759,7 @@ class _Planner:
                 location=req.location,
                 provisional=provisional,
                 slot=req.slot,
+                note=note,
                 theme=req.theme,
             )
         days = self._between(self.allowed_days(opts), first, req.last)
@@ -779,7 +784,7 @@ class _Planner:
                     note = ""
                     if req.rule is not None:
                         clash = "、".join(self._name(p) for p in list(blockers)[:3])
-                        note = self._fixed_note(req, day, opts, clash)
+                        note = self._fixed_note(req, day, opts, clash, first)
                     return Occurrence(
                         org=org.id,
                         obligation=ob.id,
@@ -1096,8 +1101,16 @@ class _Planner:
         if ob.cadence.kind is CadenceKind.ONCE:
             spans = [(dt.date(self.year, 1, 1), dt.date(self.year, *ob.options.get("due", DEFAULT_ONCE_DUE)))]
 
+        st = self.state(org)
+        done = [o for before in ob.after for o in st.placed.get(st.steps.get(before, before), ())]
+
         def in_window(day: dt.date) -> bool:
-            return any(a <= day <= b for a, b in spans)
+            if not any(a <= day <= b for a, b in spans):
+                return False
+            # after the steps it follows in the same period (or, for a yearly one, before it at all)
+            label = next((p.label for p in _periods(ob.cadence, self.year) if day in p), "")
+            prior = [o for o in done if o.period == label] or [o for o in done if o.first_day <= day]
+            return all(_last_day(o) < day for o in prior)
 
         indices = [i for h in holders for i in self.fixed_hosts.get(h, ()) if in_window(self.occurrences[i].first_day)]
         if not indices:
@@ -1114,7 +1127,7 @@ class _Planner:
             if self.bookings.clash([leader.id], a, b) is not None:
                 continue
             self.bookings.book([leader.id], a, b)
-            where = tree_name(self.tree, org.id)
+            where = _org_name(self.tree, org.id)
             served = self._mark_lecture_served(host, ob)
             self.occurrences[i] = attrs.evolve(
                 host,
@@ -1245,7 +1258,7 @@ _ROLE_HINT = {
 }
 
 
-def tree_name(tree: OrganizationTree, org_id: str) -> str:
+def _org_name(tree: OrganizationTree, org_id: str) -> str:
     """The name of an organization, for agenda lines."""
     org = tree.get(org_id)
     return org.name if org is not None else org_id
