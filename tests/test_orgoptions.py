@@ -124,3 +124,22 @@ def test_bad_weekdays(weekdays: object) -> None:
 def test_activity_day_must_be_text() -> None:
     _, problems = meeting_options({"activity_day": 15})
     assert problems == [("activity_day", "must be a string such as '每月第一个星期五', not 15")]
+
+
+@pytest.mark.parametrize(
+    ("text", "days_2026"),
+    [("FREQ=MONTHLY;BYDAY=1FR", 12), ("RRULE:FREQ=MONTHLY;BYSETPOS=-1;BYDAY=FR", 12), ("FREQ=MONTHLY;BYDAY=5MO", 4)],
+)
+def test_rfc5545_rules_are_monthly_days(text: str, days_2026: int) -> None:
+    day = parse_activity_day(text)
+    assert len(day.days(2026)) == days_2026
+    assert len({d.month for d in day.days(2026)}) == days_2026  # never two in one month
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["FREQ=WEEKLY;BYDAY=FR", "FREQ=MONTHLY;BYDAY=FR", "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=2", "FREQ=MONTHLY;COUNT=3"],
+)
+def test_rules_that_are_not_one_day_a_month_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a monthly day"):
+        parse_activity_day(text)

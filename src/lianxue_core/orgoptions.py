@@ -147,8 +147,10 @@ def _parse_rrule(value: str) -> ActivityDay:
         rule = du_rrule.rrulestr(body, dtstart=dt.datetime(2024, 1, 1))
         if not isinstance(rule, du_rrule.rrule) or rule.after(dt.datetime(2024, 1, 1), inc=True) is None:
             raise ValueError
-        if len(list(rule.between(dt.datetime(2024, 1, 1), dt.datetime(2026, 1, 1), inc=True))) < 2:
-            raise ValueError  # e.g. BYMONTHDAY=31;BYMONTH=2: never
+        days = rule.between(dt.datetime(2024, 1, 1), dt.datetime(2026, 1, 1), inc=True)
+        months = [(d.year, d.month) for d in days]
+        if len(months) < 4 or len(set(months)) != len(months):
+            raise ValueError  # never (BYMONTHDAY=31;BYMONTH=2), seldom, or more than one day a month
     except (ValueError, TypeError, OverflowError) as exc:
         raise ValueError from exc
     return ActivityDay(text=value, rrule=body)
