@@ -34,11 +34,12 @@ from typing import Any
 import icalendar
 
 from lianxue_core import PluginHost, example_path, load
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import FeedOptions, build_feeds, uid_for, write_feeds
 from lianxue_core.calendar.feeds import CATEGORY, PROVISIONAL_NOTE, _description, people_line
 from lianxue_core.model import OrganizationTree
 from lianxue_core.obligations import Obligation
-from lianxue_core.scheduling import Occurrence, Plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan
 from lianxue_core.testing import TreeBuilder
 
 YEAR = 2026

@@ -23,7 +23,7 @@ from pathlib import Path
 from synthetic import synthetic_tree
 
 from lianxue_core import PluginHost
-from lianxue_core.scheduling import plan_year
+from lianxue_core.app import plan_year
 from lianxue_core.supervision.checks import check
 from lianxue_core.supervision.points import DefaultPointsRules, has_points_system, score
 from lianxue_core.supervision.records import read_records

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 
 from lianxue_core import PluginHost, example_path, load
+from lianxue_core.app import plan_year
 from lianxue_core.cli import main
-from lianxue_core.scheduling import Occurrence, plan_year
+from lianxue_core.scheduling import Occurrence
 
 YEAR = 2026
 AS_OF = "2026-12-15"

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from lianxue_core import PluginHost, example_path, load
+from lianxue_core.app import plan_year
 from lianxue_core.cli import main
-from lianxue_core.scheduling import Plan, plan_year
+from lianxue_core.scheduling import Plan
 
 if not any(ep.name == "devzone" for ep in importlib.metadata.entry_points(group="lianxue")):
     pytest.skip(

@@ -19,10 +19,11 @@ import pytest
 
 from feedcheck import validate_feed
 from lianxue_core import PluginHost, hookimpl
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import FeedOptions, FeedSet, PreviousFeed, WrittenFeed, build_feeds, to_calendar, write_feeds
 from lianxue_core.model import Organization, OrganizationTree
 from lianxue_core.obligations import Obligation
-from lianxue_core.scheduling import Occurrence, Plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan
 from lianxue_core.testing import TreeBuilder
 
 FIRST = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -22,9 +22,10 @@ import recurring_ical_events
 
 from feedcheck import check_parsers, validate_feed
 from lianxue_core import PluginHost, example_path, load
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import FeedOptions, FeedSet, build_feeds, to_calendar, uid_for
 from lianxue_core.model import OrganizationTree
-from lianxue_core.scheduling import Occurrence, Plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan
 
 BUILTIN_TRACKS = {"organs", "town", "village", "community", "two-new"}
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -26,6 +26,7 @@ import pytest
 
 from feedcheck import validate_feed
 from lianxue_core import PluginError, PluginHost, example_path, hookimpl, load
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import (
     FeedOptions,
     FeedSet,
@@ -42,7 +43,7 @@ from lianxue_core.calendar import (
 )
 from lianxue_core.model import OrganizationTree
 from lianxue_core.obligations import Obligation
-from lianxue_core.scheduling import Occurrence, Plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan
 from lianxue_core.testing import TreeBuilder
 
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

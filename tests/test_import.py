@@ -23,7 +23,7 @@ import xlwt
 
 import lianxue_core
 from lianxue_core import PluginHost, cli
-from lianxue_core.scheduling import plan_year
+from lianxue_core.app import plan_year
 from lianxue_core.scheduling.render import render_plan_json, render_plan_markdown
 
 AS_OF = "2026-01-01"

@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 
 from lianxue_core import PluginHost, example_path, load
+from lianxue_core.app import plan_year
 from lianxue_core.model import OrganizationTree
 from lianxue_core.obligations import Obligation
 from lianxue_core.orgoptions import meeting_options
-from lianxue_core.scheduling import Occurrence, Plan, make_plan, plan_year
+from lianxue_core.scheduling import Occurrence, Plan, make_plan
 from lianxue_core.scheduling.render import render_plan_markdown
 from lianxue_core.testing import TreeBuilder
 from lianxue_core.workdays import official_calendar

@@ -442,7 +442,7 @@ def test_an_override_file_makes_2027_official() -> None:
 
 def test_plan_year_uses_the_override_for_its_year(lianxue_host_factory: object) -> None:
     from lianxue_core import PluginHost
-    from lianxue_core.scheduling import plan_year
+    from lianxue_core.app import plan_year
 
     host = PluginHost(autoload=False, environ={})
     tree = one_branch()

@@ -68,6 +68,13 @@ PUBLIC = [
     "load",
     "loads",
     "plan_year",
+    "CheckOutcome",
+    "check_records",
+    "feed",
+    "feeds",
+    "load_county",
+    "obligations_of",
+    "workday_calendar",
 ]
 
 API_DOC = Path(__file__).parents[1] / "docs" / "api.md"

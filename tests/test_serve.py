@@ -21,11 +21,11 @@ import icalendar
 import pytest
 
 from lianxue_core import orgfile
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
 from lianxue_core.calendar.serve import FeedServer, make_server
 from lianxue_core.cli import main
 from lianxue_core.plugins import PluginHost
-from lianxue_core.scheduling import plan_year
 
 DATA = Path(__file__).parent / "data" / "good"
 ORGFILE = DATA / "organs-only.toml"

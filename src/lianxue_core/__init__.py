@@ -4,6 +4,7 @@ The public API. Plugin authors use only the names in ``__all__``; anything else 
 notice. See ``docs/index.md``.
 """
 
+from .app import CheckOutcome, check_records, feed, feeds, load_county, obligations_of, plan_year, workday_calendar
 from .errors import InputError, LianxueError, PluginConflictError, PluginError, Problem
 from .examples import example_path
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
@@ -11,7 +12,7 @@ from .obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligatio
 from .optionspec import OptionKind, OptionSchema, OptionSpec
 from .orgfile import dumps, load, loads
 from .plugins import ENTRY_POINT_GROUP, PluginHost, PluginInfo, hookimpl
-from .scheduling import Occurrence, Plan, plan_year
+from .scheduling import Occurrence, Plan
 from .supervision import Finding, FindingStatus, Record
 from .workdays import WorkdayCalendar
 
@@ -23,6 +24,7 @@ __all__ = [
     "Audience",
     "Cadence",
     "CadenceKind",
+    "CheckOutcome",
     "Finding",
     "FindingStatus",
     "InputError",
@@ -50,10 +52,16 @@ __all__ = [
     "WorkdayCalendar",
     "__version__",
     "applicable",
+    "check_records",
     "dumps",
     "example_path",
+    "feed",
+    "feeds",
     "hookimpl",
     "load",
+    "load_county",
     "loads",
+    "obligations_of",
     "plan_year",
+    "workday_calendar",
 ]

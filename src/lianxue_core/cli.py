@@ -17,27 +17,25 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-import icalendar
-
-from . import __version__, catalogue, orgfile, scaffold
-from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds, stamp_from_environment, write_feeds
+from . import __version__, app, catalogue, scaffold
+from .app import check_year, load_county, obligations_of, plan_year
+from .calendar import FeedOptions, FeedSet, WrittenFeed, stamp_from_environment, write_feeds
+from .commands import check as check_command
 from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
 from .importing import command as import_command
 from .model import OrganizationTree
+from .obligations import Obligation
 from .plugins import PluginHost
-from .scheduling import Occurrence, Plan, plan_year
+from .scheduling import Plan
 from .scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
-from .supervision import command as check_command
 from .textable import render_table
-from .workdays import load_overrides
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_PLUGIN = 3
-MIN_YEAR, MAX_YEAR = 1901, 2099
 
 
 class _Parser(argparse.ArgumentParser):
@@ -180,7 +178,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 
 
 def _load(path: Path, host: PluginHost) -> OrganizationTree:
-    return orgfile.load(path, tracks=host.tracks(), options=host.option_schema())
+    return load_county(path, host)
 
 
 def _summary(tree: OrganizationTree, host: PluginHost) -> dict[str, object]:
@@ -283,22 +281,21 @@ def cmd_plugins(args: argparse.Namespace, host: PluginHost, out: TextIO, err: Te
     return EXIT_OK
 
 
-def check_year(year: int, option: str) -> None:
-    """Refuse a year lianxue cannot plan (the holiday sources cover 1900-2099)."""
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError([Problem(option, f"{year} is not a year between {MIN_YEAR} and {MAX_YEAR}")])
-
-
-def _plan(args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, err: TextIO) -> Plan:
+def _plan(
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    err: TextIO,
+    obligations: dict[str, tuple[Obligation, ...]] | None = None,
+) -> Plan:
     year = dt.date.today().year if args.year is None else args.year
     check_year(year, "--year")
-    overrides = load_overrides(args.holidays) if args.holidays else None
     orgs = getattr(args, "org", None)
     if orgs:
         unknown = [o for o in orgs if o not in tree]
         if unknown:
             raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
-    plan = plan_year(tree, host, year, orgs=orgs, overrides=overrides)
+    plan = plan_year(tree, host, year, orgs=orgs, holidays=args.holidays, obligations=obligations)
     for warning in plan.warnings:
         print(f"lianxue: warning: {warning}", file=err)
     return plan
@@ -346,7 +343,10 @@ def cmd_plan(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextI
 def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     args.orgfile = args.orgfile or example_path()
     tree = _load(args.orgfile, host)
-    plan = _plan(args, host, tree, err)
+    year = dt.date.today().year if args.year is None else args.year
+    check_year(year, "--year")
+    obligations = obligations_of(tree, host, year)  # asked once, for the plan and the guidance counts
+    plan = _plan(args, host, tree, err, obligations)
     written = _write_calendars(args, host, tree, plan, out)  # before printing: a closed pipe must not stop it
     print(f"{args.orgfile}: OK", file=out)
     _print_summary(_summary(tree, host), out)
@@ -356,8 +356,7 @@ def cmd_run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO
     rows = []
     total_guidance = 0
     for org in tree:
-        obligations = host.obligations_for(org, tree, plan.year)
-        guidance = sum(1 for o in obligations if not o.schedulable)
+        guidance = sum(1 for o in obligations[org.id] if not o.schedulable)
         total_guidance += guidance
         rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
     print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
@@ -440,14 +439,7 @@ def _feeds(
     if args.alarm is not None and args.alarm < 0:
         raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
     options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
-    adjust = None
-    if any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
-
-        def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
-            host.adjust_event(event, occurrence, tree[occurrence.org])
-
-    obligations = {o.id: o for o in host.catalogue()}
-    return build_feeds(plan, tree, obligations, options=options, which=which, out=previous, adjust=adjust)
+    return app.feeds(tree, plan, host, options=options, which=which, previous=previous)
 
 
 def _password(args: argparse.Namespace) -> str | None:

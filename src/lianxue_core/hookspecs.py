@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import icalendar
 import pluggy
 
 from .model import Organization, OrganizationTree
@@ -23,8 +23,12 @@ from .obligations import Obligation, Track
 from .optionspec import OptionSpec
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
-from .supervision.points import PointsRules
 from .workdays import WorkdayCalendar
+
+if TYPE_CHECKING:  # for the signatures only: icalendar and the points module load when used
+    import icalendar
+
+    from .supervision.points import PointsRules
 
 PROJECT = "lianxue"
 hookspec = pluggy.HookspecMarker(PROJECT)

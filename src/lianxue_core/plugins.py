@@ -28,10 +28,9 @@ import inspect
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import icalendar
 import pluggy
 
 from . import hookspecs
@@ -41,8 +40,12 @@ from .obligations import Obligation, Track, has_branches
 from .optionspec import CORE, CORE_OPTIONS, OptionSchema, OptionSpec
 from .scheduling.occurrence import Occurrence
 from .supervision.findings import Finding, Record
-from .supervision.points import PointsRules
 from .workdays import WorkdayCalendar, official_calendar, provisional_calendar
+
+if TYPE_CHECKING:  # for annotations only: loaded when used
+    import icalendar
+
+    from .supervision.points import PointsRules
 
 __all__ = ["ENTRY_POINT_GROUP", "HOOKS", "PluginHost", "PluginInfo", "hookimpl", "implementation_problems"]
 
@@ -503,6 +506,8 @@ class PluginHost:
         return out
 
     def points_rules(self, organization: Organization, tree: OrganizationTree, year: int) -> PointsRules | None:
+        from .supervision.points import PointsRules  # loaded when asked: the planner does not need it
+
         """The study-points rules the first answering plugin gives ``organization``, or ``None``.
 
         Raises:

@@ -2,6 +2,6 @@
 
 from .occurrence import Occurrence
 from .periods import Period, periods
-from .planner import Combined, Plan, Unplaced, make_plan, plan_year
+from .planner import Combined, Plan, Unplaced, make_plan
 
-__all__ = ["Combined", "Occurrence", "Period", "Plan", "Unplaced", "make_plan", "periods", "plan_year"]
+__all__ = ["Combined", "Occurrence", "Period", "Plan", "Unplaced", "make_plan", "periods"]

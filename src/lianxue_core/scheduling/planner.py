@@ -34,7 +34,6 @@ import math
 import zlib
 import zoneinfo
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import attrs
 
@@ -45,10 +44,7 @@ from ..workdays import WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
 
-if TYPE_CHECKING:  # the host's module imports this package's records, so only for typing
-    from ..plugins import PluginHost
-
-__all__ = ["Combined", "Plan", "Unplaced", "make_plan", "plan_year"]
+__all__ = ["Combined", "Plan", "Unplaced", "make_plan"]
 
 #: Activity kinds that are held at a time with people; the others are all-day markers.
 TIMED_KINDS = frozenset(
@@ -1379,36 +1375,3 @@ def make_plan(
         combined=tuple(c for c in planner.combined if wanted is None or c.org in wanted),
         warnings=tuple(warnings),
     )
-
-
-def plan_year(
-    tree: OrganizationTree,
-    host: PluginHost,
-    year: int,
-    *,
-    orgs: Collection[str] | None = None,
-    overrides: Mapping[int, WorkdayCalendar] | None = None,
-) -> Plan:
-    """Plan ``year`` for ``tree`` with the obligations and working days ``host``'s plugins provide.
-
-    Args:
-        tree: The organization tree (from :func:`lianxue_core.load`).
-        host: The plugin host.
-        year: The year to plan.
-        orgs: Plan only these organization ids (all when ``None``); people shared with other
-            organizations are still known, so the result matches the full plan for these.
-        overrides: Official working-day calendars by year (from
-            :func:`lianxue_core.workdays.load_overrides`), which take precedence over the plugins.
-
-    Example::
-
-        >>> from lianxue_core import PluginHost, example_path, load, plan_year
-        >>> host = PluginHost()
-        >>> tree = load(example_path(), tracks=host.tracks())
-        >>> plan = plan_year(tree, host, 2026)
-        >>> plan.provisional
-        False
-    """
-    calendar = overrides[year] if overrides and year in overrides else host.workdays(year)
-    obligations = {org.id: host.obligations_for(org, tree, year) for org in tree}
-    return make_plan(tree, obligations, year, calendar, orgs=orgs)

@@ -1,0 +1,362 @@
+"""The application layer: the one module that puts the plugin host together with the stages.
+
+Organization file → tree (:func:`load_county`) → each organization's obligations (:func:`obligations_of`) →
+the year's working days (:func:`workday_calendar`) → the plan (:func:`plan_year`) → calendar feeds with
+every plugin's adjustments (:func:`feeds`, :func:`feed`) → a records check with the plugins' findings
+and the working-day calendar (:func:`check_records`). The command line is a thin adapter over these
+functions, and the public API exports them, so a program and ``lianxue`` give the same answers by
+construction. The stages below (``orgfile``, ``scheduling``, ``calendar``, ``supervision``) never see the
+plugin host: they receive resolved obligations, calendars and callbacks.
+
+Example, the three things a party-building platform needs::
+
+    >>> from lianxue_core import PluginHost, check_records, example_path, feed, load_county, plan_year
+    >>> host = PluginHost()
+    >>> tree = load_county(example_path(), host)
+    >>> plan = plan_year(tree, host, 2026)
+    >>> feed(tree, plan, host, "shangbai")[:15]
+    b'BEGIN:VCALENDAR'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import orgfile
+from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
+from .errors import InputError, Problem
+from .model import Organization, OrganizationTree
+from .obligations import Obligation
+from .plugins import PluginHost
+from .scheduling import Plan, make_plan
+from .supervision import Record
+from .workdays import WorkdayCalendar, load_overrides
+
+if TYPE_CHECKING:  # imported when used: the report modules are not needed to plan
+    import icalendar
+
+    from .scheduling import Occurrence
+    from .supervision.report import Report
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "CheckOutcome",
+    "check_records",
+    "check_year",
+    "feed",
+    "feeds",
+    "load_county",
+    "obligations_of",
+    "plan_year",
+    "workday_calendar",
+]
+
+#: The years lianxue plans and checks: the holiday sources cover them.
+MIN_YEAR, MAX_YEAR = 1901, 2099
+
+
+def check_year(year: int, option: str = "year") -> None:
+    """Refuse a year lianxue cannot plan, naming the option it came from.
+
+    Raises:
+        InputError: ``year`` is outside :data:`MIN_YEAR`..:data:`MAX_YEAR`.
+    """
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InputError([Problem(option, f"{year} is not a year between {MIN_YEAR} and {MAX_YEAR}")])
+
+
+def load_county(path: str | Path, host: PluginHost) -> OrganizationTree:
+    """Read an organization file with the tracks and options of ``host``'s plugins.
+
+    Raises:
+        InputError: Every problem in the file, one per line.
+    """
+    return orgfile.load(path, tracks=host.tracks(), options=host.option_schema())
+
+
+def obligations_of(tree: OrganizationTree, host: PluginHost, year: int) -> dict[str, tuple[Obligation, ...]]:
+    """Each organization's obligations in ``year`` (guidance included), by organization id, in file order."""
+    return {org.id: host.obligations_for(org, tree, year) for org in tree}
+
+
+def workday_calendar(
+    host: PluginHost,
+    year: int,
+    *,
+    holidays: str | Path | Mapping[int, WorkdayCalendar] | None = None,
+) -> WorkdayCalendar:
+    """The working days of ``year``: from an override file or mapping (``--holidays``) when it has the
+    year, else from the plugins (the built-in provider answers from ``chinese_calendar``)."""
+    overrides = load_overrides(holidays) if isinstance(holidays, str | Path) else holidays
+    if overrides and year in overrides:
+        return overrides[year]
+    return host.workdays(year)
+
+
+def plan_year(
+    tree: OrganizationTree,
+    host: PluginHost,
+    year: int,
+    *,
+    orgs: Collection[str] | None = None,
+    overrides: Mapping[int, WorkdayCalendar] | None = None,
+    holidays: str | Path | None = None,
+    obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
+) -> Plan:
+    """Plan ``year`` for ``tree`` with the obligations and working days ``host``'s plugins provide.
+
+    Args:
+        tree: The organization tree (from :func:`load_county`).
+        host: The plugin host.
+        year: The year to plan.
+        orgs: Keep only these organization ids (all when ``None``); the whole tree is planned, so the
+            result for them matches the full plan.
+        overrides: Official working-day calendars by year (from
+            :func:`lianxue_core.workdays.load_overrides`), which take precedence over the plugins.
+        holidays: The same, as the path of an override file.
+        obligations: The obligations already asked of the plugins (:func:`obligations_of`), to ask once.
+
+    Raises:
+        InputError: A year out of range, an unknown organization id, a bad override file.
+
+    Example::
+
+        >>> from lianxue_core import PluginHost, example_path, load_county, plan_year
+        >>> host = PluginHost()
+        >>> plan = plan_year(load_county(example_path(), host), host, 2026)
+        >>> plan.provisional
+        False
+    """
+    check_year(year)
+    if orgs is not None:
+        unknown = [o for o in orgs if o not in tree]
+        if unknown:
+            raise InputError(Problem("orgs", f"no organization with id {o!r}") for o in unknown)
+    calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
+    resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
+    return make_plan(tree, resolved, year, calendar, orgs=orgs)
+
+
+def _adjuster(tree: OrganizationTree, host: PluginHost) -> Any:
+    """The plugins' ``lianxue_adjust_event`` for :func:`build_feeds`, or ``None`` when no plugin has one."""
+    if not any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
+        return None
+
+    def adjust(event: icalendar.Event, occurrence: Occurrence) -> None:
+        host.adjust_event(event, occurrence, tree[occurrence.org])
+
+    return adjust
+
+
+def feeds(
+    tree: OrganizationTree,
+    plan: Plan,
+    host: PluginHost,
+    *,
+    options: FeedOptions | None = None,
+    which: FeedSet | None = None,
+    previous: Path | None = None,
+) -> Iterator[WrittenFeed]:
+    """The plan's calendar feeds, one at a time, with every plugin's event adjustments.
+
+    ``previous`` is a directory of earlier feeds: events keep their UIDs and their SEQUENCE rises where
+    they changed. Write them with :func:`lianxue_core.calendar.write_feeds`.
+
+    Raises:
+        InputError: A supervisor feed asked for an organization the tree does not have.
+    """
+    which = which or FeedSet()
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
+    catalogue = {o.id: o for o in host.catalogue()}
+    yield from build_feeds(
+        plan,
+        tree,
+        catalogue,
+        options=options or FeedOptions(),
+        which=which,
+        out=previous,
+        adjust=_adjuster(tree, host),
+    )
+
+
+def feed(
+    tree: OrganizationTree,
+    plan: Plan,
+    host: PluginHost,
+    org_id: str,
+    *,
+    person: bool = False,
+    supervisor: bool = False,
+    options: FeedOptions | None = None,
+) -> bytes:
+    """One feed as the bytes of an ``.ics`` file: an organization's (``<org>.ics``), a listed member's
+    (``person=True``: ``people/<member>.ics``) or what an organization supervises (``supervisor=True``).
+
+    The bytes are those ``lianxue calendar`` writes for the same input (set ``SOURCE_DATE_EPOCH`` or
+    ``options.stamp`` for byte-identical stamps).
+
+    Raises:
+        InputError: No such organization or member.
+    """
+    if person:
+        if org_id not in {m.id for m in tree.members}:
+            raise InputError([Problem("person", f"no listed member with id {org_id!r}")])
+        which, path = FeedSet(organizations=False, people=True), f"people/{org_id}.ics"
+    else:
+        if org_id not in tree:
+            raise InputError([Problem("org", f"no organization with id {org_id!r}")])
+        if supervisor:
+            which, path = FeedSet(organizations=False, supervisors=(org_id,)), f"supervisors/{org_id}.ics"
+        else:
+            which, path = FeedSet(), f"{org_id}.ics"
+            plan = attrs.evolve(plan, occurrences=plan.for_org(org_id))
+    for written in feeds(tree, plan, host, options=options, which=which):
+        if written.path == path:
+            return written.text.encode("utf-8")
+    # nothing planned for it (``lianxue calendar`` writes no file then): an empty calendar to subscribe to
+    from .calendar import render_feed
+
+    name = tree[org_id].name if org_id in tree else tree.member(org_id).name
+    text = render_feed(f"{name} {plan.year}", (), options=options or FeedOptions(), year=plan.year)
+    return text.encode("utf-8")
+
+
+# -- the records check -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CheckOutcome:
+    """A records check: the report, and the warnings about the input (also in the report).
+
+    Render the report with :meth:`table`, :meth:`json` or :meth:`html`; :attr:`exit_code` is ``lianxue
+    check``'s (0 nothing wanting, 1 findings).
+    """
+
+    report: Report
+    warnings: tuple[str, ...] = ()
+    plan_warnings: tuple[str, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        return self.report.exit_code
+
+    def table(self) -> str:
+        from .supervision.report import render_table
+
+        return render_table(self.report)
+
+    def json(self) -> str:
+        from .supervision.report_json import render_json
+
+        return render_json(self.report)
+
+    def html(self) -> str:
+        from .supervision.report_html import render_html
+
+        return render_html(self.report)
+
+
+def check_records(
+    tree: OrganizationTree,
+    host: PluginHost,
+    records: Sequence[str | Path] | Iterable[Record],
+    *,
+    as_of: dt.date | None = None,
+    year: int | None = None,
+    supervisor: str | None = None,
+    holidays: str | Path | None = None,
+    source: str = "check_records",
+    key: str = "supervisor",
+) -> CheckOutcome:
+    """Check what was held against the year's plan: the same check as ``lianxue check``.
+
+    Args:
+        tree: The organization tree.
+        host: The plugin host: obligations, working days, plugin findings and study-points rules.
+        records: Record files (``.csv``, ``.json``, ``.ics``), or :class:`Record` objects.
+        as_of: The day of the check (default today); periods not ended by then are "due".
+        year: The year checked (default: the year of ``as_of``).
+        supervisor: Only what this organization supervises, rolled up through the tree.
+        holidays: An override file with the official holiday arrangement of a year not yet known.
+        source: The file or option a problem with ``supervisor`` is reported against (the CLI passes the
+            organization file), with ``key``.
+
+    Raises:
+        InputError: A bad record file (every bad row), an unknown supervisor, a year out of range.
+    """
+    from .supervision.checks import check
+    from .supervision.points import DefaultPointsRules, PointsRules, has_points_system, score
+    from .supervision.records import read_records
+    from .supervision.report import build_report
+
+    as_of = as_of or dt.date.today()
+    year = as_of.year if year is None else year
+    check_year(as_of.year, "as_of")
+    check_year(year, "year")
+    sup: Organization | None = None
+    scope: tuple[Organization, ...] = tree.organizations
+    if supervisor is not None:
+        sup = tree.get(supervisor)
+        if sup is None:
+            raise InputError([Problem(source, f"no organization with id {supervisor!r}", key=key)])
+        scope = tree.overseen_by(sup.id)
+        if not scope:
+            raise InputError([Problem(source, f"organization {sup.id!r} supervises no organization", key=key)])
+    obligations = obligations_of(tree, host, year)
+    catalogue = {o.id: o for o in host.catalogue()}
+    items = list(records)
+    warnings: list[str] = []
+    if all(isinstance(r, Record) for r in items):
+        read_all = [r for r in items if isinstance(r, Record)]
+    else:
+        applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
+        read = read_records([Path(r) for r in items if not isinstance(r, Record)], tree, catalogue, applies)
+        if read.problems:
+            raise InputError(read.problems)
+        read_all = list(read.records)
+        warnings += read.warnings
+    in_scope = {o.id for o in scope}
+    kept = [r for r in read_all if r.org in in_scope]
+    outside = len(read_all) - len(kept)
+    if outside:
+        warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
+    calendar = workday_calendar(host, year, holidays=holidays)
+    plan = make_plan(tree, obligations, year, calendar, orgs=in_scope)
+    result = check(
+        tree,
+        plan,
+        obligations,
+        kept,
+        as_of,
+        orgs=in_scope,
+        extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
+        workdays=calendar,
+    )
+    rules: dict[str, PointsRules] = {}
+    for org in scope:
+        found = host.points_rules(org, tree, year)
+        if found is None and has_points_system(obligations[org.id]):
+            found = DefaultPointsRules()
+        if found is not None:
+            rules[org.id] = found
+    by_year = [r for r in kept if r.date.year == year or r.period.startswith(str(year))]
+    points = score(by_year, tree, catalogue, rules.get)
+    report = build_report(
+        result,
+        tree,
+        catalogue,
+        scope=scope,
+        points=points,
+        points_rules={k: v.name for k, v in rules.items()},
+        supervisor=sup,
+        warnings=warnings,
+    )
+    return CheckOutcome(report=report, warnings=tuple(warnings), plan_warnings=plan.warnings)

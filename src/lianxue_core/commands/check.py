@@ -1,0 +1,103 @@
+"""``lianxue check``: read records, check them against the year's plan, report.
+
+Exit codes: 0 nothing wanting (due items allowed), 1 findings, 2 bad input (every bad row, one line
+each). The command line wires :func:`add_arguments` and :func:`run` into its sub-commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TextIO
+
+from ..app import check_records, check_year, load_county
+from ..calendar.writer import atomic_write
+from ..plugins import PluginHost
+from ..supervision.records import parse_date
+
+__all__ = ["add_arguments", "run"]
+
+#: Input warnings printed on stderr before "... and N more"; every one is in the report.
+MAX_WARNINGS = 20
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``lianxue check``'s arguments to ``parser``."""
+    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument(
+        "--records",
+        metavar="FILE",
+        type=Path,
+        action="append",
+        required=True,
+        help="records of what was held: .csv, .json or .ics (repeatable)",
+    )
+    parser.add_argument("--year", type=int, default=None, help="the year to check (default: the year of --as-of)")
+    parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        type=_date,
+        default=None,
+        help="the day of the check; periods not ended by then are 'due' (default: today)",
+    )
+    parser.add_argument(
+        "--supervisor", metavar="ID", help="only what this organization supervises, rolled up through the tree"
+    )
+    parser.add_argument("--format", choices=["table", "json", "html"], default="table")
+    parser.add_argument("--out", metavar="FILE", type=Path, help="write the report here (atomically) instead of stdout")
+    parser.add_argument(
+        "--holidays",
+        metavar="FILE",
+        type=Path,
+        help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
+    )
+
+
+def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    """Run ``lianxue check`` with parsed ``args``; return the exit code.
+
+    Raises:
+        InputError: A bad organization file, record file or option (the command line prints each problem).
+    """
+    tree = load_county(args.orgfile, host)
+    as_of: dt.date = args.as_of or dt.date.today()
+    year: int = as_of.year if args.year is None else args.year
+    check_year(as_of.year, "--as-of")
+    check_year(year, "--year")
+    outcome = check_records(
+        tree,
+        host,
+        args.records,
+        as_of=as_of,
+        year=year,
+        supervisor=args.supervisor,
+        holidays=args.holidays,
+        source=str(args.orgfile),
+        key="--supervisor",
+    )
+    for warning in outcome.warnings[:MAX_WARNINGS]:
+        print(f"lianxue: warning: {warning}", file=err)
+    if len(outcome.warnings) > MAX_WARNINGS:
+        print(f"lianxue: warning: ... and {len(outcome.warnings) - MAX_WARNINGS} more (all in the report)", file=err)
+    for warning in outcome.plan_warnings:
+        print(f"lianxue: warning: {warning}", file=err)
+    text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
+    report = outcome.report
+    if args.out is not None:
+        atomic_write(args.out, text)
+        print(
+            f"Wrote {args.out}: {len(report.problems)} findings, {report.summary()['due']} due "
+            f"({len(report.orgs)} organizations)",
+            file=out,
+        )
+    else:
+        out.write(text)
+    return outcome.exit_code
