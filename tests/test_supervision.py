@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 
 from lianxue_core import (
@@ -162,11 +163,18 @@ def test_combined_activity_fulfils_its_partner() -> None:
 
 
 def test_rules_mark_sources_that_require_a_comment() -> None:
-    seminar = ob("town.monthly-seminar", ActivityKind.STUDY, Cadence.monthly())
+    """What a record must carry is the obligation's own: the built-in tracks' and any plugin's alike."""
+    from lianxue_tracks.town import CATALOGUE
+
+    seminar = next(o for o in CATALOGUE if o.id == "town.monthly-seminar")
     assert requirements(seminar)[:2] == (("topic", "comment"), False)
     assert "党支部书记对每次研讨情况进行点评" in requirements(seminar)[2]
-    assert requirements(ob("x.leaders-at-life-meeting", ActivityKind.MEETING, Cadence.yearly()))[1] is True
-    lecture = ob("x.july1-lecture", ActivityKind.LECTURE, Cadence.yearly())
+    # a third party's obligation of any id gets the same by the same fields
+    mine = ob("zone.forum", ActivityKind.MEETING, Cadence.quarterly())
+    assert requirements(mine)[:2] == ((), False)
+    mine = attrs.evolve(mine, record_requires=("topic", "comment"), record_attendance=True)
+    assert requirements(mine)[:2] == (("topic", "comment"), True)
+    lecture = ob("x.anything", ActivityKind.LECTURE, Cadence.yearly())  # every 党课 names its lecturer
     assert requirements(lecture)[0] == ("lecturer",)
     assert requirements(ob("x.plain", ActivityKind.MEETING, Cadence.yearly(), options={"record_requires": ["topic"]}))[
         0

@@ -79,6 +79,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="全体党员会议（季度主题专题讨论）",
         kind=ActivityKind.MEETING,
         cadence=Cadence.quarterly(),
+        record_requires=("topic",),
         applies_to=BRANCH_LEVEL,
         description="在落实“三会一课”“三联三会”、党员固定活动日的基础上，以支部为单位每季度确定一个主题召开全体党员会议、"
         "开展专题讨论；与当季支部党员大会合并召开。",
@@ -104,6 +105,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         "推行“书记论坛”、党员学习积分制等做法，推动两新组织党员学习教育常态化。",
         title="推行“书记论坛”、党员学习积分制",
         kind=ActivityKind.DELIVERABLE,
+        keeps_points=True,
         cadence=Cadence.once(),
         applies_to=KINDS,
         attends=Audience.ORGANIZATION,

@@ -329,6 +329,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         title="全体党员会议（学习教育主题讨论）",
         kind=ActivityKind.MEETING,
         cadence=Cadence.quarterly(),
+        record_requires=("topic",),
         applies_to=BRANCH_LEVEL,
         description="每季度召开一次全体党员会议，围绕一个学习教育主题组织讨论；与当季支部党员大会合并召开。",
         combines_with=("branch.party-congress",),

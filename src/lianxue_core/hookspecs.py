@@ -221,7 +221,7 @@ def lianxue_points_rules(organization: Organization, tree: OrganizationTree, yea
     """Return the study-points rules (学习教育积分) for ``organization``, replacing lianxue's defaults.
 
     Called once per organization whose records are scored, when a check builds its reports.
-    Stops at first non-None result. When no plugin answers, organizations with a ``*.points-system`` obligation
+    Stops at first non-None result. When no plugin answers, organizations with an obligation that ``keeps_points``
     (plans 1 and 4) are scored with :class:`~lianxue_core.supervision.points.DefaultPointsRules` and
     others are not scored; rules returned here switch points on for any organization.
 

@@ -348,6 +348,12 @@ class Obligation:
         also_attends: Further audiences invited besides ``attends`` (所辖各领域党组织书记).
         precedes: Ids of obligations whose first activity of the year this one must come before (the
             年度组织生活计划 before the first monthly activity it governs).
+        record_requires: Record fields a check wants filled for it: ``topic`` (主题), ``comment`` (书记点评),
+            ``lecturer`` (主讲人). A 党课 always wants its lecturer.
+        record_attendance: Whether a check wants the planned people named among the attendees (班子成员参加
+            所在支部的组织生活会).
+        keeps_points: An organization with this obligation keeps study points (学习教育积分管理制度): its
+            records are scored with the default rules unless a plugin's ``lianxue_points_rules`` answers.
         options: Defaults the scheduler and plugins read (``minutes``, ``load_per_week``...), which an
             organization's own options may override.
     """
@@ -372,6 +378,9 @@ class Obligation:
     attend_home: bool = False
     also_attends: tuple[Audience, ...] = ()
     precedes: tuple[str, ...] = ()
+    record_requires: tuple[str, ...] = ()
+    record_attendance: bool = False
+    keeps_points: bool = False
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
 
     @property
@@ -420,6 +429,9 @@ class Obligation:
             "attend_home": self.attend_home,
             "also_attends": [str(a) for a in self.also_attends],
             "precedes": list(self.precedes),
+            "record_requires": list(self.record_requires),
+            "record_attendance": self.record_attendance,
+            "keeps_points": self.keeps_points,
             "description": self.description,
             "source": self.source.to_json(),
         }

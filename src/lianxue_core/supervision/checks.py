@@ -6,16 +6,14 @@ looks for shortcomings of what was held: steps out of order, a missing topic or 
 the source requires one, members not covered, required attendees absent. A unit whose period has not
 started on the ``as_of`` day is not checked yet; one whose period has started but not ended is ``due``.
 
-Which obligations need what is decided by :data:`RULES` (patterns over obligation ids, each citing its
-source clause) and by two obligation options a plugin may set: ``record_requires`` (record fields that
-must be filled, e.g. ``("topic", "comment")``) and ``record_attendance`` (``True``: the planned people
-must be named among the attendees).
+Which obligations need what is said by the obligations themselves (:attr:`Obligation.record_requires`,
+:attr:`Obligation.record_attendance`, both citing the obligation's clause): the check knows no plugin's
+obligation by its id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -28,7 +26,7 @@ from ..scheduling.planner import Plan
 from ..workdays import WorkdayCalendar
 from .findings import Finding, FindingStatus, Record
 
-__all__ = ["RULES", "CheckResult", "Rule", "Unit", "check", "requirements"]
+__all__ = ["CheckResult", "Unit", "check", "requirements"]
 
 DEFAULT_ONCE_DUE = (3, 31)
 
@@ -36,66 +34,23 @@ DEFAULT_ONCE_DUE = (3, 31)
 FIELD_LABELS = {"topic": "主题", "comment": "书记点评", "lecturer": "主讲人", "attendees": "参加人员"}
 
 
-@attrs.frozen
-class Rule:
-    """What records of the obligations matching ``pattern`` must carry.
-
-    Args:
-        pattern: An ``fnmatch`` pattern over obligation ids, e.g. ``*.monthly-seminar``.
-        requires: Record fields that must not be empty (``topic``, ``comment``, ``lecturer``).
-        attendance: Whether the planned people must be named among the attendees.
-        basis: The source clause the rule rests on (or lianxue's reason), shown with findings.
-    """
-
-    pattern: str
-    requires: tuple[str, ...] = ()
-    attendance: bool = False
-    basis: str = ""
-
-
-#: The built-in rules. An obligation's own ``record_requires`` / ``record_attendance`` options win.
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "*.monthly-seminar",
-        ("topic", "comment"),
-        basis="各党支部每月确定一个主题，开展1次集中研讨，党支部书记对每次研讨情况进行点评。（方案二）",
-    ),
-    Rule(
-        "*.quarterly-meeting",
-        ("topic",),
-        basis="每季度召开一次全体党员会议，围绕一个学习教育主题组织讨论。（方案三、方案四）",
-    ),
-    Rule(
-        "town.democratic-life-meeting",
-        ("topic",),
-        basis="镇（街道）党委年度民主生活会，要以“两学一做”为主题。（方案二）",
-    ),
-    Rule("*lecture*", ("lecturer",), basis="党课须写明主讲人（lianxue 规则：积分按讲课计）。"),
-    Rule(
-        "*.leaders-at-life-meeting",
-        attendance=True,
-        basis="领导班子成员要参加所在支部的专题组织生活会。（方案一、方案二）",
-    ),
-)
-
-
 def requirements(ob: Obligation) -> tuple[tuple[str, ...], bool, str]:
-    """The fields ``ob``'s records must carry, whether attendance is checked, and the basis of both."""
-    requires: list[str] = []
-    attendance = False
-    basis: list[str] = []
-    for rule in RULES:
-        if fnmatch.fnmatchcase(ob.id, rule.pattern):
-            requires += [f for f in rule.requires if f not in requires]
-            attendance = attendance or rule.attendance
-            basis.append(rule.basis)
+    """The fields ``ob``'s records must carry, whether attendance is checked, and the basis of both.
+
+    They are the obligation's own: :attr:`Obligation.record_requires` and :attr:`Obligation.record_attendance`
+    (the options ``record_requires`` / ``record_attendance`` still win), and a 党课 names its lecturer. The
+    basis shown with a finding is the obligation's source clause.
+    """
+    requires = list(ob.record_requires)
+    if ob.kind is ActivityKind.LECTURE and "lecturer" not in requires:
+        requires.append("lecturer")
+    attendance = ob.record_attendance
     if "record_requires" in ob.options:
         requires = list(ob.options["record_requires"])
     if "record_attendance" in ob.options:
         attendance = bool(ob.options["record_attendance"])
-    if ob.kind is not ActivityKind.LECTURE and "lecturer" in requires and "record_requires" not in ob.options:
-        requires.remove("lecturer")
-    return tuple(requires), attendance, " ".join(b for b in basis if b)
+    basis = f"{ob.source.quote}（{ob.source.citation()}）" if requires or attendance else ""
+    return tuple(requires), attendance, basis
 
 
 @attrs.frozen

@@ -1,9 +1,10 @@
 """Study points (学习教育积分): what each record earns each member, totalled per member and organization.
 
 Plans 1 and 4 ask for a points system (“探索建立党员学习教育积分管理制度，将党员参加学习情况与年终考核挂钩”;
-“推行……党员学习积分制”). lianxue scores every organization that has such an obligation (an id ending in
-``.points-system``) with :class:`DefaultPointsRules`, unless a plugin's ``lianxue_points_rules`` hook
-returns other rules for it; a plugin can also switch points on for any organization that way.
+“推行……党员学习积分制”). lianxue scores every organization that has such an obligation (one with
+:attr:`~lianxue_core.Obligation.keeps_points`) with :class:`DefaultPointsRules`, unless a plugin's
+``lianxue_points_rules`` hook returns other rules for it; a plugin can also switch points on for any
+organization that way.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ class DefaultPointsRules:
 
 
 def has_points_system(obligations: Iterable[Obligation]) -> bool:
-    """Whether an organization with ``obligations`` must keep study points (an ``*.points-system`` obligation)."""
-    return any(o.id.endswith(".points-system") for o in obligations)
+    """Whether an organization with ``obligations`` must keep study points (:attr:`Obligation.keeps_points`)."""
+    return any(o.keeps_points for o in obligations)
 
 
 @attrs.frozen
