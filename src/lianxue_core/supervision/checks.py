@@ -482,7 +482,7 @@ class _Checker:
     def _linked_targets(self, org: str, ob: Obligation) -> list[tuple[str, str, list[str]]]:
         """(leader, linked org, partner obligation ids there) for an ``attend_links`` obligation."""
         out = []
-        slugs = {_slug(ob.id), *(_slug(i) for i in ob.options.get("linked_obligations", ()))}
+        slugs = {_slug(ob.id)}
         targets = set(ob.combines_with)
         for member in self.tree.leaders_of(org):
             for link in member.links:
