@@ -4,6 +4,8 @@ The public API. Plugin authors use only the names in ``__all__``; anything else 
 notice. See ``docs/index.md``.
 """
 
+import importlib.metadata as _metadata
+
 from .app import CheckOutcome, check_records, feed, feeds, load_county, obligations_of, plan_year, workday_calendar
 from .errors import InputError, LianxueError, PluginConflictError, PluginError, Problem
 from .examples import example_path
@@ -16,7 +18,10 @@ from .scheduling import Occurrence, Plan
 from .supervision import Finding, FindingStatus, Record
 from .workdays import WorkdayCalendar
 
-__version__ = "0.1.0"
+try:  # one place for the version: pyproject.toml, as installed
+    __version__ = _metadata.version("lianxue")
+except _metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ENTRY_POINT_GROUP",

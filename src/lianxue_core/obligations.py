@@ -30,6 +30,8 @@ __all__ = [
     "has_branches",
 ]
 
+#: When a ``once`` obligation (set up a system, write a plan) is due unless it says: 31 March.
+DEFAULT_ONCE_DUE = (3, 31)
 OBLIGATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
 TRACK_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -382,6 +384,18 @@ class Obligation:
     record_attendance: bool = False
     keeps_points: bool = False
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
+
+    @property
+    def slug(self) -> str:
+        """The id without its track: ``monthly-study`` for ``village.monthly-study``."""
+        return self.id.split(".", 1)[1]
+
+    @property
+    def due(self) -> tuple[int, int]:
+        """For a ``once`` obligation, the (month, day) it is due by: its ``due`` option, else
+        :data:`DEFAULT_ONCE_DUE` (31 March)."""
+        value = self.options.get("due", DEFAULT_ONCE_DUE)
+        return (int(value[0]), int(value[1]))
 
     @property
     def attendance(self) -> bool:

@@ -57,7 +57,6 @@ TIMED_KINDS = frozenset(
         ActivityKind.VISIT,
     }
 )
-DEFAULT_ONCE_DUE = (3, 31)
 DEFAULT_HOUSEHOLDS_PER_WEEK = 20
 DEFAULT_VISIT_MINUTES = 180
 
@@ -223,10 +222,6 @@ class _Request:
 
 def _hash(*parts: str) -> int:
     return zlib.crc32("/".join(parts).encode("utf-8"))
-
-
-def _slug(obligation_id: str) -> str:
-    return obligation_id.split(".", 1)[1]
 
 
 @attrs.define
@@ -484,7 +479,7 @@ class _Planner:
     def requests(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         cadence = ob.cadence
         timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False)
-        minutes = int(org.option(f"{_slug(ob.id)}.minutes", ob.options.get("minutes", opts.minutes)))
+        minutes = int(org.option(f"{ob.slug}.minutes", ob.options.get("minutes", opts.minutes)))
         location = opts.location
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         if cadence.kind is CadenceKind.PER_MEMBER:
@@ -501,8 +496,7 @@ class _Planner:
             if period.first == year_first and period.last == year_last:
                 first = max(first, self.tied_start.get((org.id, ob.id), first))
             if cadence.kind is CadenceKind.ONCE and (org.id, ob.id) not in self.tied_start:
-                due = ob.options.get("due", DEFAULT_ONCE_DUE)
-                last = dt.date(self.year, *due)
+                last = dt.date(self.year, *ob.due)
             day_of_month = None
             fixed = ob.fixed_day and cadence.kind is CadenceKind.MONTHLY and rule is not None
             if fixed and rule is not None:
@@ -1095,7 +1089,7 @@ class _Planner:
         holders = [target.id, *(o.id for o in self.tree.descendants(target.id))]
         spans = [(p.first, p.last) for p in _periods(ob.cadence, self.year)]
         if ob.cadence.kind is CadenceKind.ONCE:
-            spans = [(dt.date(self.year, 1, 1), dt.date(self.year, *ob.options.get("due", DEFAULT_ONCE_DUE)))]
+            spans = [(dt.date(self.year, 1, 1), dt.date(self.year, *ob.due))]
 
         st = self.state(org)
         done = [o for before in ob.after for o in st.placed.get(st.steps.get(before, before), ())]

@@ -28,8 +28,6 @@ from .findings import Finding, FindingStatus, Record
 
 __all__ = ["CheckResult", "Unit", "check", "requirements"]
 
-DEFAULT_ONCE_DUE = (3, 31)
-
 #: Record fields and their Chinese names, for details.
 FIELD_LABELS = {"topic": "主题", "comment": "书记点评", "lecturer": "主讲人", "attendees": "参加人员"}
 
@@ -136,7 +134,7 @@ class _Periods:
         if found is None:
             found = {p.label: p for p in periods(ob.cadence, year)}
             if ob.cadence.kind is CadenceKind.ONCE:
-                due = ob.options.get("due", DEFAULT_ONCE_DUE)
+                due = ob.due
                 found = {str(year): Period(str(year), dt.date(year, 1, 1), dt.date(year, *due))}
             self._cache[key] = found
         return found
@@ -172,10 +170,6 @@ def _covering_attendees(record: Record, tree: OrganizationTree, org: str) -> Rec
     unnamed = tuple(f"anon-{n:03d}" for n in range(len(listed) + 1, tree.member_count(org) + 1))
     covered = record.attendees or (listed + unnamed)
     return attrs.evolve(record, members=tuple(covered))
-
-
-def _slug(obligation_id: str) -> str:
-    return obligation_id.split(".", 1)[1]
 
 
 def _names(tree: OrganizationTree, ids: Iterable[str]) -> str:
@@ -482,11 +476,11 @@ class _Checker:
     def _linked_targets(self, org: str, ob: Obligation) -> list[tuple[str, str, list[str]]]:
         """(leader, linked org, partner obligation ids there) for an ``attend_links`` obligation."""
         out = []
-        slugs = {_slug(ob.id)}
+        slugs = {ob.slug}
         targets = set(ob.combines_with)
         for member in self.tree.leaders_of(org):
             for link in member.links:
-                there = [i for i in self.obligations.get(link, {}) if i in targets or _slug(i) in slugs]
+                there = [i for i in self.obligations.get(link, {}) if i in targets or i.split(".", 1)[1] in slugs]
                 there += [p for i in list(there) for p in self.fulfilled_by.get((link, i), ()) if p not in there]
                 if there:
                     out.append((member.id, link, there))
