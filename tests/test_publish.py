@@ -7,9 +7,12 @@ since Radicale fsyncs every PUT) and talks to it with the real ``caldav`` client
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -22,12 +25,14 @@ import icalendar
 import pytest
 
 from lianxue_core import orgfile
+from lianxue_core.app import plan_year
 from lianxue_core.calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds, uid_for
 from lianxue_core.calendar.publish import PublishError, PublishReport, publish
 from lianxue_core.calendar.serve import make_server
 from lianxue_core.cli import main
+from lianxue_core.errors import InputError
 from lianxue_core.plugins import PluginHost
-from lianxue_core.scheduling import Plan, plan_year
+from lianxue_core.scheduling import Plan
 from lianxue_core.scheduling.occurrence import Occurrence
 from radicale_server import closed_port, running_radicale
 
@@ -432,3 +437,44 @@ def test_unchanged_events_compare_equal_however_the_server_writes_them() -> None
     assert _same_visible(ours, in_utc)
     assert not _same_visible(ours, moved)
     assert _properties("BEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\n") is None
+
+
+# -- without the optional extra lianxue[caldav] -----------------------------------------------------------
+
+
+def block_caldav(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``caldav`` (and every submodule) unimportable, as in an install without ``lianxue[caldav]``."""
+    for name in [m for m in sys.modules if m == "caldav" or m.startswith("caldav.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "caldav", None)
+    monkeypatch.delitem(sys.modules, "lianxue_core.calendar.publish", raising=False)
+
+
+def test_publish_without_the_caldav_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, org_path: Path, password_file: Path
+) -> None:
+    block_caldav(monkeypatch)
+    code, out, err = publish_cli(org_path, f"http://127.0.0.1:{closed_port()}/", password_file)
+    assert code == 2
+    assert err == "lianxue: error: lianxue publish: needs the CalDAV client: pip install 'lianxue[caldav]'\n"
+    assert "Traceback" not in out + err
+    with pytest.raises(InputError, match=r"lianxue\[caldav\]"):
+        importlib.import_module("lianxue_core.calendar.publish")
+
+
+def test_everything_else_works_without_caldav(tmp_path: Path, org_path: Path) -> None:
+    # A fresh interpreter that cannot import caldav imports every other module and runs the main job.
+    script = f"""
+import pkgutil, sys
+sys.modules["caldav"] = None
+import lianxue_core
+for info in pkgutil.walk_packages(lianxue_core.__path__, "lianxue_core."):
+    if info.name not in ("lianxue_core.calendar.publish", "lianxue_core.__main__"):
+        __import__(info.name)
+from lianxue_core.cli import main
+sys.exit(main(["run", {str(org_path)!r}, "--year", "2026", "--out", {str(tmp_path / "feeds")!r}]))
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIANXUE_", "PYTEST_"))}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "feeds" / "zzb.ics").exists()

@@ -7,11 +7,12 @@ import os
 import site
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from lianxue_core import scaffold
+from lianxue_core import __version__, scaffold
 from lianxue_core.cli import main
 
 
@@ -88,6 +89,40 @@ def test_render_names() -> None:
     assert "PLACEHOLDER SOURCE — REPLACE IT" in files["src/lianxue_deqing_extra/__init__.py"]
     assert "check_plugin_contract" in files["tests/test_lianxue_deqing_extra.py"]
     assert scaffold.module_name("lianxue-x") == "lianxue_x"
+
+
+def test_test_extra_and_install_instructions() -> None:
+    files = scaffold.render("deqing-extra")
+    project = tomllib.loads(files["pyproject.toml"])["project"]
+    assert project["dependencies"] == ["lianxue"]
+    assert any(r.startswith("pytest") for r in project["optional-dependencies"]["test"])
+    readme = files["README.md"]
+    assert "pip install -e './lianxue-deqing-extra[test]'" in readme
+    # lianxue is on no package index: the README says to install it first, from a wheel or a checkout.
+    assert f"pip install lianxue-{__version__}-py3-none-any.whl" in readme
+    assert "pip install -e /path/to/lianxue" in readme
+    assert "pypi.org" not in readme
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("lianxue-x", "'./lianxue-x[test]'"),
+        ("./lianxue-x", "'./lianxue-x[test]'"),
+        ("../up/lianxue-x", "'../up/lianxue-x[test]'"),
+        (".", "'.[test]'"),
+        ("/tmp/my plugins/lianxue-x", "'/tmp/my plugins/lianxue-x[test]'"),
+    ],
+)
+def test_install_target(folder: str, expected: str) -> None:
+    assert scaffold.install_target(Path(folder)) == expected
+
+
+def test_cli_says_to_install_with_the_test_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli("plugin", "new", "deqing-extra")
+    assert code == 0
+    assert "pip install -e './lianxue-deqing-extra[test]' && python -m pytest lianxue-deqing-extra" in out
 
 
 @pytest.mark.parametrize("name", ["My", "1abc", "a_b", "a--b", "b-", ""])

@@ -11,14 +11,25 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 from pathlib import Path
 from string import Template
 from typing import TextIO
 
+from . import __version__
 from .errors import InputError, Problem
 from .plugins import PluginHost
 
-__all__ = ["PLUGIN_NAME", "add_arguments", "distribution_name", "module_name", "new_plugin", "render", "run"]
+__all__ = [
+    "PLUGIN_NAME",
+    "add_arguments",
+    "distribution_name",
+    "install_target",
+    "module_name",
+    "new_plugin",
+    "render",
+    "run",
+]
 
 #: A plugin name: lower-case letters, digits and ``-``, starting with a letter (it is also the track key).
 PLUGIN_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -35,6 +46,10 @@ description = "lianxue plugin $name: obligations for the organizations on track 
 readme = "README.md"
 requires-python = ">=3.11"
 dependencies = ["lianxue"]
+
+# What the plugin's own tests need: pip install -e '.[test]'.
+[project.optional-dependencies]
+test = ["pytest>=8"]
 
 # lianxue finds plugins through the `lianxue` entry-point group; the entry-point name is the plugin name.
 [project.entry-points.lianxue]
@@ -138,16 +153,21 @@ def test_obligations_for(lianxue_host_factory: Callable[..., PluginHost]) -> Non
 _README = """\
 # $dist
 
-A [lianxue](https://pypi.org/project/lianxue/) plugin: the track `$name` and its obligations.
+A lianxue plugin: the track `$name` and its obligations.
 
 Before you publish it, replace `PLACEHOLDER_SOURCE` in `src/$module/__init__.py` with the real document
 number, section and verbatim clause of each rule.
 
+lianxue itself comes first, into the same environment: no package index carries it, so install it from a
+wheel (`pip install lianxue-$version-py3-none-any.whl`, made by `python -m build` in a lianxue checkout) or from
+a checkout (`pip install -e /path/to/lianxue`). Then, from the folder that holds this one, install the plugin
+with its test extra (pytest), see lianxue load it, and run its tests:
+
 ```
-pip install -e .                 # lianxue now loads the plugin "$name"
-lianxue plugins                  # lists it
+pip install -e './$dist[test]'
+lianxue plugins
 lianxue obligations --track $name
-python -m pytest                 # its tests
+python -m pytest $dist
 ```
 
 Organizations get the obligations when the organization file puts them on the track: `track = "$name"`.
@@ -162,6 +182,18 @@ def distribution_name(name: str) -> str:
 def module_name(name: str) -> str:
     """The importable package of a plugin called ``name``: ``lianxue_<name>`` with ``_`` for ``-``."""
     return distribution_name(name).replace("-", "_")
+
+
+def install_target(folder: Path) -> str:
+    """What to give ``pip install -e`` for the plugin in ``folder`` with its test extra, quoted for a shell.
+
+    A relative folder gets ``./`` so that pip reads it as a path, not as a requirement:
+    ``'./lianxue-deqing-extra[test]'``.
+    """
+    text = str(folder)
+    if not folder.is_absolute() and text not in (".", "..") and not text.startswith(("./", "../")):
+        text = f"./{text}"
+    return shlex.quote(f"{text}[test]")
 
 
 def _check_name(name: str) -> None:
@@ -185,7 +217,7 @@ def render(name: str) -> dict[str, str]:
         InputError: ``name`` is not a valid plugin name.
     """
     _check_name(name)
-    values = {"name": name, "dist": distribution_name(name), "module": module_name(name)}
+    values = {"name": name, "dist": distribution_name(name), "module": module_name(name), "version": __version__}
     module = values["module"]
     return {
         "pyproject.toml": Template(_PYPROJECT).substitute(values),
@@ -235,5 +267,5 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     module = module_name(args.name)
     print(f"Wrote plugin {args.name!r} to {target}/ (package {module}).", file=out)
     print(f"Next: replace PLACEHOLDER_SOURCE in {target}/src/{module}/__init__.py, then", file=out)
-    print(f"  pip install -e {target} && python -m pytest {target}", file=out)
+    print(f"  pip install -e {install_target(target)} && python -m pytest {shlex.quote(str(target))}", file=out)
     return 0

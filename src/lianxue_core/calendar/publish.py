@@ -16,6 +16,9 @@ DTSTAMP, SEQUENCE and LAST-MODIFIED). An event is unchanged when that fingerprin
 start, end, summary, location and status still read the same (a managed event moved by hand is put
 back). Each PUT and DELETE is one request on one resource, so a failure part-way leaves every event
 either as it was or fully updated.
+
+The CalDAV client comes with the optional extra ``lianxue[caldav]``; without it, importing this module
+raises :class:`~lianxue_core.errors.InputError` saying how to install it.
 """
 
 from __future__ import annotations
@@ -28,13 +31,20 @@ from typing import cast
 
 import attrs
 import icalendar
-from caldav.calendarobjectresource import Event as DAVEvent
-from caldav.collection import Calendar as DAVCalendar
-from caldav.collection import Principal as DAVPrincipal
-from caldav.davclient import DAVClient
-from caldav.lib import error as caldav_error
 
-from ..errors import LianxueError
+from ..errors import InputError, LianxueError, Problem
+
+# The CalDAV client is the optional extra `lianxue[caldav]`: without it this module (and so `lianxue publish`,
+# which imports it first) stops with one line saying how to install it, before reading anything.
+try:
+    from caldav.calendarobjectresource import Event as DAVEvent
+    from caldav.collection import Calendar as DAVCalendar
+    from caldav.collection import Principal as DAVPrincipal
+    from caldav.davclient import DAVClient
+    from caldav.lib import error as caldav_error
+except ImportError as exc:
+    raise InputError([Problem("lianxue publish", "needs the CalDAV client: pip install 'lianxue[caldav]'")]) from exc
+
 from .feeds import EventBlock, PreviousFeed
 from .ics import line
 from .writer import WrittenFeed
