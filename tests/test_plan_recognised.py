@@ -426,3 +426,39 @@ def test_the_counties_are_valid_with_the_built_in_plugins_alone(host: PluginHost
     are plan 4's and valid without it."""
     tree = load(path, tracks=host.tracks(), options=host.option_schema())
     assert any(org.option("devzone") for org in tree)
+
+
+def test_two_plugins_scheduling_one_clause_are_named(host: PluginHost) -> None:
+    """A local plugin that schedules 附件3's monthly study again (instead of combining with it) gives each
+    village two events a month: the plan warns, naming both plugins and the clause."""
+    import types
+
+    from lianxue_core import Obligation, hookimpl
+    from lianxue_tracks import village
+    from test_tracks import BUILTINS
+
+    ours = next(o for o in village.CATALOGUE if o.id == "village.monthly-study")
+    again = Obligation(
+        id="local.monthly-study",
+        track="village",
+        title="本地月度学习",
+        kind=ours.kind,
+        cadence=ours.cadence,
+        source=ours.source,
+        applies_to=ours.applies_to,
+    )
+    plugin = types.ModuleType("local")
+    plugin.lianxue_catalogue = hookimpl(lambda: [again])  # type: ignore[attr-defined]
+    both = PluginHost(autoload=False, environ={}, plugins=[*BUILTINS.items(), ("local", plugin)])
+    b = TreeBuilder().org("v", "某村党支部", track="village")
+    b.member("s", "书记", "v", roles=["secretary"])
+    plan = plan_year(b.build(), both, YEAR)
+    (warning,) = [w for w in plan.warnings if "同一条款" in w]
+    assert "village.monthly-study" in warning
+    assert "local.monthly-study" in warning
+    assert "插件 local" in warning
+    assert "插件 village" in warning
+    assert ours.source.quote[:20] in warning
+    # the built-in plugins alone never warn
+    alone = plan_year(b.build(), host, YEAR)
+    assert not [w for w in alone.warnings if "同一条款" in w]

@@ -140,7 +140,41 @@ def plan_year(
             raise InputError(Problem("orgs", f"no organization with id {o!r}") for o in unknown)
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
-    return make_plan(tree, resolved, year, calendar, orgs=orgs)
+    plan = make_plan(tree, resolved, year, calendar, orgs=orgs)
+    doubled = same_clause_twice(resolved, host, orgs)
+    return attrs.evolve(plan, warnings=(*plan.warnings, *doubled)) if doubled else plan
+
+
+def same_clause_twice(
+    obligations: Mapping[str, tuple[Obligation, ...]], host: PluginHost, orgs: Collection[str] | None = None
+) -> list[str]:
+    """Warnings for two plugins that schedule the same clause for one organization (duplicate events), unless
+    one says it is held with the other (``combines_with``, ``part_of``): one line per pair of obligations,
+    naming both plugins, the clause and how many organizations."""
+    pairs: dict[tuple[str, str], list[str]] = {}
+    for org, obs in obligations.items():
+        if orgs is not None and org not in orgs:
+            continue
+        by_clause: dict[tuple[str, str], list[Obligation]] = {}
+        for ob in obs:
+            if ob.schedulable:
+                by_clause.setdefault((ob.source.document, ob.source.quote), []).append(ob)
+        for same in by_clause.values():
+            for i, a in enumerate(same):
+                for b in same[i + 1 :]:
+                    linked = (
+                        b.id in a.combines_with or a.id in b.combines_with or b.part_of == a.id or a.part_of == b.id
+                    )
+                    if not linked and host.provider_of(a.id) != host.provider_of(b.id):
+                        pairs.setdefault((a.id, b.id), []).append(org)
+    out = []
+    for (a_id, b_id), where in pairs.items():
+        quote = next(o.source.quote for obs in obligations.values() for o in obs if o.id == a_id)
+        out.append(
+            f"插件 {host.provider_of(a_id)} 的 {a_id} 与插件 {host.provider_of(b_id)} 的 {b_id} 为同一条款排期"
+            f"（“{quote[:40]}”），{len(where)}个组织将有重复事项（如 {where[0]}）；请屏蔽其一或用 combines_with 合并"
+        )
+    return out
 
 
 def _adjuster(tree: OrganizationTree, host: PluginHost) -> Any:
