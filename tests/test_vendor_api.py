@@ -107,3 +107,24 @@ def test_the_docs_example_runs_from_public_names(tmp_path: Path, monkeypatch: py
     exec(compile(code, str(API_DOC), "exec"), scope)
     assert bytes(scope["ics"]).startswith(b"BEGIN:VCALENDAR")  # type: ignore[call-overload]
     assert "<html" in str(scope["html"]).lower()
+
+
+def test_blocking_a_track_plugin_plans_the_rest_and_says_who_was_left_out(tmp_path: Path) -> None:
+    code, text, err = cli("--block", "organs", "plan", str(example_path()), "--year", str(YEAR), "--format", "json")
+    assert code == 0, err
+    (line,) = [w for w in err.splitlines() if "未计划" in w]
+    assert "zuzhibu" in line
+    assert "track organs" in line
+    assert "已屏蔽：organs" in line
+    plan = json.loads(text)
+    host = PluginHost(environ={})
+    tree = load_county(example_path(), host)
+    organs = {o.id for o in tree if o.track == "organs"}
+    assert not [o for o in plan["occurrences"] if o["org"] in organs]
+    assert any(o["org"] == "shangbai" for o in plan["occurrences"])  # the rest is planned
+    # without a blocked plugin, an unknown track is still an error of the file
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[org]]\nid = "x"\nname = "某支部"\ntrack = "organz"\n', encoding="utf-8")
+    code, _, err = cli("validate", str(bad))
+    assert code == 2
+    assert "unknown track 'organz'" in err

@@ -51,6 +51,7 @@ __all__ = [
     "check_year",
     "feed",
     "feeds",
+    "left_out",
     "load_county",
     "obligations_of",
     "plan_year",
@@ -74,15 +75,27 @@ def check_year(year: int, option: str = "year") -> None:
 def load_county(path: str | Path, host: PluginHost) -> OrganizationTree:
     """Read an organization file with the tracks and options of ``host``'s plugins.
 
+    When a plugin was blocked (``--block``) or autoloading is off, an organization on a track no loaded plugin
+    provides is not an error: it is left out of the plan (:func:`left_out`) and the plan says so.
+
     Raises:
         InputError: Every problem in the file, one per line.
     """
-    return orgfile.load(path, tracks=host.tracks(), options=host.option_schema())
+    tracks = host.tracks() if host.complete else None
+    return orgfile.load(path, tracks=tracks, options=host.option_schema())
+
+
+def left_out(tree: OrganizationTree, host: PluginHost) -> tuple[Organization, ...]:
+    """The organizations on a track that no loaded plugin provides (its plugin was blocked): not planned."""
+    known = host.tracks()
+    return tuple(org for org in tree if org.track is not None and org.track not in known)
 
 
 def obligations_of(tree: OrganizationTree, host: PluginHost, year: int) -> dict[str, tuple[Obligation, ...]]:
-    """Each organization's obligations in ``year`` (guidance included), by organization id, in file order."""
-    return {org.id: host.obligations_for(org, tree, year) for org in tree}
+    """Each organization's obligations in ``year`` (guidance included), by organization id, in file order;
+    none for an organization :func:`left_out` of the plan."""
+    skipped = {org.id for org in left_out(tree, host)}
+    return {org.id: () if org.id in skipped else host.obligations_for(org, tree, year) for org in tree}
 
 
 def workday_calendar(
@@ -141,8 +154,16 @@ def plan_year(
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     plan = make_plan(tree, resolved, year, calendar, orgs=orgs)
-    doubled = same_clause_twice(resolved, host, orgs)
-    return attrs.evolve(plan, warnings=(*plan.warnings, *doubled)) if doubled else plan
+    notes = same_clause_twice(resolved, host, orgs)
+    skipped = left_out(tree, host)
+    if skipped:
+        tracks = sorted({str(o.track) for o in skipped})
+        names = "、".join(o.id for o in skipped[:10]) + ("等" if len(skipped) > 10 else "")
+        notes.append(
+            f"{len(skipped)}个组织未计划（{names}）：track {'、'.join(tracks)} 的插件未加载"
+            f"（已屏蔽：{'、'.join(sorted(host.blocked)) or '无'}）"
+        )
+    return attrs.evolve(plan, warnings=(*plan.warnings, *notes)) if notes else plan
 
 
 def same_clause_twice(
