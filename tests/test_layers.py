@@ -13,6 +13,7 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[1] / "src" / "lianxue_core"
 STAGES = [
+    "files",
     "errors",
     "model",
     "obligations",

@@ -21,9 +21,9 @@ from . import __version__, app, catalogue, scaffold
 from .app import check_year, load_county, obligations_of, plan_year
 from .calendar import FeedOptions, FeedSet, WrittenFeed, stamp_from_environment, write_feeds
 from .commands import check as check_command
+from .commands import importing as import_command
 from .errors import InputError, PluginConflictError, PluginError, Problem
 from .examples import example_path
-from .importing import command as import_command
 from .model import OrganizationTree
 from .obligations import Obligation
 from .plugins import PluginHost

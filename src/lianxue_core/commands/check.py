@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..app import check_records, check_year, load_county
-from ..calendar.writer import atomic_write
+from ..files import atomic_write
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
 

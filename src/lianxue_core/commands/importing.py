@@ -12,12 +12,12 @@ from collections import Counter
 from pathlib import Path
 from typing import TextIO
 
-from ..calendar.writer import atomic_write
 from ..errors import InputError, Problem
+from ..files import atomic_write
+from ..importing.roster import ImportOptions, ImportResult, Override, import_roster, read_mapping
 from ..orgfile import dumps, loads
 from ..plugins import PluginHost
 from ..textable import render_table
-from .roster import ImportOptions, ImportResult, Override, import_roster, read_mapping
 
 __all__ = ["add_arguments", "run"]
 

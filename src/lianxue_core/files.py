@@ -1,0 +1,45 @@
+"""Writing files a user keeps: whole or not at all (feeds, reports, organization files)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write"]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file.
+
+    The file gets the mode of the file it replaces, or ``0o666`` less the umask for a new one (the
+    temporary file's own ``0o600`` would hide the feed from a web server running as another user).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    else:
+        if not stat.S_ISREG(st.st_mode):  # never rename over a directory, a device or a pipe
+            raise OSError(errno.EEXIST, "exists and is not a regular file; give a file path", str(path))
+        mode = stat.S_IMODE(st.st_mode)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fchmod(f.fileno(), mode)
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
