@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -347,10 +346,8 @@ def test_the_api_raises_publish_error_with_what_was_done(org_path: Path) -> None
 
 
 def test_a_server_that_refuses_gives_one_line(tmp_path: Path, org_path: Path) -> None:
-    # lianxue serve answers PROPFIND with 501: a server that is up but is no CalDAV server.
-    server = make_server({}, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    # lianxue serve answers PROPFIND with 405: a server that is up but is no CalDAV server.
+    server = make_server({}, "127.0.0.1", 0).start()
     try:
         password = tmp_path / "pw"
         password.write_text("x\n", encoding="utf-8")
@@ -363,7 +360,7 @@ def test_a_server_that_refuses_gives_one_line(tmp_path: Path, org_path: Path) ->
     assert err.startswith(
         f"lianxue: error: cannot publish organization 'jgdgw' (德清县直属机关党工委) to {server.url}: "
     )
-    assert "HTTP 501" in err
+    assert "HTTP 405" in err
     assert "CalDAV server?" in err
 
 
