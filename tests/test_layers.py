@@ -14,7 +14,9 @@ from pathlib import Path
 SRC = Path(__file__).parents[1] / "src" / "lianxue_core"
 STAGES = [
     "files",
+    "textsafe",
     "errors",
+    "limits",
     "model",
     "obligations",
     "orgoptions",

@@ -164,9 +164,12 @@ def test_syntax_error_at_end_of_file() -> None:
     assert str(problem) == "f.toml: end of file: TOML syntax error: Invalid value"
 
 
-def test_deep_nesting_is_a_syntax_error() -> None:
-    (problem,) = problems_in("a = " + "[" * 5000 + "]" * 5000)
-    assert str(problem) == "f.toml: TOML syntax error: values are nested too deeply"
+def test_deep_nesting_is_refused_with_its_limit() -> None:
+    message = "f.toml: values are nested more than 32 levels deep; set LIANXUE_MAX_DEPTH to read deeper nesting"
+    (problem,) = problems_in("a = " + "[" * 5000 + "]" * 5000)  # past Python's recursion limit
+    assert str(problem) == message
+    (problem,) = problems_in("a = " + "[" * 40 + "]" * 40)  # parsed, then measured
+    assert str(problem) == message
 
 
 # -- checks that need no file of their own -------------------------------------------------------------

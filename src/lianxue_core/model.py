@@ -231,8 +231,7 @@ class OrganizationTree:
             for link in dict.fromkeys(m.links):
                 linked.setdefault(link, []).append(m)
         self._linked_members = {k: tuple(v) for k, v in linked.items()}
-        for org in self._order:
-            self._check_acyclic(org)
+        self._check_acyclic()
         overseen: dict[str, list[Organization]] = {}
         for org in self._order:
             sup = self.supervisor_of(org.id)
@@ -240,14 +239,18 @@ class OrganizationTree:
                 overseen.setdefault(sup.id, []).append(org)
         self._overseen = {k: tuple(v) for k, v in overseen.items()}
 
-    def _check_acyclic(self, org: Organization) -> None:
-        seen = {org.id}
-        current = org
-        while current.parent is not None:
-            if current.parent in seen:
-                raise ValueError(f"organization {org.id!r}: its parents form a cycle")
-            seen.add(current.parent)
-            current = self._by_id[current.parent]
+    def _check_acyclic(self) -> None:
+        """Raise on parents that form a cycle: one pass, each organization walked once (a deep chain is linear)."""
+        done: set[str] = set()
+        for org in self._order:
+            path: set[str] = set()
+            current: Organization | None = org
+            while current is not None and current.id not in done:
+                if current.id in path:
+                    raise ValueError(f"organization {org.id!r}: its parents form a cycle")
+                path.add(current.id)
+                current = None if current.parent is None else self._by_id[current.parent]
+            done |= path
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, OrganizationTree):

@@ -19,16 +19,24 @@ from typing import Any
 
 import attrs
 
+from . import limits
 from .errors import InputError, Problem
+from .limits import read_limited
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
 from .optionspec import OptionSchema
 from .optionspec import type_name as _type
+from .textsafe import clip, for_terminal
 
 __all__ = ["dumps", "load", "loads"]
 
 #: Organization and member ids: lower-case ASCII letters, digits and ``-``, starting with a letter or digit.
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # at most 64 characters: ids become file names
+#: Names Windows reserves for devices: a file ``con.ics`` cannot be created there, so no id may be one of them.
+RESERVED_IDS = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
 MAX_COUNT = 100_000  # members or households of one organization
+SUGGEST_BUDGET = 500_000  # "did you mean" compares at most this many ids per file, then stops suggesting
 TOP_KEYS = ("defaults", "org", "member")
 ORG_KEYS = (
     "id",
@@ -66,11 +74,10 @@ def load(
     Raises:
         InputError: The file cannot be read or has problems; ``problems`` lists every one.
     """
-    name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+    name = for_terminal(str(path))
+    data = read_limited(
+        path, limits.current().orgfile_bytes, what="the organization file", field="orgfile_bytes", display=name
+    )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -99,12 +106,19 @@ def loads(
         InputError: The text has problems; ``problems`` lists every one.
     """
     text = text.removeprefix("\ufeff")
+    limit = limits.current()
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError([_syntax_problem(filename, str(exc))]) from None
     except RecursionError:
-        raise InputError([Problem(filename, "TOML syntax error: values are nested too deeply")]) from None
+        raise InputError([limits.too_deep(filename, limit.depth)]) from None
+    except ValueError:  # an integer past Python's own limit on digits
+        raise InputError([limits.long_number(filename, limit.number_digits)]) from None
+    if limits.depth_of(doc, limit.depth) > limit.depth:
+        raise InputError([limits.too_deep(filename, limit.depth)])
+    if limits.number_too_long(doc, limit.number_digits):
+        raise InputError([limits.long_number(filename, limit.number_digits)])
     return _Reader(filename, text, tracks, options or OptionSchema.core()).read(doc)
 
 
@@ -140,9 +154,19 @@ class _Reader:
         self.problems: list[Problem] = []
         self.unreadable: set[str] = set()  # top-level keys that are not arrays of tables
         self.listed: dict[str, set[str]] = {}  # org id -> ids of the [[member]] tables that name it
+        self.suggest_budget = SUGGEST_BUDGET  # ids compared for "did you mean", over the whole file
 
     def problem(self, message: str, subject: str | None = None, key: str | None = None) -> None:
         self.problems.append(Problem(self.filename, message, subject, key))
+
+    def unknown_org(self, ref: str, known: Mapping[str, object]) -> str:
+        """The problem of an unknown organization id, with a near miss when the suggestion budget allows:
+        a file of 200,000 organizations that all name unknown parents must not take 200,000² comparisons."""
+        hint = ""
+        if len(known) <= self.suggest_budget:
+            self.suggest_budget -= len(known)
+            hint = _suggest(ref, known)
+        return f"unknown organization {_shown(ref)}{hint}; no [[org]] has this id"
 
     def read(self, doc: dict[str, Any]) -> OrganizationTree:
         for key in doc:
@@ -212,7 +236,7 @@ class _Reader:
         line = f" (line {lines[n]})" if lines is not None else ""
         ident = raw.get("id")
         if isinstance(ident, str) and ident.strip():
-            shown = ident if ident.isprintable() else repr(ident)[1:-1]  # one line, whatever the id holds
+            shown = clip(ident, 64)  # one line, whatever the id holds
             return f'{kind} "{shown}"{line}'
         return f"{kind} #{n + 1}{line}"
 
@@ -236,6 +260,9 @@ class _Reader:
         value = self.string(raw, key, subject, required=required)
         if value is not None and not ID_RE.fullmatch(value):
             self.problem(_bad_id(value), subject, key)
+            return None
+        if value is not None and key == "id" and value in RESERVED_IDS:
+            self.problem(_reserved_id(value), subject, key)
             return None
         return value
 
@@ -335,8 +362,9 @@ class _Reader:
         if not isinstance(options, dict):
             self.problem(f"must be a table, not {_type(options)}", subject, "options")
             options = {}
-        options = self.schema.normalise(options)
-        self.check_options(options, subject, "options.")
+        if options:  # most organizations set none: the check has nothing to do
+            options = self.schema.normalise(options)
+            self.check_options(options, subject, "options.")
         if org_id is not None:
             if org_id in first:
                 self.problem(f"duplicate organization id; first defined as {first[org_id].subject}", subject, "id")
@@ -365,16 +393,16 @@ class _Reader:
             if ref == draft.id:
                 self.problem(f"an organization cannot be its own {key}", draft.subject, key)
             elif ref not in known:
-                self.problem(_unknown_org(ref, known), draft.subject, key)
+                self.problem(self.unknown_org(ref, known), draft.subject, key)
         for link in draft.links:
             if link == draft.id:
                 self.problem("an organization cannot link to itself", draft.subject, "links")
             elif link not in known:
-                self.problem(_unknown_org(link, known), draft.subject, "links")
+                self.problem(self.unknown_org(link, known), draft.subject, "links")
 
     def check_cycles(self, known: Mapping[str, _Draft]) -> None:
         """Report parents that form a cycle, then supervisors (or parents, where no supervisor is
-        given) that do."""
+        given) that do; each cycle once, in one pass over the organizations."""
         parents = {
             i: d.parent for i, d in known.items() if d.parent is not None and d.parent in known and d.parent != i
         }
@@ -386,20 +414,10 @@ class _Reader:
     def report_cycles(
         self, edges: Mapping[str, str], known: Mapping[str, _Draft], key: str, message: str, reported: set[str]
     ) -> set[str]:
-        for start in edges:
-            path = [start]
-            current = start
-            while current in edges:
-                nxt = edges[current]
-                if nxt in path:
-                    cycle = path[path.index(nxt) :]
-                    if not reported.intersection(cycle):
-                        reported.update(cycle)
-                        chain = " -> ".join([*cycle, nxt])
-                        self.problem(f"{message}: {chain}", known[cycle[0]].subject, key)
-                    break
-                path.append(nxt)
-                current = nxt
+        for cycle in find_cycles(edges, order=known):
+            if reported.isdisjoint(cycle):
+                reported.update(cycle)
+                self.problem(f"{message}: {_cycle_text(cycle)}", known[cycle[0]].subject, key)
         return reported
 
     def check_counts(self, drafts: Iterable[_Draft]) -> None:
@@ -428,13 +446,13 @@ class _Reader:
         name = self.string(raw, "name", subject, required=True)
         org = self.ident(raw, "org", subject, required=True)
         if org is not None and org not in orgs and "org" not in self.unreadable:
-            self.problem(_unknown_org(org, orgs), subject, "org")
+            self.problem(self.unknown_org(org, orgs), subject, "org")
         roles = self.enum_set(raw, "roles", subject, MemberRole)
         flags = self.enum_set(raw, "flags", subject, MemberFlag)
         links = self.id_list(raw, "links", subject)
         for link in links:
             if link not in orgs and "org" not in self.unreadable:
-                self.problem(_unknown_org(link, orgs), subject, "links")
+                self.problem(self.unknown_org(link, orgs), subject, "links")
         if member_id is not None and org is not None:
             self.listed.setdefault(org, set()).add(member_id)
         if member_id is not None:
@@ -448,6 +466,49 @@ class _Reader:
         if any(ref not in orgs or orgs[ref].org is None for ref in (org, *links)):
             return None
         return Member(id=member_id, name=name.strip(), org=org, roles=roles, flags=flags, links=links)
+
+
+def find_cycles(edges: Mapping[str, str], order: Iterable[str] | None = None) -> list[list[str]]:
+    """The cycles of ``edges`` (each organization to the one above it), each once, in linear time.
+
+    Each organization has at most one edge out, so every walk either ends at a top or runs into a cycle;
+    every organization is walked once. A cycle starts at its member that comes first in ``order`` (file
+    order; default: the order of ``edges``), and the cycles come in that order too.
+    """
+    rank = {ident: n for n, ident in enumerate(edges if order is None else order)}
+    done: set[str] = set()
+    found: list[list[str]] = []
+    for start in edges:
+        if start in done:
+            continue
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current: str | None = start
+        while current is not None and current not in done:
+            if current in on_path:
+                cycle = path[on_path[current] :]
+                first = min(range(len(cycle)), key=lambda n: rank.get(cycle[n], len(rank)))
+                found.append(cycle[first:] + cycle[:first])
+                break
+            on_path[current] = len(path)
+            path.append(current)
+            current = edges.get(current)
+        done.update(path)
+    found.sort(key=lambda c: rank.get(c[0], len(rank)))
+    return found
+
+
+#: A longer cycle is shown by its first and last members and a count, so that its problem stays one readable line.
+CYCLE_SHOWN = 20
+
+
+def _cycle_text(cycle: list[str]) -> str:
+    """``a -> c -> b -> a``; a long cycle as ``o0 -> o1 -> ... -> o1999 -> o0 (2000 organizations)``."""
+    if len(cycle) <= CYCLE_SHOWN:
+        return " -> ".join([*cycle, cycle[0]])
+    head = cycle[: CYCLE_SHOWN // 2]
+    tail = cycle[-(CYCLE_SHOWN // 2) :]
+    return " -> ".join([*head, "...", *tail, cycle[0]]) + f" ({len(cycle)} organizations)"
 
 
 def merge_options(defaults: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
@@ -475,11 +536,21 @@ def _suggest(value: str, choices: Iterable[str], labels: Mapping[str, str] | Non
 def _bad_id(value: str) -> str:
     if len(value) > 64 and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
         return f"{value[:20]!r}... is {len(value)} characters long; an id has at most 64 (ids become file names)"
-    return f"{value!r} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
+    if value.lower() in RESERVED_IDS:
+        return _reserved_id(value)
+    return f"{_shown(value)} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
 
 
-def _unknown_org(ref: str, known: Mapping[str, object]) -> str:
-    return f"unknown organization {ref!r}{_suggest(ref, known)}; no [[org]] has this id"
+def _reserved_id(value: str) -> str:
+    return (
+        f"{value!r} is a name Windows reserves for a device (con, prn, aux, nul, com1-com9, lpt1-lpt9) "
+        "and cannot be a file name there; ids become file names: choose another id"
+    )
+
+
+def _shown(value: str) -> str:
+    """A value quoted for a message: control characters escaped, a long value shortened."""
+    return repr(value) if len(value) <= 80 else f"{value[:60]!r}... ({len(value)} characters)"
 
 
 # -- writing ------------------------------------------------------------------------------------------

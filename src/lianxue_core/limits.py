@@ -1,0 +1,207 @@
+"""Limits on everything lianxue reads, so that no input can hang it or take all memory.
+
+Every read is bounded: the size of each kind of file, the rows, columns and cells of a spreadsheet and how far its
+parts expand, the characters in one cell, how deep JSON and TOML values nest and how many digits a number has. A
+file past a limit is refused with one problem naming the file, the limit and the environment variable that raises
+it (exit code 2). The defaults are far above any county's real files; ``docs/limits.md`` lists them.
+
+Each limit is read from ``LIANXUE_MAX_<NAME>`` when set (``LIANXUE_MAX_ORGFILE_BYTES=200M``); sizes take a
+``K``, ``M`` or ``G`` suffix (powers of 1024). :func:`current` returns the limits in force.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from .errors import InputError, Problem
+
+__all__ = ["Limits", "current", "depth_of", "read_limited"]
+
+_KIB = 1024
+_MIB = 1024 * _KIB
+_GIB = 1024 * _MIB
+_SIZE = re.compile(r"\s*(\d+)\s*([kmg]?)i?b?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": _KIB, "m": _MIB, "g": _GIB}
+
+
+@attrs.frozen
+class Limits:
+    """The limits in force; each field is set from ``LIANXUE_MAX_<FIELD NAME IN CAPITALS>``.
+
+    Args:
+        orgfile_bytes: An organization file (TOML).
+        records_bytes: One record file (CSV, JSON or iCalendar) of ``lianxue check``.
+        holidays_bytes: A holiday override file (``--holidays``).
+        mapping_bytes: A track mapping file (``lianxue import --mapping``).
+        roster_bytes: One roster spreadsheet or CSV file of ``lianxue import``, as stored.
+        roster_expanded_bytes: All parts of one .xlsx or .ods workbook, uncompressed, as its zip directory
+            declares them; checked before the workbook is opened.
+        rows: Rows of one worksheet, roster CSV or record file.
+        columns: Columns of one worksheet (checked from its cells before it is expanded).
+        cells: Rows × columns of one worksheet: the area a spreadsheet reader fills in.
+        cell_chars: Characters in one cell or field (Excel's own maximum is 32,767).
+        depth: How deep arrays and tables (JSON objects) may nest in a TOML or JSON file.
+        number_digits: Digits of one number in a TOML or JSON file.
+    """
+
+    orgfile_bytes: int = 64 * _MIB
+    records_bytes: int = 64 * _MIB
+    holidays_bytes: int = 1 * _MIB
+    mapping_bytes: int = 1 * _MIB
+    roster_bytes: int = 64 * _MIB
+    roster_expanded_bytes: int = 512 * _MIB
+    rows: int = 1_000_000
+    columns: int = 1_000
+    cells: int = 20_000_000
+    cell_chars: int = 32_767
+    depth: int = 32
+    number_digits: int = 100
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults, each replaced by ``LIANXUE_MAX_<NAME>`` where set.
+
+        Raises:
+            InputError: A variable is set to something that is not a whole number of 1 or more.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, int] = {}
+        problems: list[Problem] = []
+        for field in attrs.fields(cls):
+            var = env_name(field.name)
+            raw = env.get(var)
+            if raw is None or not raw.strip():
+                continue
+            value = _parse(raw, sized=field.name.endswith("_bytes"))
+            if value is None or value < 1:
+                unit = " (a K, M or G suffix is allowed)" if field.name.endswith("_bytes") else ""
+                problems.append(Problem(var, f"must be a whole number of 1 or more{unit}, not {raw!r}"))
+            else:
+                values[field.name] = value
+        if problems:
+            raise InputError(problems)
+        return cls(**values)
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a limit: ``orgfile_bytes`` → ``LIANXUE_MAX_ORGFILE_BYTES``."""
+    return "LIANXUE_MAX_" + field.upper()
+
+
+def _parse(raw: str, *, sized: bool) -> int | None:
+    m = _SIZE.fullmatch(raw)
+    if m is None or (m.group(2) and not sized):
+        return None
+    return int(m.group(1)) * _UNITS[m.group(2).lower()]
+
+
+def current() -> Limits:
+    """The limits in force now: the defaults with the environment's ``LIANXUE_MAX_*`` applied.
+
+    Raises:
+        InputError: A ``LIANXUE_MAX_*`` variable is not a whole number.
+    """
+    return Limits.from_env()
+
+
+def size_text(n: int) -> str:
+    """``64 MiB``, ``1.5 GiB``, ``900 bytes``: a size for a message."""
+    for unit, size in (("GiB", _GIB), ("MiB", _MIB), ("KiB", _KIB)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def too_big(file: str, what: str, field: str, limit: int) -> Problem:
+    """The problem of a file past a size limit: names the file, the limit and how to raise it."""
+    return Problem(
+        file,
+        f"{what} is larger than the limit of {size_text(limit)}; set {env_name(field)} to read a larger one",
+    )
+
+
+def read_limited(path: str | Path, limit: int, *, what: str, field: str, display: str | None = None) -> bytes:
+    """The bytes of the file at ``path``, reading at most ``limit + 1`` of them: a larger file, a device such as
+    ``/dev/zero`` or a pipe that never ends is refused without being read whole.
+
+    Args:
+        path: The file.
+        limit: The most bytes the file may hold.
+        what: The kind of file, for the message (``"the organization file"``).
+        field: The :class:`Limits` field (names the environment variable in the message).
+        display: The file's name in problems (default: ``str(path)``).
+
+    Raises:
+        InputError: The file cannot be read or is larger than ``limit``.
+    """
+    name = display or str(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+    except MemoryError:  # a limit raised past the machine's memory
+        raise InputError([too_big(name, what, field, limit)]) from None
+    if len(data) > limit:
+        raise InputError([too_big(name, what, field, limit)])
+    return data
+
+
+def depth_of(value: object, stop: int) -> int:
+    """How deep lists and dicts nest in ``value`` (a scalar is 0, ``[1]`` is 1), counted without recursion and
+    stopping at ``stop + 1``: enough to tell whether a limit is passed."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: list[object] = list(item.values())
+        elif isinstance(item, list | tuple):
+            children = list(item)
+        else:
+            continue
+        level += 1
+        deepest = max(deepest, level)
+        if deepest > stop:
+            return deepest
+        stack.extend((child, level) for child in children)
+    return deepest
+
+
+def too_deep(file: str, limit: int) -> Problem:
+    """The problem of values nested past :attr:`Limits.depth`."""
+    return Problem(
+        file, f"values are nested more than {limit} levels deep; set {env_name('depth')} to read deeper nesting"
+    )
+
+
+def long_number(file: str, limit: int) -> Problem:
+    """The problem of a number past :attr:`Limits.number_digits`."""
+    return Problem(
+        file, f"a number has more than {limit} digits; set {env_name('number_digits')} to read longer numbers"
+    )
+
+
+def number_too_long(value: object, limit: int) -> bool:
+    """Whether ``value``, found anywhere in a parsed TOML document, holds an integer of more than ``limit``
+    digits (walked without recursion)."""
+    bound = 10**limit
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            if abs(item) >= bound:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
