@@ -24,10 +24,13 @@ from typing import Any
 import attrs
 import icalendar
 
-from ..errors import Problem
+from ..errors import InputError, Problem
+from ..limits import Limits, depth_of, env_name, read_limited
+from ..limits import current as current_limits
 from ..model import OrganizationTree
 from ..obligations import CadenceKind, Obligation
 from ..scheduling.periods import periods
+from ..textsafe import clip, for_terminal
 from .findings import Record
 
 __all__ = ["COLUMNS", "RecordSet", "parse_date", "parse_uid", "read_records"]
@@ -149,6 +152,7 @@ class _Context:
         self.applies = applies
         self._labels: dict[tuple[str, int], frozenset[str]] = {}
         self.names: dict[tuple[str, str], str] = {}
+        self.slots: dict[str, dict[str, str]] = {}  # org -> slot digest -> member id
         self.global_names: dict[str, list[str]] = {}
         self.ids = {m.id for m in tree.members}
         for m in tree.members:
@@ -198,7 +202,7 @@ def _count(row: _Row, field: str, value: object) -> int | None:
     if text == "":
         return None
     if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
-        row.problem(field, f"must be a whole number of 0 or more (got {text!r})")
+        row.problem(field, f"must be a whole number of 0 or more (got {clip(text)!r})")
         return None
     return int(text)
 
@@ -208,8 +212,28 @@ def _close(value: str, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _build(row: _Row, fields: Mapping[str, object], ctx: _Context) -> Record | None:
+def _name(path: Path) -> str:
+    """A file's name for problems: control characters escaped."""
+    return for_terminal(str(path))
+
+
+def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits) -> Record | None:
     """The record of ``fields``, or ``None`` with the row's problems noted."""
+    for field, value in fields.items():
+        if isinstance(value, str):
+            size = len(value)
+        elif isinstance(value, list):
+            size = sum(len(v) for v in value if isinstance(v, str))
+        else:
+            continue
+        if size > limit.cell_chars:
+            row.problem(
+                field,
+                f"{size} characters: more than {limit.cell_chars} in one field; "
+                f"set {env_name('cell_chars')} to read longer ones",
+            )
+    if row.problems:
+        return None
     org = _text(fields.get("org"))
     obligation = _text(fields.get("obligation"))
     period = _text(fields.get("period"))
@@ -277,7 +301,7 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context) -> Record | N
     attendees = tuple(dict.fromkeys(ctx.person(org, t) for t in _people(fields.get("attendees"))))
     members = [ctx.person(org, t) for t in _people(fields.get("members"))]
     if slot and not members:
-        members += _member_of_slot(org, slot, ctx.tree)
+        members += _member_of_slot(org, slot, ctx)
     return Record(
         org=org,
         obligation=obligation,
@@ -296,10 +320,19 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context) -> Record | N
     )
 
 
-def _member_of_slot(org: str, digest: str, tree: OrganizationTree) -> list[str]:
-    candidates = [m.id for m in tree.members_of(org)]
-    candidates += [f"anon-{n:03d}" for n in range(len(candidates) + 1, tree.member_count(org) + 1)]
-    return [c for c in candidates if _slot_digest(c) == digest][:1]
+def _member_of_slot(org: str, digest: str, ctx: _Context) -> list[str]:
+    """The member whose talk or visit the UID's digest names (every digest of an organization computed once:
+    a file of many such records costs one pass over the organization's members, not one per record)."""
+    by_digest = ctx.slots.get(org)
+    if by_digest is None:
+        tree = ctx.tree
+        candidates = [m.id for m in tree.members_of(org)]
+        candidates += [f"anon-{n:03d}" for n in range(len(candidates) + 1, tree.member_count(org) + 1)]
+        by_digest = ctx.slots[org] = {}
+        for c in candidates:
+            by_digest.setdefault(_slot_digest(c), c)
+    found = by_digest.get(digest)
+    return [] if found is None else [found]
 
 
 # -- formats ----------------------------------------------------------------------------------------
@@ -311,15 +344,15 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, Problem(
-            str(path),
+            _name(path),
             "is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)",
             subject=f"line {line}",
         )
 
 
-def _read_csv(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Record | None]]:
+def _read_csv(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[tuple[_Row, Record | None]]:
     reader = csv.reader(io.StringIO(text, newline=""))
-    file = str(path)
+    file = _name(path)
     try:
         header = next(reader)
     except StopIteration:
@@ -338,11 +371,11 @@ def _read_csv(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Reco
         key = _ALIASES.get(name.strip().lower())
         if key is None:
             if name.strip():
-                head.problem(None, f"column {n}: unknown column {name.strip()!r}{_close(name.strip(), _ALIASES)}")
+                head.problem(None, f"column {n}: unknown column {clip(name.strip())!r}{_close(name.strip(), _ALIASES)}")
             else:
                 head.problem(None, f"column {n}: the column has no name")
         elif key in fields:
-            head.problem(None, f"column {n}: column {name.strip()!r} repeats column {fields.index(key) + 1}")
+            head.problem(None, f"column {n}: column {clip(name.strip())!r} repeats column {fields.index(key) + 1}")
         fields.append(key)
     missing = [f for f in ("org", "obligation", "date") if f not in fields and not ("uid" in fields and f != "date")]
     if missing:
@@ -352,6 +385,7 @@ def _read_csv(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Reco
         return
     where = {f: f"column {n} ({f})" for n, f in enumerate(fields, start=1) if f}
     end = reader.line_num
+    rows = 0
     while True:
         start = end + 1
         try:
@@ -366,32 +400,127 @@ def _read_csv(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Reco
         end = reader.line_num
         if not any(c.strip() for c in cells):
             continue
+        rows += 1
+        if rows > limit.rows:
+            row = _Row(file, start, f"line {start}", where)
+            row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
+            yield row, None
+            return
         row = _Row(file, start, f"line {start}", where)
         if len(cells) > len(fields):
             row.problem(None, f"{len(cells)} cells but the header names {len(fields)} columns")
             yield row, None
             continue
         values = {f: c for f, c in zip(fields, cells, strict=False) if f}
-        yield row, _build(row, values, ctx)
+        yield row, _build(row, values, ctx, limit)
 
 
-def _read_json(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Record | None]]:
-    file = str(path)
+class _Refused(Exception):
+    """A JSON value outside what a record file may hold (raised from the decoder's hooks)."""
+
+
+def _json_hooks(limit: Limits) -> dict[str, Any]:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise _Refused(f"key {clip(key)!r} appears twice in one object; give each key once")
+            out[key] = value
+        return out
+
+    def number(text: str) -> int | float:
+        if sum(ch.isdigit() for ch in text) > limit.number_digits:
+            raise _Refused(
+                f"a number has more than {limit.number_digits} digits; "
+                f"set {env_name('number_digits')} to read longer numbers"
+            )
+        return float(text) if any(ch in text for ch in ".eE") else int(text)
+
+    def constant(text: str) -> Any:
+        raise _Refused(f"{text} is not a JSON value (JSON has no NaN or Infinity)")
+
+    return {"object_pairs_hook": pairs, "parse_int": number, "parse_float": number, "parse_constant": constant}
+
+
+#: The JSON types each field may have (docs/supervision.md): text is a string; people a string or a list of
+#: strings; counts a whole number or a string of digits.
+_PEOPLE = ("attendees", "members")
+_COUNTS = ("attendance", "households")
+
+
+def _json_shape(field: str, value: object) -> str | None:
+    """Why ``value`` is not a documented JSON value of ``field``, or ``None`` when it is."""
+    if field in _PEOPLE:
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return None
+        return "must be a string or a list of strings (member ids or names)"
+    if field in _COUNTS:
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return None
+        return f"must be a whole number of 0 or more (got {clip(json.dumps(value, ensure_ascii=False))})"
+    if isinstance(value, str):
+        return None
+    return f"must be a string, not {_json_type(value)}"
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string"
+
+
+def _read_json(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[tuple[_Row, Record | None]]:
+    file = _name(path)
     decoder = json.JSONDecoder()
     try:
-        data = json.loads(text)
+        data = json.loads(text, **_json_hooks(limit))
     except json.JSONDecodeError as exc:
         row = _Row(file, exc.lineno, f"line {exc.lineno}, column {exc.colno}", {})
         row.problem(None, f"not valid JSON: {exc.msg}")
         yield row, None
         return
+    except _Refused as exc:
+        row = _Row(file, 1, "", {})
+        row.problem(None, str(exc))
+        yield row, None
+        return
+    except RecursionError:
+        data = None  # reported below with the nesting limit
+    if data is None or depth_of(data, limit.depth) > limit.depth:
+        row = _Row(file, 1, "", {})
+        row.problem(
+            None, f"values are nested more than {limit.depth} levels deep; set {env_name('depth')} to read deeper"
+        )
+        yield row, None
+        return
+    if isinstance(data, dict):
+        extra = [k for k in data if k != "records"]
+        if extra or "records" not in data:
+            row = _Row(file, 1, "line 1", {})
+            named = f"unknown key {clip(extra[0])!r}; " if extra else ""
+            row.problem(None, f'{named}expected a list of records, or an object {{"records": [...]}} and nothing else')
+            yield row, None
+            return
     items = data.get("records") if isinstance(data, dict) else data
     if not isinstance(items, list):
         row = _Row(file, 1, "line 1", {})
         row.problem(None, 'expected a list of records, or an object {"records": [...]}')
         yield row, None
         return
-    # Find where each record starts, for line numbers.
+    if len(items) > limit.rows:
+        row = _Row(file, 1, "", {})
+        row.problem(None, f"{len(items)} records: more than {limit.rows}; set {env_name('rows')} to read more")
+        yield row, None
+        return
+    # Find where each record starts, for line numbers (counted as we go: linear in the file's size).
     starts: list[int] = []
     idx = text.find("[", text.find('"records"') if isinstance(data, dict) else 0) + 1
     for _ in items:
@@ -399,12 +528,14 @@ def _read_json(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Rec
             idx += 1
         starts.append(idx)
         _, idx = decoder.raw_decode(text, idx)
+    line, counted = 1, 0
     for n, (item, pos) in enumerate(zip(items, starts, strict=True), start=1):
-        line = text.count("\n", 0, pos) + 1
+        line += text.count("\n", counted, pos)
+        counted = pos
         label = f"line {line} (record {n})"
         if not isinstance(item, dict):
             row = _Row(file, line, label, {})
-            row.problem(None, f"a record must be an object, not {type(item).__name__}")
+            row.problem(None, f"a record must be an object, not {_json_type(item)}")
             yield row, None
             continue
         values: dict[str, object] = {}
@@ -413,15 +544,15 @@ def _read_json(path: Path, text: str, ctx: _Context) -> Iterable[tuple[_Row, Rec
         for key, value in item.items():
             field = _ALIASES.get(str(key).strip().lower())
             if field is None:
-                row.problem(None, f"key {key!r}: unknown key{_close(str(key), _ALIASES)}")
+                row.problem(None, f"key {clip(key)!r}: unknown key{_close(str(key), _ALIASES)}")
                 continue
-            where[field] = f"key {key!r}"
+            where[field] = f"key {clip(key)!r}"
+            wrong = _json_shape(field, value)
+            if wrong is not None:
+                row.problem(field, wrong)
+                continue
             values[field] = value
-        for field in ("attendance", "households"):
-            if isinstance(values.get(field), float | bool):
-                row.problem(field, f"must be a whole number of 0 or more (got {values[field]!r})")
-                values.pop(field)
-        record = _build(row, values, ctx) if not row.problems else None
+        record = _build(row, values, ctx, limit) if not row.problems else None
         yield row, record
 
 
@@ -434,8 +565,10 @@ def _prop(event: icalendar.cal.Component, name: str) -> str:
     return str(value)
 
 
-def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Iterable[tuple[_Row, Record | None]]:
-    file = str(path)
+def _read_ics(
+    path: Path, text: str, ctx: _Context, cancelled: list[str], limit: Limits
+) -> Iterable[tuple[_Row, Record | None]]:
+    file = _name(path)
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except ValueError as exc:
@@ -445,6 +578,11 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
         return
     lines = [n for n, ln in enumerate(text.splitlines(), start=1) if ln.strip().upper() == "BEGIN:VEVENT"]
     events = [e for cal in calendars for e in cal.walk("VEVENT")]
+    if len(events) > limit.rows:
+        row = _Row(file, 1, "", {})
+        row.problem(None, f"{len(events)} events: more than {limit.rows}; set {env_name('rows')} to read more")
+        yield row, None
+        return
     if not calendars or not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
         row = _Row(file, 1, "line 1", {})
         row.problem(None, "not an iCalendar file (it must begin with BEGIN:VCALENDAR)")
@@ -468,7 +606,7 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
     for n, event in enumerate(events):
         line = lines[n] if n < len(lines) else 1
         uid = _prop(event, "UID")
-        row = _Row(file, line, f"line {line}" + (f" (event {uid})" if uid else ""), where)
+        row = _Row(file, line, f"line {line}" + (f" (event {clip(uid)})" if uid else ""), where)
         if _prop(event, "STATUS").upper() == "CANCELLED":
             cancelled.append(f"{file}:{line}")
             continue
@@ -503,7 +641,7 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
         except Exception:  # icalendar 7 raises on a broken value only when it is read
             raw = event.get("DTSTART")
             shown = raw.to_ical().decode("utf-8", "replace") if hasattr(raw, "to_ical") else str(raw)
-            row.problem("date", f"{shown!r} is not a date or date-time")
+            row.problem("date", f"{clip(shown)!r} is not a date or date-time")
             yield row, None
             continue
         if isinstance(moment, dt.datetime):
@@ -512,7 +650,7 @@ def _read_ics(path: Path, text: str, ctx: _Context, cancelled: list[str]) -> Ite
             values["date"] = moment
         elif isinstance(moment, dt.date):
             values["date"] = moment
-        yield row, _build(row, values, ctx)
+        yield row, _build(row, values, ctx, limit)
 
 
 # -- all files --------------------------------------------------------------------------------------
@@ -564,15 +702,18 @@ def read_records(
         number, an unknown column...) and the warnings (duplicates, counted once; cancelled events).
     """
     ctx = _Context(tree, obligations, applies)
+    limit = current_limits()
     records: list[Record] = []
     problems: list[Problem] = []
     warnings: list[str] = []
     seen: dict[tuple[object, ...], str] = {}
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
+            data = read_limited(
+                path, limit.records_bytes, what="the record file", field="records_bytes", display=_name(path)
+            )
+        except InputError as exc:
+            problems.extend(exc.problems)
             continue
         text, problem = _decode(path, data)
         if text is None:
@@ -582,11 +723,11 @@ def read_records(
         cancelled: list[str] = []
         kind = _format(path, text)
         rows = (
-            _read_ics(path, text, ctx, cancelled)
+            _read_ics(path, text, ctx, cancelled, limit)
             if kind == "ics"
-            else _read_json(path, text, ctx)
+            else _read_json(path, text, ctx, limit)
             if kind == "json"
-            else _read_csv(path, text, ctx)
+            else _read_csv(path, text, ctx, limit)
         )
         for row, record in rows:
             problems.extend(row.problems)
@@ -602,7 +743,7 @@ def read_records(
             records.append(record)
         if cancelled:
             warnings.append(
-                f"{path}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
+                f"{_name(path)}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
                 + ("等）" if len(cancelled) > 5 else "）")
             )
     return RecordSet(tuple(records), tuple(problems), tuple(warnings))
