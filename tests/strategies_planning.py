@@ -126,12 +126,11 @@ def obligation_pools(draw: st.DrawFn, max_size: int = 6) -> list[Obligation]:
     for n in range(size):
         cadence = draw(_cadences)
         kind = draw(_kinds)
-        options: dict[str, Any] = {}
         kw: dict[str, Any] = {"leads": draw(_leads), "attends": draw(_attends)}
         if cadence.kind is CadenceKind.MONTHLY and draw(st.booleans()):
             kw["fixed_day"] = True
         if cadence.kind is CadenceKind.ONCE and draw(st.booleans()):
-            options["due"] = (draw(st.integers(1, 12)), draw(st.integers(1, 28)))
+            kw["due"] = (draw(st.integers(1, 12)), draw(st.integers(1, 28)))
         if cadence.kind is CadenceKind.PER_MEMBER:
             kw["leads"] = draw(st.sampled_from([Audience.SECRETARY, Audience.COMMITTEE]))
             kw["attends"] = draw(st.sampled_from([Audience.ALL_MEMBERS, Audience.COMMITTEE]))
@@ -140,7 +139,7 @@ def obligation_pools(draw: st.DrawFn, max_size: int = 6) -> list[Obligation]:
                 kw["attends"] = Audience.FLAGGED_MEMBERS
         if cadence.kind is CadenceKind.PER_HOUSEHOLD:
             kind = ActivityKind.VISIT
-            options["households_per_week"] = draw(st.integers(5, 40))
+            kw["load_per_week"] = draw(st.integers(5, 40))
         earlier = [o.id for o in pool if o.cadence.kind is not CadenceKind.PER_HOUSEHOLD]
         if earlier and cadence.kind is not CadenceKind.PER_HOUSEHOLD and draw(st.integers(0, 3)) == 0:
             kw["after"] = (draw(st.sampled_from(earlier)),)
@@ -150,7 +149,7 @@ def obligation_pools(draw: st.DrawFn, max_size: int = 6) -> list[Obligation]:
                 kw["combines_with"] = (partner,)
         if cadence.kind is not CadenceKind.PER_HOUSEHOLD and draw(st.integers(0, 4)) == 0:
             kw["attend_links"] = True
-        pool.append(obligation(f"o{n}", cadence, kind, options=options, **kw))
+        pool.append(obligation(f"o{n}", cadence, kind, **kw))
     return pool
 
 
@@ -283,7 +282,7 @@ def plan_problems(inputs: Inputs, plan: Plan) -> list[str]:
                 problems.append(f"{where}: unknown period {occ.period}")
             elif not period.first <= day <= period.last or (occ.all_day and last > period.last):
                 problems.append(f"{where}: outside its period {period.first}..{period.last}")
-        due = dt.date(year, *ob.options.get("due", (3, 31)))
+        due = dt.date(year, *ob.due)
         tied = any(ob.id in o.after for o in by_id.values())  # a set-up step tied to a later one
         if ob.cadence.kind is CadenceKind.ONCE and occ.first_day > due and not tied:
             problems.append(f"{where}: after its due date")

@@ -61,6 +61,7 @@ def test_plugins_json_lists_the_distribution_and_version() -> None:
         "hooks": ["lianxue_catalogue", "lianxue_findings", "lianxue_tracks"],
         "tracks": ["zone"],
         "obligations": 2,
+        "track_names": {"zone": "测试zone"},  # the Chinese display name the plugin's Track gives
     }
 
 
@@ -71,7 +72,16 @@ def test_plugins_table() -> None:
     lines = out.splitlines()
     assert lines[0].split() == ["plugin", "distribution", "tracks", "obligations", "hooks"]
     zone = next(line for line in lines if line.startswith("zone "))
-    assert zone.split() == ["zone", "lianxue-zone", "1.2.0", "zone", "2", "catalogue,", "findings,", "tracks"]
+    assert zone.split() == [
+        "zone",
+        "lianxue-zone",
+        "1.2.0",
+        "zone（测试zone）",
+        "2",
+        "catalogue,",
+        "findings,",
+        "tracks",
+    ]
     core = next(line for line in lines if line.startswith("lianxue-core "))
     assert core.split()[-1] == "workdays"
 

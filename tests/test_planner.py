@@ -241,7 +241,7 @@ def test_household_visits_are_spread_at_the_weekly_load() -> None:
         Cadence.per_household(),
         ActivityKind.VISIT,
         leads=Audience.LEADERS,
-        options={"households_per_week": 20},
+        load_per_week=20,
     )
     b = TreeBuilder().org("town", "镇党委", kind="committee")
     b.org("v1", "东村", parent="town", households=200).org("v2", "西村", parent="town", households=150)
@@ -276,7 +276,7 @@ def test_too_many_households_for_the_year_are_reported() -> None:
         Cadence.per_household(),
         ActivityKind.VISIT,
         leads=Audience.LEADERS,
-        options={"households_per_week": 5},
+        load_per_week=5,
     )
     b = TreeBuilder().org("town", kind="committee").org("v", parent="town", households=400)
     b.member("l", "镇长", "town", roles=["leader"], links=["v"])

@@ -155,8 +155,8 @@ def test_a_plugin_from_public_names_end_to_end() -> None:
     assert CadenceKind("quarterly") is CadenceKind.QUARTERLY
 
 
-def test_people_option_books_the_named_members() -> None:
-    """An obligation's ``people`` option adds members outside its audiences (the devzone inspector)."""
+def test_people_field_books_the_named_members() -> None:
+    """An obligation's ``people`` adds members outside its audiences (the devzone inspector)."""
     visit = Obligation(
         id="probe.visit",
         track="probe",
@@ -166,7 +166,7 @@ def test_people_option_books_the_named_members() -> None:
         source=Source(document="测试文件", section="二、", quote="落实专人负责。"),
         leads=Audience.SUPERVISOR,
         attends=Audience.ORGANIZATION,
-        options={"people": ("m1",)},
+        people=("m1",),
     )
     plugin = types.ModuleType("api_people")
     plugin.lianxue_tracks = hookimpl(lambda: [Track(key="probe", name="探针")])  # type: ignore[attr-defined]

@@ -133,6 +133,21 @@ def test_bad_names(name: str, tmp_path: Path) -> None:
     assert not (tmp_path / "p").exists()
 
 
+@pytest.mark.parametrize("title", ["", "  ", "两行\n标题"])
+def test_bad_titles(title: str, tmp_path: Path) -> None:
+    code, _, err = run_cli("plugin", "new", "x", "--dir", str(tmp_path / "p"), "--title", title)
+    assert code == 2
+    assert "is not a display name" in err
+    assert not (tmp_path / "p").exists()
+
+
+def test_title_is_the_tracks_display_name() -> None:
+    module = scaffold.render("linhang", title="临杭工业区两新组织")["src/lianxue_linhang/__init__.py"]
+    assert "TRACK = Track(key=\"linhang\", name='临杭工业区两新组织'," in module
+    untitled = scaffold.render("linhang")["src/lianxue_linhang/__init__.py"]
+    assert "TRACK = Track(key=\"linhang\", name='linhang'," in untitled
+
+
 def test_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
     code, _, err = run_cli("plugin", "new", "x", "--dir", str(tmp_path))
@@ -148,7 +163,7 @@ def test_plugin_without_subcommand_is_a_usage_error(capsys: pytest.CaptureFixtur
 
 def test_generated_plugin_installs_and_passes_its_tests(tmp_path: Path) -> None:
     project = tmp_path / "lianxue-tutorial-zone"
-    code, out, _ = run_cli("plugin", "new", "tutorial-zone", "--dir", str(project))
+    code, out, _ = run_cli("plugin", "new", "tutorial-zone", "--dir", str(project), "--title", "教程园区两新组织")
     assert code == 0, out
     assert "lianxue_tutorial_zone" in out
     python = make_venv(tmp_path / "venv")
@@ -171,3 +186,7 @@ def test_generated_plugin_installs_and_passes_its_tests(tmp_path: Path) -> None:
     )
     assert listed.returncode == 0, listed.stderr
     assert "tutorial-zone.monthly-study" in listed.stdout
+    plugins = subprocess.run(
+        [str(python), "-m", "lianxue_core", "plugins"], capture_output=True, text=True, env=env, check=True
+    )
+    assert "tutorial-zone（教程园区两新组织）" in plugins.stdout  # the track's display name, from --title

@@ -332,12 +332,12 @@ def test_town_leaders_visit_every_household_of_linked_villages(tree: Organizatio
     assert ob.leads is Audience.LEADERS
     assert ob.attend_links
     assert ob.options["record_each_visit"] is True
-    assert ob.options["load_per_week"] == 30
+    assert ob.load_per_week == 30
     # The leader m2 is linked to dongcun: 120 households, one visit each within the year.
     leader = tree.member("m2")
     households = sum(tree[link].households or 0 for link in leader.links)
     assert len(periods(ob.cadence, YEAR)) * households == 120
-    weeks = -(-households // ob.options["load_per_week"])
+    weeks = -(-households // ob.load_per_week)
     assert weeks == 4
 
 
@@ -635,8 +635,8 @@ def test_review_grades_option() -> None:
 def test_lecture_per_link_option() -> None:
     host = builtin_host()
     t = TreeBuilder().org("z", kind="committee", track="town", lecture_per_link=True).build()
-    assert ob_for(host, t, "z", "town.leader-lecture-links").options["lecture_per_link"] is True
-    assert town.CATALOGUE[3].options["lecture_per_link"] is False
+    assert ob_for(host, t, "z", "town.leader-lecture-links").lecture_per_link is True
+    assert town.CATALOGUE[3].lecture_per_link is False
 
 
 def test_party_lecture_and_supervision_cadence_options(tree: OrganizationTree) -> None:

@@ -57,7 +57,7 @@ run_logged "$bin/lianxue" run --year 2026 --out feeds
 test -n "$(ls feeds/*.ics)"
 
 echo "-- lianxue plugin new path-check; pip install -e './lianxue-path-check[test]'"
-"$bin/lianxue" plugin new path-check
+"$bin/lianxue" plugin new path-check --title 路径检查
 run_logged "$bin/pip" install "${pip_quiet[@]}" -e './lianxue-path-check[test]'
 # lianxue must still be the wheel installed above, not anything from an index.
 "$bin/python" - "$version" <<'EOF'
@@ -73,6 +73,7 @@ print(f"lianxue {dist.version} from {json.loads(direct)['url'].rsplit('/', 1)[-1
 EOF
 listed="$("$bin/lianxue" plugins)"
 grep -q "lianxue-path-check 0.1.0" <<<"$listed" || { echo "$listed" >&2; exit 1; }
+grep -q "path-check（路径检查）" <<<"$listed" || { echo "$listed" >&2; exit 1; }
 listed="$("$bin/lianxue" obligations --track path-check)"
 grep -q "path-check.monthly-study" <<<"$listed" || { echo "$listed" >&2; exit 1; }
 

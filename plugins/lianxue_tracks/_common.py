@@ -153,7 +153,6 @@ OPTIONS: Mapping[str, OptionSpec] = {
             OptionKind.BOOL,
             "领导班子成员讲党课 one lecture in total (false) or one in each linked organization (true)",
         ),
-        _spec("load_per_week", OptionKind.INT, "走遍联系村所有农户 households a leader plans to visit per week", low=1),
         _spec("households_per_cadre", OptionKind.INT, "结对联系1—2户 households each town cadre is paired with", low=1),
         _spec("party_lecture_cadence", OptionKind.CHOICE, "党课 the cadence of a branch's own 党课", choices=_CADENCES),
         _spec("branch_rules", OptionKind.BOOL, "支部工作条例 false switches the standing branch rules off"),
@@ -176,7 +175,10 @@ OPTIONS: Mapping[str, OptionSpec] = {
 def option_specs(catalogue: Iterable[Obligation], *names: str) -> list[OptionSpec]:
     """The specs of the options the obligations of ``catalogue`` carry, and of ``names`` (options the
     plugin reads itself), in :data:`OPTIONS` order: what a plugin's ``lianxue_options`` returns."""
+    catalogue = tuple(catalogue)
     used = {k for ob in catalogue for k in ob.options} | set(names)
+    if any(ob.kind is ActivityKind.LECTURE and ob.attend_links for ob in catalogue):
+        used.add("lecture_per_link")  # read into Obligation.lecture_per_link by apply_options
     return [spec for name, spec in OPTIONS.items() if name in used]
 
 
@@ -301,8 +303,17 @@ def option(org: Organization, key: str) -> Any:
     return DEFAULTS.get(key)
 
 
+def _apply_fields(ob: Obligation, org: Organization) -> Obligation:
+    """``ob`` with the organization's ``lecture_per_link`` in the obligation field the planner reads
+    (领导班子成员到联系单位讲党课)."""
+    if ob.kind is ActivityKind.LECTURE and ob.attend_links and "lecture_per_link" in org.options:
+        ob = attrs.evolve(ob, lecture_per_link=bool(_checked(org, "lecture_per_link", org.options["lecture_per_link"])))
+    return ob
+
+
 def apply_options(ob: Obligation, org: Organization) -> Obligation:
     """``ob`` with the organization's own values for the options it carries (windows, leads, cadences...)."""
+    ob = _apply_fields(ob, org)
     overrides = {k: _checked(org, k, org.options[k]) for k in ob.options if k in org.options and k in OPTIONS}
     if not overrides:
         return ob

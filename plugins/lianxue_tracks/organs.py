@@ -129,7 +129,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         description="每名党员领导干部运用“乡音党课”“微党课”等形式，结合联系的基层结对单位、下属单位党支部的党员固定活动日，"
         "在其会上讲党课，计入该组织当季党课；默认每人每年一堂（选项 lecture_per_link=true：每个联系单位各一堂）。",
         combines_with=("branch.party-lecture",),
-        options={"lecture_per_link": DEFAULTS["lecture_per_link"]},
+        lecture_per_link=DEFAULTS["lecture_per_link"],
     ),
     # -- 二、主要举措 3．模范履职争先锋 -------------------------------------------------------------------
     _p.guide(

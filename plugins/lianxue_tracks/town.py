@@ -120,7 +120,7 @@ CATALOGUE: tuple[Obligation, ...] = (
         "讲一堂党课，计入该组织当季党课；默认每人每年一堂，在第一个有空的联系组织"
         "（选项 lecture_per_link=true：每个联系组织各一堂）。",
         combines_with=("branch.party-lecture",),
-        options={"lecture_per_link": DEFAULTS["lecture_per_link"]},
+        lecture_per_link=DEFAULTS["lecture_per_link"],
     ),
     _p.guide(
         "role-models",
@@ -195,7 +195,8 @@ CATALOGUE: tuple[Obligation, ...] = (
         attend_links=True,
         description="每名领导干部年内走遍联系村的每一户农户，每次走访做好记录"
         "（默认每周安排30户，选项 load_per_week）。",
-        options={"load_per_week": DEFAULTS["load_per_week"], "record_each_visit": True},
+        load_per_week=DEFAULTS["load_per_week"],
+        options={"record_each_visit": True},
     ),
     _p.ob(
         "paired-households",

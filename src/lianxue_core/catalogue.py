@@ -71,6 +71,10 @@ def render_markdown(obligations: Sequence[Obligation], tracks: Mapping[str, Trac
             if o.combines_with:
                 partners = "、".join(f"`{c}`" for c in o.combines_with)
                 out.append(f"- 可合并：{partners}（同一周期内一次活动同时落实）")
+            settings = o.settings()
+            if settings:
+                shown = "，".join(f"`{k}` = {_md_cell(json.dumps(v, ensure_ascii=False))}" for k, v in settings.items())
+                out.append(f"- 排期设置：{shown}")
             if o.options:
                 opts = "，".join(f"`{k}` = {_md_cell(repr(v))}" for k, v in sorted(o.options.items()))
                 out.append(f"- 默认选项：{opts}")

@@ -32,6 +32,9 @@ __all__ = [
 
 #: When a ``once`` obligation (set up a system, write a plan) is due unless it says: 31 March.
 DEFAULT_ONCE_DUE = (3, 31)
+#: How many households one leader visits in a week for a per-household obligation (走遍联系村所有农户)
+#: unless the obligation says otherwise.
+DEFAULT_LOAD_PER_WEEK = 30
 OBLIGATION_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9.-]*$")
 TRACK_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -305,6 +308,17 @@ def _kinds(value: Iterable[OrgKind | str]) -> tuple[OrgKind, ...]:
     return tuple(k for k in _ALL_KINDS if k in kinds)
 
 
+def _positive(_self: object, attr: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"obligation field {attr.name!r} must be a whole number of at least 1, not {value!r}")
+
+
+def _to_month_day(value: Iterable[int]) -> tuple[int, int]:
+    month, day = (int(v) for v in value)
+    _month_day((month, day))
+    return (month, day)
+
+
 def _check_id(_self: object, _attr: object, value: str) -> None:
     if not OBLIGATION_ID.match(value):
         raise ValueError(f"obligation id {value!r} is not of the form '<track>.<slug>' (lower-case, digits, '-')")
@@ -356,8 +370,18 @@ class Obligation:
             所在支部的组织生活会).
         keeps_points: An organization with this obligation keeps study points (学习教育积分管理制度): its
             records are scored with the default rules unless a plugin's ``lianxue_points_rules`` answers.
-        options: Defaults the scheduler and plugins read (``minutes``, ``load_per_week``...), which an
-            organization's own options may override.
+        minutes: The length of each activity in minutes; ``None``: the organization's ``meeting_minutes``
+            (``talk_minutes`` for talks, 180 for visits). An organization's ``<slug>.minutes`` option wins.
+        all_day: Shown as an all-day (or multi-day) item even when the kind is a timed one (a 主题党日
+            outing, a zone's 4+X reminder).
+        people: Member ids booked into every activity besides the audiences (a zone's inspector, the
+            secretaries a forum books).
+        load_per_week: For a per-household obligation, how many households one leader visits in a week.
+        lecture_per_link: For a leaders' 党课 at linked organizations (``attend_links``): one lecture in
+            each linked organization instead of one in all.
+        due: For a ``once`` obligation, the (month, day) it is due by (default 31 March).
+        options: Plugin data the core does not read (a plugin's own settings, kept with the obligation so
+            that its other hooks can see them).
     """
 
     id: str = attrs.field(validator=_check_id)
@@ -383,19 +407,18 @@ class Obligation:
     record_requires: tuple[str, ...] = ()
     record_attendance: bool = False
     keeps_points: bool = False
+    minutes: int | None = attrs.field(default=None, validator=attrs.validators.optional(_positive))
+    all_day: bool = False
+    people: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    load_per_week: int = attrs.field(default=DEFAULT_LOAD_PER_WEEK, validator=_positive)
+    lecture_per_link: bool = False
+    due: tuple[int, int] = attrs.field(default=DEFAULT_ONCE_DUE, converter=_to_month_day)
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping, hash=False)
 
     @property
     def slug(self) -> str:
         """The id without its track: ``monthly-study`` for ``village.monthly-study``."""
         return self.id.split(".", 1)[1]
-
-    @property
-    def due(self) -> tuple[int, int]:
-        """For a ``once`` obligation, the (month, day) it is due by: its ``due`` option, else
-        :data:`DEFAULT_ONCE_DUE` (31 March)."""
-        value = self.options.get("due", DEFAULT_ONCE_DUE)
-        return (int(value[0]), int(value[1]))
 
     @property
     def attendance(self) -> bool:
@@ -419,6 +442,25 @@ class Obligation:
     def applies(self, org: Organization) -> bool:
         """Whether the obligation applies to ``org``: same track (or ``"*"``) and a listed kind."""
         return (self.track == "*" or self.track == org.track) and org.kind in self.applies_to
+
+    def settings(self) -> dict[str, Any]:
+        """The planner settings that concern this obligation, by field name: ``minutes``, ``all_day`` and
+        ``people`` when set, ``load_per_week`` for a per-household obligation, ``lecture_per_link`` for a
+        lecture at linked organizations, ``due`` for a ``once`` obligation (for listings)."""
+        out: dict[str, Any] = {}
+        if self.minutes is not None:
+            out["minutes"] = self.minutes
+        if self.all_day:
+            out["all_day"] = True
+        if self.people:
+            out["people"] = list(self.people)
+        if self.cadence.kind is CadenceKind.PER_HOUSEHOLD:
+            out["load_per_week"] = self.load_per_week
+        if self.kind is ActivityKind.LECTURE and self.attend_links:
+            out["lecture_per_link"] = self.lecture_per_link
+        if self.cadence.kind is CadenceKind.ONCE:
+            out["due"] = f"{self.due[0]:02d}-{self.due[1]:02d}"
+        return out
 
     def to_json(self) -> dict[str, Any]:
         """The obligation as the JSON object ``lianxue obligations --format json`` prints."""
@@ -446,6 +488,7 @@ class Obligation:
             "record_requires": list(self.record_requires),
             "record_attendance": self.record_attendance,
             "keeps_points": self.keeps_points,
+            "settings": self.settings(),
             "description": self.description,
             "source": self.source.to_json(),
         }

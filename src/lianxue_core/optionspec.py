@@ -459,15 +459,9 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
         OptionSpec(
             "load_per_week",
             OptionKind.INT,
-            20,
-            "每周走访户数 households one visitor covers in a week (走访农户; the `town` track's visits default to 30)",
-            low=1,
-        ),
-        OptionSpec(
-            "households_per_week",
-            OptionKind.INT,
             None,
-            "the name `load_per_week` had before 0.1.0 (still read)",
+            "每周走访户数 households one visitor covers in a week (走访农户; default: the obligation's "
+            "`load_per_week`, 30)",
             low=1,
         ),
         OptionSpec(

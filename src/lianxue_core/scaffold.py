@@ -3,32 +3,26 @@
 :func:`render` gives the files of a new plugin as text; :func:`new_plugin` writes them. The plugin
 registers a track named like the plugin and one monthly obligation on it, whose :class:`Source` is a
 placeholder the author must replace with the real document, section and verbatim clause. The command
-line wires :func:`add_arguments` and :func:`run` into ``lianxue plugin new``; see
-``docs/writing-plugins.md``.
+``lianxue plugin new`` is :mod:`lianxue_core.commands.plugin`; see ``docs/writing-plugins.md``.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 import shlex
 from pathlib import Path
 from string import Template
-from typing import TextIO
 
 from . import __version__
 from .errors import InputError, Problem
-from .plugins import PluginHost
 
 __all__ = [
     "PLUGIN_NAME",
-    "add_arguments",
     "distribution_name",
     "install_target",
     "module_name",
     "new_plugin",
     "render",
-    "run",
 ]
 
 #: A plugin name: lower-case letters, digits and ``-``, starting with a letter (it is also the track key).
@@ -83,7 +77,7 @@ from lianxue_core import (
     hookimpl,
 )
 
-TRACK = Track(key="$name", name="$name", description="TODO: which organizations belong to this track.")
+TRACK = Track(key="$name", name=$title, description="TODO: which organizations belong to this track.")
 
 # =====================================================================================================
 # PLACEHOLDER SOURCE — REPLACE IT. Every obligation must cite the document it comes from: its number,
@@ -210,14 +204,28 @@ def _check_name(name: str) -> None:
         )
 
 
-def render(name: str) -> dict[str, str]:
+def render(name: str, title: str | None = None) -> dict[str, str]:
     """The files of a new plugin called ``name``, by path relative to its folder.
 
+    Args:
+        name: The plugin name, also its track key and entry-point name.
+        title: The track's Chinese display name (``Track.name``, e.g. ``临杭工业区两新组织``), shown in
+            summaries and listings; default: ``name``.
+
     Raises:
-        InputError: ``name`` is not a valid plugin name.
+        InputError: ``name`` is not a valid plugin name, or ``title`` is blank or holds a line break.
     """
     _check_name(name)
-    values = {"name": name, "dist": distribution_name(name), "module": module_name(name), "version": __version__}
+    title = name if title is None else title.strip()
+    if not title or any(ch in title for ch in "\r\n\x00"):
+        raise InputError([Problem("plugin new", f"{title!r} is not a display name: one line of text", key="--title")])
+    values = {
+        "name": name,
+        "title": repr(title),
+        "dist": distribution_name(name),
+        "module": module_name(name),
+        "version": __version__,
+    }
     module = values["module"]
     return {
         "pyproject.toml": Template(_PYPROJECT).substitute(values),
@@ -228,8 +236,9 @@ def render(name: str) -> dict[str, str]:
     }
 
 
-def new_plugin(name: str, directory: Path | None = None) -> Path:
-    """Write a new plugin distribution called ``name`` into ``directory`` (default: ``./lianxue-<name>``).
+def new_plugin(name: str, directory: Path | None = None, title: str | None = None) -> Path:
+    """Write a new plugin distribution called ``name`` into ``directory`` (default: ``./lianxue-<name>``);
+    ``title`` is the track's display name (see :func:`render`).
 
     Returns:
         The folder written.
@@ -237,7 +246,7 @@ def new_plugin(name: str, directory: Path | None = None) -> Path:
     Raises:
         InputError: The name is invalid, or the folder exists and is not empty.
     """
-    files = render(name)
+    files = render(name, title)
     target = Path(directory) if directory is not None else Path(distribution_name(name))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError([Problem(str(target), "already exists and is not empty; choose another --dir", key="--dir")])
@@ -246,26 +255,3 @@ def new_plugin(name: str, directory: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return target
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``lianxue plugin``'s sub-commands (``new``) to ``parser``."""
-    sub = parser.add_subparsers(dest="plugin_command", metavar="SUBCOMMAND", required=True)
-    new = sub.add_parser("new", help="scaffold a plugin distribution (pyproject, module, test, README)")
-    new.add_argument("name", metavar="NAME", help="plugin name, also its track key and entry-point name")
-    new.add_argument("--dir", type=Path, default=None, help="folder to create (default: ./lianxue-NAME)")
-
-
-def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
-    """Run ``lianxue plugin new`` with parsed ``args``; return the exit code."""
-    taken = set(host.tracks()) | {p.name for p in host.plugins()}
-    if args.name in taken:
-        raise InputError(
-            [Problem(args.name, "is already a track or plugin name here; choose another NAME", key="NAME")]
-        )
-    target = new_plugin(args.name, args.dir)
-    module = module_name(args.name)
-    print(f"Wrote plugin {args.name!r} to {target}/ (package {module}).", file=out)
-    print(f"Next: replace PLACEHOLDER_SOURCE in {target}/src/{module}/__init__.py, then", file=out)
-    print(f"  pip install -e {install_target(target)} && python -m pytest {shlex.quote(str(target))}", file=out)
-    return 0

@@ -84,7 +84,7 @@ def test_zone_by_option_and_track(host: PluginHost) -> None:
 def test_inspector_defaults_to_the_secretary_then_a_leader(host: PluginHost) -> None:
     tree = county().build()
     (ob,) = [o for o in host.obligations_for(tree["firm"], tree, 2026) if o.id == INSPECTION]
-    assert ob.options["people"] == ("z1",)
+    assert ob.people == ("z1",)
     assert ob.title == "某县经济开发区党工委专人督查"
     no_secretary = (
         TreeBuilder()
@@ -94,7 +94,7 @@ def test_inspector_defaults_to_the_secretary_then_a_leader(host: PluginHost) -> 
         .build()
     )
     (ob,) = [o for o in host.obligations_for(no_secretary["b"], no_secretary, 2026) if o.id == INSPECTION]
-    assert ob.options["people"] == ("z2",)
+    assert ob.people == ("z2",)
 
 
 def test_options(host: PluginHost) -> None:
@@ -107,9 +107,9 @@ def test_options(host: PluginHost) -> None:
         four_x_cadence="quarterly",
     ).build()
     (inspection,) = [o for o in host.obligations_for(tree["own"], tree, 2026) if o.id == INSPECTION]
-    assert inspection.options["people"] == ("z2",)
+    assert inspection.people == ("z2",)
     assert inspection.cadence.kind is CadenceKind.MONTHLY
-    assert inspection.options["minutes"] == 45
+    assert inspection.minutes == 45
     (forum,) = [o for o in host.obligations_for(tree["zone"], tree, 2026) if o.id == FORUM]
     assert forum.cadence.kind is CadenceKind.YEARLY
     assert "people" not in forum.options
@@ -123,7 +123,7 @@ def test_options(host: PluginHost) -> None:
 def test_forum_books_the_secretaries_on_request(host: PluginHost) -> None:
     tree = county(forum_book_secretaries=True).build()
     (forum,) = [o for o in host.obligations_for(tree["zone"], tree, 2026) if o.id == FORUM]
-    assert forum.options["people"] == ("o1", "f1")
+    assert forum.people == ("o1", "f1")
 
 
 def test_branch_can_switch_off_four_x(host: PluginHost) -> None:

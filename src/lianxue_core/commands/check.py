@@ -16,7 +16,9 @@ from ..files import atomic_write
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "check records of what was held against the plan; report findings"
 
 #: Input warnings printed on stderr before "... and N more"; every one is in the report.
 MAX_WARNINGS = 20

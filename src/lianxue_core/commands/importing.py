@@ -19,7 +19,9 @@ from ..orgfile import dumps, loads
 from ..plugins import PluginHost
 from ..textable import render_table
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "write an organization file from roster spreadsheets (.xlsx, .xls, .csv)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -57,7 +57,6 @@ TIMED_KINDS = frozenset(
         ActivityKind.VISIT,
     }
 )
-DEFAULT_HOUSEHOLDS_PER_WEEK = 20
 DEFAULT_VISIT_MINUTES = 180
 
 
@@ -461,8 +460,7 @@ class _Planner:
         lecturer = org.option("lecturer")
         if ob.kind is ActivityKind.LECTURE and isinstance(lecturer, str) and lecturer:
             people.append(lecturer)
-        # The obligation's ``people`` option: member ids a plugin adds (a development zone's inspector).
-        people += [p for p in ob.options.get("people", ()) if isinstance(p, str)]
+        people += ob.people  # member ids a plugin books (a development zone's inspector)
         return tuple(dict.fromkeys(people))
 
     def _theme(self, org: Organization, month: int) -> str:
@@ -478,8 +476,8 @@ class _Planner:
 
     def requests(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         cadence = ob.cadence
-        timed = ob.kind in TIMED_KINDS and not ob.options.get("all_day", False)
-        minutes = int(org.option(f"{ob.slug}.minutes", ob.options.get("minutes", opts.minutes)))
+        timed = ob.kind in TIMED_KINDS and not ob.all_day
+        minutes = int(org.option(f"{ob.slug}.minutes", opts.minutes if ob.minutes is None else ob.minutes))
         location = opts.location
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         if cadence.kind is CadenceKind.PER_MEMBER:
@@ -578,14 +576,8 @@ class _Planner:
 
     def _per_household(self, org: Organization, ob: Obligation, opts: MeetingOptions) -> Iterator[_Request]:
         tree = self.tree
-        per_week = _positive_int(
-            ob.options.get("load_per_week")
-            or ob.options.get("households_per_week")
-            or org.option("load_per_week")
-            or org.option("households_per_week")  # the name used before 0.1.0
-            or DEFAULT_HOUSEHOLDS_PER_WEEK
-        )
-        minutes = int(ob.options.get("minutes", DEFAULT_VISIT_MINUTES))
+        per_week = int(org.option("load_per_week", ob.load_per_week))
+        minutes = int(org.option(f"{ob.slug}.minutes", DEFAULT_VISIT_MINUTES if ob.minutes is None else ob.minutes))
         rounds: list[tuple[str, Organization]] = []
         for member in self._audience(org, ob.leads):
             for link in member.links:
@@ -595,7 +587,7 @@ class _Planner:
         if not rounds and org.households:
             rounds = [(m.id, org) for m in self._audience(org, ob.leads)[:1]]
         # Each visitor's rounds are spread evenly over the weeks that have a day the organization may
-        # meet on, at most ``households_per_week`` households a week for one visitor.
+        # meet on, at most ``load_per_week`` households a week for one visitor.
         allowed = self.allowed_days(opts)
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
         weeks = [
@@ -1038,7 +1030,7 @@ class _Planner:
         固定活动日): one in all (the first linked organization that has a free activity), or one in each
         linked organization with the option ``lecture_per_link``."""
         tree = self.tree
-        per_link = bool(ob.options.get("lecture_per_link", False))
+        per_link = ob.lecture_per_link
         below = self._own_units(org) - {org.id}
         leaders = self._audience(org, ob.leads)
         if not leaders:
@@ -1278,12 +1270,6 @@ def _activity(ob: Obligation) -> bool:
 def _slotted(ob: Obligation) -> bool:
     """Whether ``ob`` expands into one item per member or household (each with a slot)."""
     return ob.cadence.kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD)
-
-
-def _positive_int(value: object) -> int:
-    return (
-        value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else DEFAULT_HOUSEHOLDS_PER_WEEK
-    )
 
 
 def _last_day(occ: Occurrence) -> dt.date:

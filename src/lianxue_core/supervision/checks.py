@@ -36,17 +36,13 @@ def requirements(ob: Obligation) -> tuple[tuple[str, ...], bool, str]:
     """The fields ``ob``'s records must carry, whether attendance is checked, and the basis of both.
 
     They are the obligation's own: :attr:`Obligation.record_requires` and :attr:`Obligation.record_attendance`
-    (the options ``record_requires`` / ``record_attendance`` still win), and a 党课 names its lecturer. The
+    and a 党课 names its lecturer. The
     basis shown with a finding is the obligation's source clause.
     """
     requires = list(ob.record_requires)
     if ob.kind is ActivityKind.LECTURE and "lecturer" not in requires:
         requires.append("lecturer")
     attendance = ob.record_attendance
-    if "record_requires" in ob.options:
-        requires = list(ob.options["record_requires"])
-    if "record_attendance" in ob.options:
-        attendance = bool(ob.options["record_attendance"])
     basis = f"{ob.source.quote}（{ob.source.citation()}）" if requires or attendance else ""
     return tuple(requires), attendance, basis
 

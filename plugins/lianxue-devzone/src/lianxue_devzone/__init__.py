@@ -122,7 +122,7 @@ OPTIONS = (
     OptionSpec(
         "inspection_minutes",
         OptionKind.INT,
-        _BY_ID[INSPECTION].options["minutes"],
+        _BY_ID[INSPECTION].minutes,
         "专人督查 the length of one visit",
         low=1,
         expected="a whole number of at least 1",
@@ -151,31 +151,31 @@ def _forum(zone: Organization, tree: OrganizationTree) -> Obligation:
     description = ob.description
     if guests:
         description += "\n参加：" + "、".join(f"{m.name}（{tree[m.org].name}）" for m in guests)
-    options: dict[str, object] = {"forum_book_secretaries": book}
-    if book:
-        options["people"] = tuple(m.id for m in guests)
     # The guests are named in the description; they are booked (and their own meetings then avoid the
     # forum) only with ``forum_book_secretaries = true``, so by default the forum moves nothing else.
-    ob = attrs.evolve(ob, description=description, attends=Audience.ORGANIZATION, options={**ob.options, **options})
+    ob = attrs.evolve(
+        ob,
+        description=description,
+        attends=Audience.ORGANIZATION,
+        people=tuple(m.id for m in guests) if book else (),
+        options={**ob.options, "forum_book_secretaries": book},
+    )
     return _with_cadence(ob, "forum_cadence", cadence)
 
 
 def _inspection(org: Organization, zone: Organization, tree: OrganizationTree) -> Obligation:
     ob = _BY_ID[INSPECTION]
     cadence = text_choice(zone, "inspection_cadence", CADENCES, ob.options["inspection_cadence"])
-    minutes = whole_number(zone, "inspection_minutes", ob.options["minutes"])
+    minutes = whole_number(zone, "inspection_minutes", ob.minutes)
     person = inspector(zone, tree)
     who = f"督查人：{person.name}" if person is not None else "督查人：未指定（在园区设置 zone_inspector）"
-    options: dict[str, object] = {
-        "minutes": minutes,
-        "zone": zone.id,
-        "people": (person.id,) if person is not None else (),
-    }
     ob = attrs.evolve(
         ob,
         title=f"{zone.name}专人督查",
         description=f"{ob.description}\n{who}",
-        options={**ob.options, **options},
+        minutes=minutes,
+        people=(person.id,) if person is not None else (),
+        options={**ob.options, "zone": zone.id},
     )
     return _with_cadence(ob, "inspection_cadence", cadence)
 

@@ -75,7 +75,8 @@ CATALOGUE: tuple[Obligation, ...] = (
             "引导两新组织党组织与时俱进创新教育管理方式",
         ),
         # A month-end reminder, not a second meeting: it books nobody, so it moves nothing else.
-        options={"all_day": True, "four_x": True, "four_x_cadence": "monthly"},
+        all_day=True,
+        options={"four_x": True, "four_x_cadence": "monthly"},
     ),
     Obligation(
         id=MICRO_STUDY,
@@ -93,7 +94,8 @@ CATALOGUE: tuple[Obligation, ...] = (
             ITEM2,
             "通过开展“每日小故事”、“每日小测试”、“党章一句话”等方式，提升组织生活对党员的吸引力和感染力。",
         ),
-        options={"all_day": True, "micro_study": False},
+        all_day=True,
+        options={"micro_study": False},
     ),
     Obligation(
         id=INSPECTION,
@@ -112,6 +114,7 @@ CATALOGUE: tuple[Obligation, ...] = (
             "各镇（街道）、开发区、临杭工业区、科技新城要落实专人负责，加强对所辖两新组织党组织学习教育的指导督查，"
             "确保两新组织学习教育有人抓、有人管、有成效。",
         ),
-        options={"inspection_cadence": "quarterly", "minutes": 60},
+        minutes=60,
+        options={"inspection_cadence": "quarterly"},
     ),
 )

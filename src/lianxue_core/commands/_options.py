@@ -1,0 +1,143 @@
+"""What several commands share: the year and calendar arguments, planning the year for a command, building
+its feeds, and the exit codes. The work itself is the application layer's (:mod:`lianxue_core.app`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from .. import app
+from ..calendar import FeedOptions, FeedSet, WrittenFeed, stamp_from_environment
+from ..errors import InputError, Problem
+from ..model import OrganizationTree
+from ..obligations import Obligation
+from ..plugins import PluginHost
+from ..scheduling import Plan
+
+__all__ = [
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_PLUGIN",
+    "EXIT_SERVER",
+    "add_alarm_options",
+    "add_calendar_options",
+    "add_year_options",
+    "feeds_for",
+    "plan_for",
+    "report_feeds",
+    "year_of",
+]
+
+EXIT_OK = 0
+#: A CalDAV server was down or refused a request.
+EXIT_SERVER = 1
+#: Bad input or usage: every problem printed, one line each.
+EXIT_INPUT = 2
+#: A plugin failed: the message names the plugin and its distribution.
+EXIT_PLUGIN = 3
+
+
+def add_year_options(parser: argparse.ArgumentParser) -> None:
+    """``--year`` and ``--holidays``."""
+    parser.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
+    parser.add_argument(
+        "--holidays",
+        metavar="FILE",
+        type=Path,
+        help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
+    )
+
+
+def add_alarm_options(parser: argparse.ArgumentParser) -> None:
+    """``--alarm MINUTES`` or ``--no-alarm``."""
+    alarm = parser.add_mutually_exclusive_group()
+    alarm.add_argument(
+        "--alarm", metavar="MINUTES", type=int, default=24 * 60, help="reminder lead time (default 1440)"
+    )
+    alarm.add_argument("--no-alarm", action="store_true", help="write no reminders")
+
+
+def add_calendar_options(parser: argparse.ArgumentParser) -> None:
+    """Where the feeds go and which feeds besides the organizations' (``calendar`` and ``run``)."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("lianxue-calendars"),
+        help="directory for the feeds (default: lianxue-calendars)",
+    )
+    parser.add_argument(
+        "--people", action="store_true", help="also write people/<member-id>.ics for every listed member"
+    )
+    parser.add_argument(
+        "--supervisor",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="also write supervisors/<ID>.ics: what that organization must watch (repeatable)",
+    )
+    parser.add_argument(
+        "--todo", action="store_true", help="also write todo/<org-id>.ics: a VTODO for every deadline and duty"
+    )
+    add_alarm_options(parser)
+
+
+def year_of(args: argparse.Namespace) -> int:
+    """``--year``, checked, or this year."""
+    year = dt.date.today().year if args.year is None else int(args.year)
+    app.check_year(year, "--year")
+    return year
+
+
+def plan_for(
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    err: TextIO,
+    obligations: dict[str, tuple[Obligation, ...]] | None = None,
+) -> Plan:
+    """The year's plan for the command's ``--year``, ``--holidays`` and ``--org``; its warnings on ``err``."""
+    year = year_of(args)
+    orgs = getattr(args, "org", None)
+    if orgs:
+        unknown = [o for o in orgs if o not in tree]
+        if unknown:
+            raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
+    plan = app.plan_year(tree, host, year, orgs=orgs, holidays=args.holidays, obligations=obligations)
+    for warning in plan.warnings:
+        print(f"lianxue: warning: {warning}", file=err)
+    return plan
+
+
+def feeds_for(
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    plan: Plan,
+    which: FeedSet,
+    *,
+    previous: Path | None = None,
+) -> Iterable[WrittenFeed]:
+    """The plan's feeds for the command's ``--alarm`` and ``--supervisor``, updated against the feeds in
+    ``previous`` when given."""
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+    if args.alarm is not None and args.alarm < 0:
+        raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
+    options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
+    return app.feeds(tree, plan, host, options=options, which=which, previous=previous)
+
+
+def report_feeds(written: list[WrittenFeed], out_dir: Path, out: TextIO) -> None:
+    """One line: how many calendars and events were written, and how many changed."""
+    events = sum(f.events for f in written)
+    changed = sum(f.changed for f in written)
+    cancelled = sum(f.cancelled for f in written)
+    print(
+        f"Wrote {len(written)} calendars ({events} events, {changed} new or changed, {cancelled} cancelled) "
+        f"to {out_dir}/",
+        file=out,
+    )

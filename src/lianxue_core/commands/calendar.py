@@ -1,0 +1,43 @@
+"""``lianxue calendar ORGFILE``: the year's plan as iCalendar feeds, one per organization (and per person,
+supervisor and to-do list when asked), written atomically into ``--out``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..app import load_county
+from ..calendar import FeedSet, WrittenFeed, write_feeds
+from ..model import OrganizationTree
+from ..plugins import PluginHost
+from ..scheduling import Plan
+from ._options import EXIT_OK, add_calendar_options, add_year_options, feeds_for, plan_for, report_feeds
+
+__all__ = ["HELP", "add_arguments", "run", "write_calendars"]
+
+HELP = "write the plan as iCalendar feeds (.ics), one per organization"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``lianxue calendar``'s arguments to ``parser``."""
+    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    add_year_options(parser)
+    add_calendar_options(parser)
+
+
+def write_calendars(
+    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan
+) -> list[WrittenFeed]:
+    """Write the feeds the arguments ask for into ``args.out``, updated against the ones already there."""
+    which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
+    return write_feeds(feeds_for(args, host, tree, plan, which, previous=args.out), args.out)
+
+
+def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    """Run ``lianxue calendar``."""
+    tree = load_county(args.orgfile, host)
+    plan = plan_for(args, host, tree, err)
+    written = write_calendars(args, host, tree, plan)
+    report_feeds(written, args.out, out)
+    return EXIT_OK

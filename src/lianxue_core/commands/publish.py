@@ -1,0 +1,90 @@
+"""``lianxue publish ORGFILE --url URL``: make each organization's collection on a CalDAV server match its
+feed. Needs the optional extra ``lianxue[caldav]``. Exit code 1 when the server is down or refuses."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..app import load_county
+from ..calendar import FeedSet
+from ..errors import InputError, Problem
+from ..plugins import PluginHost
+from ..textable import render_table
+from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_year_options, feeds_for, plan_for
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "make each organization's collection on a CalDAV server match its feed"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``lianxue publish``'s arguments to ``parser``."""
+    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    add_year_options(parser)
+    parser.add_argument("--url", required=True, help="the CalDAV server (or principal) URL, http:// or https://")
+    parser.add_argument("--user", help="user name on the CalDAV server")
+    parser.add_argument(
+        "--password-file",
+        metavar="FILE",
+        type=Path,
+        help="file whose first line is the password (a password is never given on the command line)",
+    )
+    add_alarm_options(parser)
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    """The first line of ``--password-file``; one problem line when it cannot be used."""
+    if args.password_file is None:
+        if args.user is not None:
+            raise InputError(
+                [Problem("--user", "needs --password-file (the password is never taken on the command line)")]
+            )
+        return None
+    path = str(args.password_file)
+    if args.user is None:
+        raise InputError([Problem(path, "a password file needs --user", key="--password-file")])
+    try:
+        text = args.password_file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError([Problem(path, f"cannot read the password file ({reason})", key="--password-file")]) from None
+    first = text.splitlines()[0] if text else ""
+    if not first:
+        raise InputError([Problem(path, "the first line is empty: write the password on it", key="--password-file")])
+    return first
+
+
+def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    """Run ``lianxue publish``."""
+    from ..calendar.publish import PublishError, PublishReport, check_url, publish  # caldav loads slowly
+
+    problem = check_url(args.url)
+    if problem is not None:
+        raise InputError([Problem(args.url, problem, key="--url")])
+    password = _password(args)
+    tree = load_county(args.orgfile, host)
+    plan = plan_for(args, host, tree, err)
+    feeds = feeds_for(args, host, tree, plan, FeedSet())
+    names = {o.id: o.name for o in tree}
+
+    def show(report: PublishReport) -> None:
+        rows = [
+            [c.org, c.name, str(c.created), str(c.updated), str(c.deleted), str(c.unchanged)]
+            for c in report.collections
+        ]
+        if rows:
+            out.write(render_table(["org", "名称", "created", "updated", "deleted", "unchanged"], rows))
+        totals = ", ".join(f"{report.total(k)} {k}" for k in ("created", "updated", "deleted", "unchanged"))
+        print(f"Published {len(report.collections)} calendars to {report.url}: {totals}", file=out)
+
+    try:
+        report = publish(feeds, args.url, user=args.user, password=password, names=names)
+    except PublishError as exc:
+        if exc.report.collections:
+            show(exc.report)
+        print(f"lianxue: error: {exc}", file=err)
+        return EXIT_SERVER
+    show(report)
+    return EXIT_OK

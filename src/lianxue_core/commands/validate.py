@@ -1,0 +1,80 @@
+"""``lianxue validate ORGFILE``: check an organization file and print a summary of it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..app import load_county
+from ..errors import InputError
+from ..model import OrganizationTree
+from ..plugins import PluginHost
+from ..textable import render_table
+from ._options import EXIT_OK
+
+__all__ = ["HELP", "add_arguments", "print_summary", "run", "summary"]
+
+HELP = "check an organization file and print a summary"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``lianxue validate``'s arguments to ``parser``."""
+    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def summary(tree: OrganizationTree, host: PluginHost) -> dict[str, Any]:
+    """Counts of organizations, members and links, per track (with the tracks' display names) and kind."""
+    tracks = host.tracks()
+    per_track = Counter(o.track or "(container)" for o in tree)
+    per_kind = Counter(str(o.kind) for o in tree)
+    return {
+        "organizations": len(tree),
+        "members": sum(tree.member_count(o.id) for o in tree),
+        "listed_members": len(tree.members),
+        "links": sum(len(o.links) for o in tree),
+        "per_track": {k: per_track[k] for k in sorted(per_track)},
+        "per_kind": {k: per_kind[k] for k in sorted(per_kind)},
+        "track_names": {k: tracks[k].name for k in sorted(per_track) if k in tracks},
+    }
+
+
+def print_summary(counts: dict[str, Any], out: TextIO) -> None:
+    """The summary as a line and two tables."""
+    print(
+        f"{counts['organizations']} organizations, {counts['members']} members "
+        f"({counts['listed_members']} listed by name), {counts['links']} links",
+        file=out,
+    )
+    names = counts["track_names"]
+    rows = [[k, names.get(k, ""), str(v)] for k, v in counts["per_track"].items()]
+    print(render_table(["track", "名称", "organizations"], rows), file=out, end="")
+    rows = [[k, str(v)] for k, v in counts["per_kind"].items()]
+    print(render_table(["kind", "organizations"], rows), file=out, end="")
+
+
+def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
+    """Run ``lianxue validate``; with ``--format json`` an invalid file is a JSON document on stdout too."""
+    try:
+        tree = load_county(args.orgfile, host)
+    except InputError as exc:
+        if args.format == "json":  # a machine reading stdout learns that the file is not valid, and why
+            problems = [
+                {"file": p.file, "subject": p.subject, "key": p.key, "message": p.message} for p in exc.problems
+            ]
+            doc = {"file": str(args.orgfile), "valid": False, "problems": problems}
+            print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        raise
+    counts = summary(tree, host)
+    if args.format == "json":
+        print(
+            json.dumps({"file": str(args.orgfile), "valid": True, **counts}, ensure_ascii=False, indent=2),
+            file=out,
+        )
+    else:
+        print(f"{args.orgfile}: OK", file=out)
+        print_summary(counts, out)
+    return EXIT_OK
