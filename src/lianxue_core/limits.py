@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from .errors import InputError, Problem
 
-__all__ = ["Limits", "current", "depth_of", "read_limited"]
+__all__ = ["Limits", "current", "depth_of", "read_limited", "read_toml"]
 
 _KIB = 1024
 _MIB = 1024 * _KIB
@@ -57,7 +59,7 @@ class Limits:
     roster_expanded_bytes: int = 512 * _MIB
     rows: int = 1_000_000
     columns: int = 1_000
-    cells: int = 20_000_000
+    cells: int = 5_000_000
     cell_chars: int = 32_767
     depth: int = 32
     number_digits: int = 100
@@ -205,3 +207,30 @@ def number_too_long(value: object, limit: int) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+def read_toml(path: str | Path, *, what: str, field: str, display: str | None = None) -> dict[str, Any]:
+    """A small TOML file (holidays, track mapping) read within the limits: its size (``field``), how deep it nests
+    and how long its numbers are.
+
+    Raises:
+        InputError: The file cannot be read, is past a limit, is not UTF-8 or not TOML.
+    """
+    name = display or str(path)
+    limit = current()
+    data = read_limited(path, getattr(limit, field), what=what, field=field, display=name)
+    try:
+        doc = tomllib.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(name, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([Problem(name, f"TOML syntax error: {exc}")]) from None
+    except RecursionError:
+        raise InputError([too_deep(name, limit.depth)]) from None
+    except ValueError:  # an integer past Python's own limit on digits
+        raise InputError([long_number(name, limit.number_digits)]) from None
+    if depth_of(doc, limit.depth) > limit.depth:
+        raise InputError([too_deep(name, limit.depth)])
+    if number_too_long(doc, limit.number_digits):
+        raise InputError([long_number(name, limit.number_digits)])
+    return doc

@@ -9,13 +9,14 @@ A year whose official arrangement is not yet published is marked :attr:`WorkdayC
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .errors import InputError, Problem
+from .limits import read_toml
+from .textsafe import for_terminal
 
 __all__ = [
     "WorkdayCalendar",
@@ -218,15 +219,8 @@ def load_overrides(path: str | Path) -> dict[int, WorkdayCalendar]:
     Raises:
         InputError: The file cannot be read or has problems; every problem is listed.
     """
-    file = str(path)
-    try:
-        doc = tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise InputError([Problem(file, f"cannot read the file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(file, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(file, f"TOML syntax error: {exc}")]) from None
+    file = for_terminal(str(path))
+    doc = read_toml(path, what="the holiday file", field="holidays_bytes", display=file)
     problems: list[Problem] = []
     for key in doc:
         if key != "year":

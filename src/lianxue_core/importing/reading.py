@@ -12,13 +12,20 @@ import codecs
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO
 
 import attrs
 import python_calamine
 
+from .. import limits
 from ..errors import InputError, Problem
+from ..limits import read_limited
+from ..textsafe import for_terminal
+from .legacy import measure as _measure_xls
 
 __all__ = ["Sheet", "Value", "column_letter", "decode_text", "read_sheets"]
 
@@ -101,16 +108,20 @@ def read_sheets(path: Path, display: str | None = None) -> list[Sheet]:
     Raises:
         InputError: The file cannot be read, is not a spreadsheet, or is text in an unknown encoding.
     """
-    name = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
-    if data.startswith((_ZIP, _OLE)):
-        return _read_workbook(data, name)
+    name = for_terminal(display or str(path))
+    limit = limits.current()
+    data = read_limited(path, limit.roster_bytes, what="the spreadsheet", field="roster_bytes", display=name)
+    if data.startswith(_ZIP):
+        check_workbook(data, name, limit)
+        return _checked(_read_workbook(data, name), limit)
+    if data.startswith(_OLE):
+        check_legacy(data, name, limit)
+        return _checked(_read_workbook(data, name), limit)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError([Problem(name, _NOT_A_SPREADSHEET)])
-    return [_read_csv(decode_text(data, name), name)]
+    text = decode_text(data, name)
+    del data
+    return _checked([_read_csv(text, name, limit)], limit)
 
 
 _NOT_A_SPREADSHEET = "not a spreadsheet: save it as .xlsx, .xls, .ods or .csv"
@@ -160,11 +171,265 @@ def decode_text(data: bytes, name: str) -> str:
     raise InputError([Problem(name, "the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 CSV")])
 
 
-def _read_csv(text: str, name: str) -> Sheet:
-    lines = text.splitlines()[:20]
-    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in lines))
+def _read_csv(text: str, name: str, limit: limits.Limits) -> Sheet:
+    head = text[: 1 << 20].splitlines()[
+        :20
+    ]  # the first 20 lines of the first MiB: a file of one huge line is not split
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
+    rows: list[tuple[str, ...]] = []
+    previous = csv.field_size_limit(limit.cell_chars + 1)  # a longer field is an error, not a huge string
     try:
-        rows = tuple(tuple(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= limit.rows:
+                raise InputError([_too_many_rows(name, None, limit)])
+            if len(r) > limit.columns:
+                raise InputError([_too_many_columns(name, None, len(r), limit)])
+            rows.append(tuple(r))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError([_too_long_cell(name, None, limit)]) from None
         raise InputError([Problem(name, f"not a readable CSV file ({exc})")]) from None
-    return Sheet(name, None, rows)
+    finally:
+        csv.field_size_limit(previous)
+    return Sheet(name, None, tuple(rows))
+
+
+# -- limits ---------------------------------------------------------------------------------------------
+
+_SHEET_PART = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)\b([^>]*)>")
+_REF_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
+_DIMENSION = re.compile(rb'\bref\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)(?::\$?([A-Za-z]*)\$?([0-9]*))?["\']')
+_CHUNK = 1 << 20
+_MAX_PARTS = 10_000  # parts of one workbook; a real one has a few dozen
+
+
+def _where(sheet: str | None) -> str | None:
+    return None if sheet is None else f'sheet "{for_terminal(sheet)}"'
+
+
+def _too_many_rows(name: str, sheet: str | None, limit: limits.Limits) -> Problem:
+    return Problem(name, f"more than {limit.rows} rows; set {limits.env_name('rows')} to read more", _where(sheet))
+
+
+def _too_many_columns(name: str, sheet: str | None, n: int, limit: limits.Limits) -> Problem:
+    return Problem(
+        name,
+        f"{n} columns: more than {limit.columns}; set {limits.env_name('columns')} to read more",
+        _where(sheet),
+    )
+
+
+def _too_long_cell(name: str, sheet: str | None, limit: limits.Limits) -> Problem:
+    return Problem(
+        name,
+        f"a cell holds more than {limit.cell_chars} characters; "
+        f"set {limits.env_name('cell_chars')} to read longer ones",
+        _where(sheet),
+    )
+
+
+def _area_problem(name: str, part: str, rows: int, columns: int, limit: limits.Limits) -> Problem | None:
+    """Why a sheet of ``rows`` × ``columns`` (the area a reader fills in) is refused, or ``None``."""
+    where = part if part.startswith("sheet #") else f"part {for_terminal(part)}"
+    if rows > limit.rows:
+        return Problem(
+            name,
+            f"has cells down to row {rows}: more than {limit.rows} rows; set {limits.env_name('rows')} to read more",
+            where,
+        )
+    if columns > limit.columns:
+        return Problem(
+            name,
+            f"has cells out to column {column_letter(columns - 1)} ({columns} columns): more than {limit.columns}; "
+            f"set {limits.env_name('columns')} to read more",
+            where,
+        )
+    if rows * columns > limit.cells:
+        return Problem(
+            name,
+            f"spans {rows} rows × {columns} columns: more than {limit.cells} cells; "
+            f"set {limits.env_name('cells')} to read more",
+            where,
+        )
+    return None
+
+
+def _column_number(letters: bytes) -> int:
+    """``A`` → 1, ``XFD`` → 16384 (0 for no letters)."""
+    n = 0
+    for ch in letters.upper()[:8]:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
+    """Refuse an .xlsx or .ods workbook that would expand past the limits, before any reader opens it.
+
+    From the zip's directory: how many parts it has and how large they are uncompressed. Then each XML part is
+    decompressed in pieces (never whole) and its cells are measured: the ``<dimension ref>`` a sheet declares and
+    the row and column of every cell with content (``<c r="XFD1048576">``, also where positions are implied), and an
+    OpenDocument sheet's repeated rows and columns. A sheet whose area (rows × columns, what a spreadsheet reader
+    allocates) is past a limit is refused.
+
+    Raises:
+        InputError: One problem naming the file and the limit.
+    """
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        parts = book.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
+    if len(parts) > _MAX_PARTS:
+        raise InputError(
+            [Problem(name, f"the workbook has {len(parts)} parts; a spreadsheet has at most {_MAX_PARTS}")]
+        )
+    declared = sum(p.file_size for p in parts)
+    if declared > limit.roster_expanded_bytes:
+        raise InputError(
+            [
+                Problem(
+                    name,
+                    f"the workbook expands to {limits.size_text(declared)}, more than the limit of "
+                    f"{limits.size_text(limit.roster_expanded_bytes)}; "
+                    f"set {limits.env_name('roster_expanded_bytes')} to read a larger one",
+                )
+            ]
+        )
+    for part in parts:
+        if not part.filename.lower().endswith(".xml"):
+            continue
+        try:
+            with book.open(part) as stream:
+                problem = (
+                    _measure_ods(stream, name, part.filename, limit)
+                    if part.filename.lower().endswith("content.xml")
+                    else _measure_sheet(stream, name, part.filename, limit)
+                )
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
+            # a part whose sizes or checksum do not match its directory entry, or an unknown compression
+            raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
+        if problem is not None:
+            raise InputError([problem])
+
+
+def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream in pieces that end at a ``>``, so that no tag is cut in two."""
+    rest = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            if rest:
+                yield rest
+            return
+        chunk = rest + chunk
+        cut = chunk.rfind(b">") + 1
+        if cut == 0 and len(chunk) > 16 * _CHUNK:  # no tag end in 16 MiB: text, not tags; measure it anyway
+            cut = len(chunk)
+        rest = chunk[cut:]
+        yield chunk[:cut]
+
+
+def _measure_sheet(stream: IO[bytes], name: str, part: str, limit: limits.Limits) -> Problem | None:
+    """The rows and columns a worksheet part reaches, from its cells and its declared dimension."""
+    rows = columns = 0
+    row = column = 0
+    for piece in _pieces(stream):
+        for m in _SHEET_PART.finditer(piece):
+            tag, attrs_ = m.group(1), m.group(2)
+            if tag == b"dimension":
+                d = _DIMENSION.search(attrs_)
+                if d is not None:
+                    last_col, last_row = (d.group(3), d.group(4)) if d.group(3) is not None else d.group(1, 2)
+                    problem = _area_problem(name, part, int(last_row or 0), _column_number(last_col or b""), limit)
+                    if problem is not None:
+                        return problem
+                continue
+            ref = _REF_ATTR.search(attrs_)
+            if tag == b"row":
+                row = int(ref.group(2)) if ref is not None and ref.group(2) else row + 1
+                column = 0
+                continue
+            if ref is not None and ref.group(1):
+                column = _column_number(ref.group(1))
+                if ref.group(2):
+                    row = int(ref.group(2))
+            else:
+                column += 1
+            if attrs_.endswith(b"/"):
+                continue  # an empty cell (formatting only) is not read
+            if row > rows or column > columns:
+                rows, columns = max(rows, row), max(columns, column)
+                problem = _area_problem(name, part, rows, columns, limit)
+                if problem is not None:
+                    return problem
+    return None
+
+
+_ODS_PART = re.compile(
+    rb"<table:table-row\b([^>]*)>|</table:table-row>|<table:(?:covered-)?table-cell\b([^>]*)>|<table:table\b"
+)
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]+)')
+_COLUMNS_REPEATED = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]+)')
+
+
+def _measure_ods(stream: IO[bytes], name: str, part: str, limit: limits.Limits) -> Problem | None:
+    """The rows and columns an OpenDocument sheet reaches, repeated rows and cells included. Cells that hold
+    nothing (the filler a spreadsheet program writes out to the sheet's end) do not extend the area."""
+    rows = columns = 0  # the area reached in the current sheet
+    at = 0  # rows passed in the current sheet
+    repeat = width = filled = 0
+    in_row = False
+
+    def end_row() -> Problem | None:
+        nonlocal rows, columns, at, in_row
+        at += repeat
+        in_row = False
+        if filled:
+            rows, columns = at, max(columns, filled)
+            return _area_problem(name, part, rows, columns, limit)
+        return None
+
+    for piece in _pieces(stream):
+        for m in _ODS_PART.finditer(piece):
+            text = m.group(0)
+            if text.startswith(b"<table:table-row"):
+                found = _ROWS_REPEATED.search(m.group(1))
+                repeat, width, filled, in_row = int(found.group(1)) if found else 1, 0, 0, True
+                if m.group(1).endswith(b"/"):
+                    problem = end_row()
+                    if problem is not None:
+                        return problem
+            elif text == b"</table:table-row>":
+                problem = end_row() if in_row else None
+                if problem is not None:
+                    return problem
+            elif text.startswith((b"<table:table-cell", b"<table:covered-table-cell")):
+                cell = m.group(2)
+                found = _COLUMNS_REPEATED.search(cell)
+                width += int(found.group(1)) if found else 1
+                if not cell.endswith(b"/") or b"value-type" in cell:
+                    filled = width
+            else:  # a new sheet
+                rows = columns = at = 0
+    return None
+
+
+def check_legacy(data: bytes, name: str, limit: limits.Limits) -> None:
+    """Refuse a legacy .xls workbook whose cells reach past the limits, before the reader expands it (its
+    records are read for the rows and columns they reach: :mod:`.legacy`)."""
+    for n, (rows, columns) in enumerate(_measure_xls(data) or (), start=1):
+        problem = _area_problem(name, f"sheet #{n}", rows, columns, limit)
+        if problem is not None:
+            raise InputError([problem])
+
+
+def _checked(sheets: list[Sheet], limit: limits.Limits) -> list[Sheet]:
+    """The sheets, after the limits that only the read cells can show: rows and cell length."""
+    for sheet in sheets:
+        if len(sheet.rows) > limit.rows:
+            raise InputError([_too_many_rows(sheet.file, sheet.name, limit)])
+        for row in sheet.rows:
+            for value in row:
+                if isinstance(value, str) and len(value) > limit.cell_chars:
+                    raise InputError([_too_long_cell(sheet.file, sheet.name, limit)])
+    return sheets

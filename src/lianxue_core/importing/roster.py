@@ -10,7 +10,6 @@ has to decide. Every problem in the input is collected before one
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -18,7 +17,9 @@ from pathlib import Path
 import attrs
 
 from ..errors import InputError, Problem
+from ..limits import read_toml
 from ..model import Organization, OrganizationTree
+from ..textsafe import for_terminal
 from .headings import MEMBER_COLUMNS, ORG_COLUMNS, Table, find_table
 from .members import read_members
 from .organizations import NO_TRACK, OrgRow, assign_ids, find_org, lookup, read_organizations, resolve
@@ -88,15 +89,8 @@ def read_mapping(path: Path) -> list[Override]:
     Raises:
         InputError: The file cannot be read or is not such a table.
     """
-    name = str(path)
-    try:
-        doc = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, "not UTF-8 text; save the file as UTF-8")]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(name, f"TOML syntax error: {exc}")]) from None
+    name = for_terminal(str(path))
+    doc = read_toml(path, what="the mapping file", field="mapping_bytes", display=name)
     problems = [
         Problem(name, "unknown top-level key; the mapping file has one table, [track]", key=k)
         for k in doc
