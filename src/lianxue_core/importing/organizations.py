@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 import attrs
 
 from ..model import OrgKind
+from ..orgfile import ID_RE, RESERVED_IDS
 from .headings import Record, Table
 from .problems import Decision, ProblemList
 from .reading import Value
@@ -371,6 +372,10 @@ def assign_ids(orgs: list[OrgRow], problems: ProblemList) -> list[Decision]:
             by_code.setdefault(org.code, org)
         twin = by_name.get(org.name)
         base = (_slug(org.code) if org.code else "") or _hashed(org.name)
+        if base in RESERVED_IDS:  # 党组织编码 "CON": a name Windows keeps for a device
+            base = f"org-{base}"
+        elif not ID_RE.fullmatch(base):  # a code too long for an id
+            base = _hashed(org.code or org.name)
         org.id = base
         n = 2
         while org.id in used:

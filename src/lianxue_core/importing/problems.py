@@ -1,8 +1,9 @@
 """Problems and decisions found while importing, each tied to a file, sheet, row and column.
 
 The same problem in many rows of one column (an identity-number column typed as numbers) is one
-line naming the rows, not a thousand lines. Messages never repeat a cell's value when the column
-may hold personal data; they name the row and column instead.
+line naming the rows, not a thousand lines. Text from a spreadsheet is shown with its control characters escaped
+(:func:`lianxue_core.textsafe.for_terminal`), in problems and decisions alike. Messages never repeat a cell's
+value when the column may hold personal data; they name the row and column instead.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 from ..errors import Problem
+from ..textsafe import for_terminal
 from .headings import Table
 
 __all__ = ["Decision", "ProblemList"]
@@ -27,10 +29,10 @@ class Decision:
         org: The organization's id, when the decision is about an organization's track.
     """
 
-    where: str
-    subject: str
-    reason: str
-    hint: str | None = None
+    where: str = attrs.field(converter=for_terminal)
+    subject: str = attrs.field(converter=for_terminal)
+    reason: str = attrs.field(converter=for_terminal)
+    hint: str | None = attrs.field(default=None, converter=attrs.converters.optional(for_terminal))
     org: str | None = None
 
     def __str__(self) -> str:
@@ -71,7 +73,7 @@ class ProblemList:
         for kind, item in self._order:
             if kind == "plain":
                 assert isinstance(item, Problem)
-                out.append(item)
+                out.append(_safe(item))
                 continue
             assert isinstance(item, tuple)
             table_id, key, message = item
@@ -79,5 +81,15 @@ class ProblemList:
             rows = self._cells[item]
             col = table.columns.get(key) if key else None
             where = table.sheet.where(rows, col.index if col else None, col.heading if col else None)
-            out.append(Problem(table.sheet.file, message, where))
+            out.append(_safe(Problem(table.sheet.file, message, where)))
         return out
+
+
+def _safe(problem: Problem) -> Problem:
+    """``problem`` with the text that came from a spreadsheet (sheet names, headings, cells) made one safe line."""
+    return Problem(
+        for_terminal(problem.file),
+        for_terminal(problem.message),
+        None if problem.subject is None else for_terminal(problem.subject),
+        None if problem.key is None else for_terminal(problem.key),
+    )
