@@ -258,6 +258,7 @@ class _Planner:
         self.unplaced: list[Unplaced] = []
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
+        self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
         self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
         self.link_attendees, self.attendance = self._link_attendees()
@@ -304,7 +305,11 @@ class _Planner:
     def _swapped_last(self, days: list[dt.date]) -> list[dt.date]:
         """``days`` with 调休 working weekends moved to the end: they are a last resort, never a first choice."""
         workdays = self.calendar.workdays
-        if not workdays or not any(d in workdays for d in days):
+        if not workdays or not days:
+            return days
+        swapped = self._swapped_sorted
+        i = bisect.bisect_left(swapped, days[0])
+        if i == len(swapped) or swapped[i] > days[-1]:  # ``days`` is sorted: no 调休 day among them
             return days
         return [d for d in days if d not in workdays] + [d for d in days if d in workdays]
 
@@ -519,7 +524,11 @@ class _Planner:
                 theme=theme,
             )
 
-    def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
+    def _member_rounds(
+        self, org: Organization, ob: Obligation, opts: MeetingOptions
+    ) -> Iterator[tuple[Period, dt.date, dt.date, list[tuple[str, str, tuple[str, ...]]]]]:
+        """A per-member obligation's periods, each with its first and last day and, for every member
+        covered, ``(slot, title, people)``: the member and the leader who leads that member's item."""
         tree = self.tree
         if ob.for_flags:
             flags = set(ob.for_flags)
@@ -537,15 +546,15 @@ class _Planner:
         if not leaders and not same:
             sec = tree.secretary_of(org.id)
             leaders = [sec.id] if sec else []
-        times = tuple(
-            (dt.datetime.combine(dt.date(2000, 1, 1), opts.time) + dt.timedelta(minutes=opts.talk_minutes * k)).time()
-            for k in range(opts.talks_per_day)
-        )
-        timed = ob.kind in TIMED_KINDS
         load = dict.fromkeys(leaders, 0)
+        titles = {slot: f"{ob.title}：{name}" for slot, name, _ in covered}  # one string per member, every period
+        alone = {slot: (member_id,) if member_id is not None else () for slot, _, member_id in covered}
         for period in _periods(ob.cadence, self.year):
             first = max(period.first, dt.date(self.year, 1, 1), self.tied_start.get((org.id, ob.id), period.first))
             last = min(period.last, dt.date(self.year, 12, 31))
+            if not leaders:
+                yield period, first, last, [(slot, titles[slot], alone[slot]) for slot, _, _ in covered]
+                continue
             # The talks are shared among the leaders, balanced: each goes to the least busy leader who is
             # not the member talked to; the leaders' own talks are assigned first, so the others even out.
             lead_of: dict[str, str] = {}
@@ -555,17 +564,34 @@ class _Planner:
                     lead = min(candidates, key=lambda x: load[x])
                     load[lead] += 1
                     lead_of[slot] = lead
-            for slot, name, member_id in covered:
-                people: list[str] = [lead_of[slot]] if slot in lead_of else []
-                if member_id is not None:
-                    people.append(member_id)
+            yield (
+                period,
+                first,
+                last,
+                [
+                    (slot, titles[slot], (lead_of[slot], *alone[slot]) if slot in lead_of else alone[slot])
+                    for slot, _, _ in covered
+                ],
+            )
+
+    def _talk_times(self, opts: MeetingOptions) -> tuple[dt.time, ...]:
+        return tuple(
+            (dt.datetime.combine(dt.date(2000, 1, 1), opts.time) + dt.timedelta(minutes=opts.talk_minutes * k)).time()
+            for k in range(opts.talks_per_day)
+        )
+
+    def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
+        times = self._talk_times(opts)
+        timed = ob.kind in TIMED_KINDS
+        for period, first, last, items in self._member_rounds(org, ob, opts):
+            for slot, title, people in items:
                 yield _Request(
                     obligation=ob,
                     period=period,
                     first=first,
                     last=last,
-                    title=f"{ob.title}：{name}",
-                    people=tuple(people),
+                    title=title,
+                    people=people,
                     slot=slot,
                     minutes=opts.talk_minutes,
                     timed=timed,
@@ -906,8 +932,25 @@ class _Planner:
             key=lambda o: o.first_day,
         )
         host_days = [o.first_day for o in hosts]
+        host_info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]] = {}
+        # what one activity of ``ob`` may also fulfil: the same for every request (``finished`` changes after)
+        partners = [
+            by_id[i]
+            for i in ob.combines_with
+            if i in by_id and not _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
+        ]
+        slot_partners = [
+            by_id[i]
+            for i in ob.combines_with
+            if i in by_id and _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
+        ]
+        slotted = _slotted(ob)
         count, reported = 0, len(self.unplaced)
-        for req in self.requests(org, ob, opts, ob.id in st.chained):
+        if hosts and ob.cadence.kind is CadenceKind.PER_MEMBER and not (slot_partners or steps or ob.precedes):
+            # every member's item held at the meeting it combines with (党员对照反思 at the monthly study):
+            # the same steps as below, without a request per member unless one must be placed alone
+            count = self._members_at_hosts(org, opts, st, ob, hosts, host_days, host_info)
+        for req in () if count else self.requests(org, ob, opts, ob.id in st.chained):
             count += 1
             st.requested[ob.id] = st.requested.get(ob.id, 0) + 1
             if (ob.id, req.period.label) in served and not req.slot:
@@ -918,7 +961,7 @@ class _Planner:
                 self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
                 st.claims.pop((ob.id, req.period.label, req.slot), None)
                 continue
-            not_before = self._not_before(ob, req, placed, st)
+            not_before = self._not_before(ob, req.period.label, req.last, placed, st)
             if not_before is False:
                 self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
                 continue
@@ -926,18 +969,15 @@ class _Planner:
                 req = self._before_first(req, ob, placed)
             occ = None
             if req.slot and hosts:  # a per-member item held at the activity it combines with
-                occ = self._ride_along(org, req, hosts, host_days)
+                occ = self._ride_along(
+                    org, ob, req.period.label, req, req.title, req.people, req.slot, hosts, host_days, host_info
+                )
             if occ is None:
                 occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
             if occ is None:
                 continue
             if agenda:
                 occ = attrs.evolve(occ, agenda=agenda, also_fulfils=tuple(steps))
-            partners = [
-                by_id[i]
-                for i in ob.combines_with
-                if i in by_id and not _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
-            ]
             if partners and not req.slot:
                 fulfils = []
                 for partner in partners:
@@ -949,12 +989,7 @@ class _Planner:
                     occ = attrs.evolve(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
                     for partner_id in fulfils:
                         placed.setdefault(partner_id, []).append(occ)
-            slot_partners = [
-                by_id[i]
-                for i in ob.combines_with
-                if i in by_id and _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
-            ]
-            if req.slot and slot_partners and _slotted(ob):
+            if req.slot and slot_partners and slotted:
                 fulfils = []
                 for partner in slot_partners:
                     for p in _periods(partner.cadence, self.year):
@@ -978,6 +1013,87 @@ class _Planner:
         if count == 0 and len(self.unplaced) == reported:
             self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
 
+    def _members_at_hosts(
+        self,
+        org: Organization,
+        opts: MeetingOptions,
+        st: _OrgState,
+        ob: Obligation,
+        hosts: Sequence[Occurrence],
+        host_days: Sequence[dt.date],
+        info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]],
+    ) -> int:
+        """The members' items of a per-member ``ob`` held at ``hosts`` where they can be, else placed on
+        their own, exactly as the general loop of :meth:`_plan_obligation` would; returns how many items
+        were asked for."""
+        done = st.placed.setdefault(ob.id, [])
+        served_slots, claims = st.served_slots, st.claims
+        timed = ob.kind in TIMED_KINDS
+        chained = ob.id in st.chained
+        times = self._talk_times(opts)
+        count = 0
+        for period, first, last, items in self._member_rounds(org, ob, opts):
+            label = period.label
+            not_before = self._not_before(ob, label, last, st.placed, st)  # the same for every member
+            days = (first, last, timed)
+            # the first host in the period's days, where each member whose people are all there already
+            # (everyone listed, at a meeting of all members) is held without another look at the bookings
+            lo, hi = bisect.bisect_left(host_days, first), bisect.bisect_right(host_days, last)
+            usual = next((n for n in range(lo, hi) if hosts[n].all_day == (not timed)), None)
+            at: Occurrence | None = None
+            if usual is not None:
+                at = hosts[usual]
+                span, present, note = self._host_info(usual, at, info)
+            for slot, title, people in items:
+                count += 1
+                by = served_slots.get((ob.id, label, slot))
+                if by is not None:  # the same member's talk already serves this obligation too
+                    self.combined.append(Combined(org.id, ob.id, label, by, slot))
+                    claims.pop((ob.id, label, slot), None)
+                    continue
+                if not_before is False:
+                    self.unplaced.append(Unplaced(org.id, ob.id, label, self._blocked_reason(ob), slot))
+                    continue
+                if at is not None and (span is None or all(p in present for p in people)):
+                    occ: Occurrence | None = Occurrence(
+                        org=org.id,
+                        obligation=ob.id,
+                        period=label,
+                        start=at.start,
+                        end=at.end,
+                        title=title,
+                        people=people,
+                        location=at.location,
+                        provisional=self.calendar.provisional,
+                        slot=slot,
+                        note=note,
+                        at=at.obligation,
+                    )
+                else:
+                    occ = self._ride_along(org, ob, label, days, title, people, slot, hosts, host_days, info)
+                if occ is None:
+                    req = _Request(
+                        obligation=ob,
+                        period=period,
+                        first=first,
+                        last=last,
+                        title=title,
+                        people=people,
+                        slot=slot,
+                        minutes=opts.talk_minutes,
+                        timed=timed,
+                        location=opts.location,
+                        earliest=chained,
+                        times=times,
+                    )
+                    occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
+                    if occ is None:
+                        continue
+                done.append(occ)
+                self.occurrences.append(occ)
+        st.requested[ob.id] = st.requested.get(ob.id, 0) + count
+        return count
+
     def _before_first(self, req: _Request, ob: Obligation, placed: dict[str, list[Occurrence]]) -> _Request:
         """``req`` due before the first activity of the obligations it precedes (年度计划 before January's study)."""
         firsts = [o.first_day for i in ob.precedes for o in placed.get(i, ())]
@@ -989,36 +1105,63 @@ class _Planner:
             return attrs.evolve(req, last=last)
         return attrs.evolve(req, first=first_activity, last=first_activity)
 
-    def _ride_along(
-        self, org: Organization, req: _Request, hosts: Sequence[Occurrence], host_days: Sequence[dt.date]
-    ) -> Occurrence | None:
-        """``req`` held at one of ``hosts`` (a per-member item at the meeting it combines with), or ``None``.
-
-        ``hosts`` are sorted by their first day, ``host_days``. The host must lie in the request's days;
-        people not already at the host must be free then.
-        """
-        lo, hi = bisect.bisect_left(host_days, req.first), bisect.bisect_right(host_days, req.last)
-        for host in hosts[lo:hi]:
-            if host.all_day != (not req.timed):
-                continue
-            extra = [p for p in req.people if p not in host.people]
+    def _host_info(
+        self, n: int, host: Occurrence, info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]]
+    ) -> tuple[tuple[int, int] | None, frozenset[str], str]:
+        """Host ``n``'s span in minutes (``None`` all day), its people and the note of the items held at it."""
+        known = info.get(n)
+        if known is None:
+            span = None
             if isinstance(host.start, dt.datetime) and isinstance(host.end, dt.datetime):
-                a, b = self.bookings.span(host.start, host.end)
-                if self.bookings.clash(extra, a, b) is not None:
-                    continue
-                self.bookings.book(extra, a, b)
+                span = self.bookings.span(host.start, host.end)
+            known = info[n] = (span, frozenset(host.people), f"结合{host.title}进行")
+        return known
+
+    def _ride_along(
+        self,
+        org: Organization,
+        ob: Obligation,
+        label: str,
+        days: _Request | tuple[dt.date, dt.date, bool],
+        title: str,
+        people: tuple[str, ...],
+        slot: str,
+        hosts: Sequence[Occurrence],
+        host_days: Sequence[dt.date],
+        info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]],
+    ) -> Occurrence | None:
+        """A member's item of ``ob`` held at one of ``hosts`` (the meeting it combines with), or ``None``.
+
+        ``days`` is the request (or its first day, last day and whether it is timed); ``hosts`` are sorted
+        by their first day, ``host_days``. The host must lie in those days; people not already at the host
+        must be free then. ``info`` caches, by position in ``hosts``, each host's span in minutes, its people
+        and the note of the items held at it (shared by every member).
+        """
+        first, last, timed = (days.first, days.last, days.timed) if isinstance(days, _Request) else days
+        lo, hi = bisect.bisect_left(host_days, first), bisect.bisect_right(host_days, last)
+        for n in range(lo, hi):
+            host = hosts[n]
+            if host.all_day != (not timed):
+                continue
+            span, present, note = self._host_info(n, host, info)
+            if span is not None:
+                extra = [p for p in people if p not in present]
+                if extra:
+                    if self.bookings.clash(extra, *span) is not None:
+                        continue
+                    self.bookings.book(extra, *span)
             return Occurrence(
                 org=org.id,
-                obligation=req.obligation.id,
-                period=req.period.label,
+                obligation=ob.id,
+                period=label,
                 start=host.start,
                 end=host.end,
-                title=req.title,
-                people=req.people,
+                title=title,
+                people=people,
                 location=host.location,
                 provisional=self.calendar.provisional,
-                slot=req.slot,
-                note=f"结合{host.title}进行",
+                slot=slot,
+                note=note,
                 at=host.obligation,
             )
         return None
@@ -1208,12 +1351,13 @@ class _Planner:
         return f"前序步骤（{names}）在本周期内未能排期或排在本周期之后"
 
     def _not_before(
-        self, ob: Obligation, req: _Request, placed: dict[str, list[Occurrence]], st: _OrgState
+        self, ob: Obligation, label: str, last: dt.date, placed: dict[str, list[Occurrence]], st: _OrgState
     ) -> dt.date | bool | None:
-        """The first day ``req`` may take after its predecessors; ``False`` when one was not placed.
+        """The first day an item of ``ob`` in period ``label`` may take after its predecessors; ``False``
+        when one was not placed.
 
         A predecessor's occurrences of the same period count; where it has none of that period (a
-        yearly round of talks before a quarterly step), every occurrence that starts by ``req``'s last
+        yearly round of talks before a quarterly step), every occurrence that starts by the item's ``last``
         day counts. A predecessor that is a step of a meeting counts as that meeting.
         """
         latest: dt.date | None = None
@@ -1222,7 +1366,7 @@ class _Planner:
             done = placed.get(before)
             if done is None:
                 continue
-            relevant = [o for o in done if o.period == req.period.label] or [o for o in done if o.first_day <= req.last]
+            relevant = [o for o in done if o.period == label] or [o for o in done if o.first_day <= last]
             if not relevant:
                 if st.requested.get(before):
                     return False
