@@ -34,6 +34,7 @@ STAGES = [
     "supervision",
     "importing",
     "catalogue",
+    "documents",
     "app",
     "scaffold",
     "commands",

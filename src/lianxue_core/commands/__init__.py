@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import calendar, check, importing, obligations, plan, plugin, plugins, publish, run, serve, validate
+from . import calendar, check, importing, ledger, obligations, plan, plugin, plugins, publish, run, serve, validate
 
 __all__ = ["COMMANDS"]
 
@@ -21,6 +21,7 @@ COMMANDS: dict[str, ModuleType] = {
     "plugins": plugins,
     "import": importing,
     "check": check,
+    "ledger": ledger,
     "publish": publish,
     "serve": serve,
     "plugin": plugin,

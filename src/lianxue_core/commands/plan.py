@@ -1,15 +1,22 @@
-"""``lianxue plan ORGFILE``: the annual plan per organization, month by month (table, JSON or Markdown)."""
+"""``lianxue plan ORGFILE``: the annual plan per organization, month by month (table, JSON or Markdown; Word
+documents with ``--format docx --out DIR``)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from ..app import load_county
+from ..app import load_county, obligations_of
+from ..documents import render_plan_docx, stamp, write_bytes
+from ..errors import InputError, Problem
+from ..model import OrganizationTree
+from ..obligations import Obligation
 from ..plugins import PluginHost
+from ..scheduling import Plan
 from ..scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
-from ._options import EXIT_OK, add_year_options, plan_for
+from ._options import EXIT_OK, add_year_options, plan_for, year_of
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -23,15 +30,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--org", metavar="ID", action="append", default=None, help="only this organization (repeatable)"
     )
-    parser.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    parser.add_argument("--format", choices=["table", "json", "markdown", "docx"], default="table")
+    parser.add_argument("--out", metavar="DIR", type=Path, help=DOCX_HELP)
+
+
+# the docx format's words (one place, for the message catalogue to come)
+DOCX_HELP = "Word 文档（--format docx）写入的目录：每个组织一份 <id>.docx / directory for the Word plans"
+DOCX_NEEDS_OUT = "--format docx 需要 --out 目录 / needs --out DIR"
+OUT_NEEDS_DOCX = "--out 只用于 --format docx / only with --format docx"
+DOCX_WROTE = "已写入{n}份年度组织生活计划（Word）到 {out}/"
+
+
+def _write_docx(
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    plan: Plan,
+    obligations: dict[str, tuple[Obligation, ...]],
+    out: TextIO,
+) -> None:
+    """Each organization's 年度组织生活计划 as ``DIR/<id>.docx``: those ``--org`` names, else every
+    organization with something planned, unplaced or asked of it."""
+    catalogue = {o.id: o for o in host.catalogue()}
+    when = stamp(dt.datetime(plan.year, 1, 1, tzinfo=dt.UTC))
+    busy = {o.org for o in plan.occurrences} | {u.org for u in plan.unplaced}
+    ids = args.org or [o.id for o in tree if o.id in busy or obligations[o.id]]
+    for org_id in ids:
+        data = render_plan_docx(plan, tree, org_id, obligations[org_id], catalogue, when=when)
+        write_bytes(args.out / f"{org_id}.docx", data)
+    print(DOCX_WROTE.format(n=len(ids), out=args.out), file=out)
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue plan``."""
+    if (args.format == "docx") != (args.out is not None):
+        raise InputError([Problem("--out", DOCX_NEEDS_OUT if args.out is None else OUT_NEEDS_DOCX)])
     tree = load_county(args.orgfile, host)
-    plan = plan_for(args, host, tree, err)
+    obligations = obligations_of(tree, host, year_of(args)) if args.format == "docx" else None
+    plan = plan_for(args, host, tree, err, obligations)
     titles = {o.id: o.title for o in host.catalogue()}
-    if args.format == "json":
+    if obligations is not None:
+        _write_docx(args, host, tree, plan, obligations, out)
+    elif args.format == "json":
         out.write(render_plan_json(plan))
     elif args.format == "markdown":
         out.write(render_plan_markdown(plan, tree, titles))
