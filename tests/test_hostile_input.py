@@ -319,6 +319,14 @@ def test_too_many_csv_records(tmp_path: Path) -> None:
     refused(result, path, "more than 100 rows", "LIANXUE_MAX_ROWS")
 
 
+def test_a_large_icalendar_record_file(tmp_path: Path) -> None:
+    event = "BEGIN:VEVENT\r\nUID:shangbai.village.monthly-study.2026-01@lianxue\r\nDTSTART:20260104\r\nEND:VEVENT\r\n"
+    path = tmp_path / "r.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + event * 50 + "END:VCALENDAR\r\n", encoding="utf-8")
+    result = run("check", EXAMPLE, "--records", path, "--year", "2026", env={"LIANXUE_MAX_RECORDS_ICS_BYTES": "2K"})
+    refused(result, path, "iCalendar record file is larger than the limit of 2 KiB", "LIANXUE_MAX_RECORDS_ICS_BYTES")
+
+
 def test_every_bad_record_file_is_reported_in_one_run(tmp_path: Path) -> None:
     dup = tmp_path / "dup.json"
     dup.write_text('{"records": [], "records": []}', encoding="utf-8")

@@ -38,6 +38,8 @@ class Limits:
     Args:
         orgfile_bytes: An organization file (TOML).
         records_bytes: One record file (CSV, JSON or iCalendar) of ``lianxue check``.
+        records_ics_bytes: One iCalendar record file (its parser is slow: 4 MiB is about 30,000 events and a
+            minute's work on a slow machine).
         holidays_bytes: A holiday override file (``--holidays``).
         mapping_bytes: A track mapping file (``lianxue import --mapping``).
         roster_bytes: One roster spreadsheet or CSV file of ``lianxue import``, as stored.
@@ -51,8 +53,9 @@ class Limits:
         number_digits: Digits of one number in a TOML or JSON file.
     """
 
-    orgfile_bytes: int = 64 * _MIB
-    records_bytes: int = 64 * _MIB
+    orgfile_bytes: int = 32 * _MIB
+    records_bytes: int = 32 * _MIB
+    records_ics_bytes: int = 4 * _MIB
     holidays_bytes: int = 1 * _MIB
     mapping_bytes: int = 1 * _MIB
     roster_bytes: int = 64 * _MIB

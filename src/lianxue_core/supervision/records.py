@@ -25,7 +25,7 @@ import attrs
 import icalendar
 
 from ..errors import InputError, Problem
-from ..limits import Limits, depth_of, env_name, read_limited
+from ..limits import Limits, depth_of, env_name, read_limited, too_big
 from ..limits import current as current_limits
 from ..model import OrganizationTree
 from ..obligations import CadenceKind, Obligation
@@ -722,6 +722,11 @@ def read_records(
             continue
         cancelled: list[str] = []
         kind = _format(path, text)
+        if kind == "ics" and len(data) > limit.records_ics_bytes:
+            problems.append(
+                too_big(_name(path), "the iCalendar record file", "records_ics_bytes", limit.records_ics_bytes)
+            )
+            continue
         rows = (
             _read_ics(path, text, ctx, cancelled, limit)
             if kind == "ics"
