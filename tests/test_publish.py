@@ -409,31 +409,55 @@ def test_the_password_is_read_from_the_first_line_and_sent(tmp_path: Path, org_p
 
 
 def test_unchanged_events_compare_equal_however_the_server_writes_them() -> None:
-    from lianxue_core.calendar.publish import _properties, _same_visible
+    from lianxue_core.calendar.publish import _read_resource, _visible
 
-    ours = _properties(
+    def visible(text: str) -> tuple[str, ...]:
+        read = _read_resource("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n" + text + "END:VCALENDAR\r\n")
+        assert read is not None
+        return _visible(read[2])
+
+    ours = visible(
         "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART;TZID=Asia/Shanghai;X-A=1:20260305T143000\r\n"
         "SUMMARY:学习\\, 讨论\r\nBEGIN:VALARM\r\nSUMMARY:not this one\r\nEND:VALARM\r\nEND:VEVENT\r\n"
     )
-    reordered = _properties(
-        'BEGIN:VCALENDAR\nBEGIN:VEVENT\nsummary:学习\\, 讨\n 论\nDTSTART;X-A=1;TZID="Asia/Shanghai":20260305T143000\n'
-        "UID:a@lianxue\nEND:VEVENT\nEND:VCALENDAR\n"
+    reordered = visible(
+        'BEGIN:VEVENT\nsummary:学习\\, 讨\n 论\nDTSTART;X-A=1;TZID="Asia/Shanghai":20260305T143000\n'
+        "UID:a@lianxue\nEND:VEVENT\n"
     )
-    in_utc = _properties(
-        "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T063000Z\r\nSUMMARY:学习\\, 讨论\r\nEND:VEVENT\r\n"
-    )
-    moved = _properties(
-        "BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T073000Z\r\nSUMMARY:学习\\, 讨论\r\nEND:VEVENT\r\n"
-    )
-    assert ours is not None
-    assert reordered is not None
-    assert in_utc is not None
-    assert moved is not None
-    assert ours["SUMMARY"] == ":学习\\, 讨论"  # the VALARM's SUMMARY is not the event's
-    assert _same_visible(ours, reordered)
-    assert _same_visible(ours, in_utc)
-    assert not _same_visible(ours, moved)
-    assert _properties("BEGIN:VTODO\r\nUID:x\r\nEND:VTODO\r\n") is None
+    summary = "SUMMARY:学习\\, 讨论\r\n"
+    in_utc = visible(f"BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T063000Z\r\n{summary}END:VEVENT\r\n")
+    moved = visible(f"BEGIN:VEVENT\r\nUID:a@lianxue\r\nDTSTART:20260305T073000Z\r\n{summary}END:VEVENT\r\n")
+    assert ours[2] == "学习, 讨论"  # the VALARM's SUMMARY is not the event's
+    assert ours == reordered
+    assert ours == in_utc
+    assert ours != moved
+
+
+def test_only_events_lianxue_provably_wrote_are_managed() -> None:
+    from lianxue_core.calendar.publish import _read_resource
+
+    head = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\n"
+    marks = "X-LIANXUE-OBLIGATION:organs.x\r\nX-LIANXUE-FINGERPRINT:" + "ab" * 32 + "\r\n"
+
+    def managed(event: str) -> bool | None:
+        read = _read_resource(head + event + "END:VCALENDAR\r\n")
+        return None if read is None else read[1]
+
+    ours = "BEGIN:VEVENT\r\nUID:zzb.organs.x.2026-03@lianxue\r\nDTSTART:20260305T063000Z\r\n" + marks + "END:VEVENT\r\n"
+    assert managed(ours) is True
+    # a line separator (U+2028, NEL, FF) in a hand-made text is no line break for the parser
+    smuggled = "\u2028UID:zzb.organs.x.2026-03@lianxue\u2028" + marks.replace("\r\n", "\u2028")
+    hand = "BEGIN:VEVENT\r\nUID:hand@example.cn\r\nDTSTART:20260305T063000Z\r\n"
+    hand += f"SUMMARY:会{smuggled}\x85\x0c\r\nEND:VEVENT\r\n"
+    assert managed(hand) is False
+    assert managed(ours.replace("@lianxue", "@lianxue.example.cn")) is False
+    assert managed(ours.replace("X-LIANXUE-OBLIGATION", "X-OTHER")) is False
+    assert managed(ours.replace("X-LIANXUE-FINGERPRINT", "X-OTHER")) is False
+    assert managed(ours.replace("ab" * 32, "not a digest")) is False
+    assert managed(ours.replace("END:VEVENT", "RRULE:FREQ=DAILY\r\nEND:VEVENT")) is False
+    assert managed(ours + ours.replace("zzb.", "xcb.")) is False  # two events in one resource
+    assert managed("BEGIN:VTODO\r\nUID:x@lianxue\r\nEND:VTODO\r\n") is None
+    assert managed("BEGIN:VEVENT\r\nno colon here\r\nEND:VEVENT\r\n") in (None, False)
 
 
 # -- without the optional extra lianxue[caldav] -----------------------------------------------------------

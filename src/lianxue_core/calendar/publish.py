@@ -1,8 +1,10 @@
 """Publishing feeds to a CalDAV server: one collection per organization, one resource per event.
 
 :func:`publish` makes each organization's collection match its feed. It touches only the events
-lianxue manages — a UID ending in ``@lianxue`` or an ``X-LIANXUE-OBLIGATION`` property — and leaves
-everything else in the collection (events people added by hand) alone:
+lianxue provably wrote — read with icalendar's parser, never from a line split: a UID of lianxue's
+scheme (``…@lianxue``) *and* an ``X-LIANXUE-OBLIGATION`` property *and* an ``X-LIANXUE-FINGERPRINT``,
+one VEVENT per resource — and leaves everything else in the collection (events people added by hand,
+whatever their text and properties) alone:
 
 * an event of the feed that the collection lacks is created (``PUT``, one resource per UID with its
   VTIMEZONE, no METHOD);
@@ -51,6 +53,7 @@ from .writer import WrittenFeed
 
 __all__ = [
     "FINGERPRINT_PROPERTY",
+    "MANAGED_UID",
     "CollectionReport",
     "PublishError",
     "PublishReport",
@@ -75,6 +78,8 @@ class CollectionReport:
         deleted: Managed events removed because the feed no longer has them.
         unchanged: Events already as the feed has them.
         new_collection: ``True`` when the collection itself was created.
+        foreign: Events of the feed not written because the collection holds, under their UID or
+            resource name, an event lianxue did not write (left as it is).
     """
 
     org: str
@@ -85,6 +90,7 @@ class CollectionReport:
     deleted: int = 0
     unchanged: int = 0
     new_collection: bool = False
+    foreign: int = 0
 
     @property
     def changed(self) -> int:
@@ -132,122 +138,103 @@ def check_url(url: str) -> str | None:
 
 # -- what is on the server ----------------------------------------------------------------------------
 
-_COMPARED = ("UID", "SEQUENCE", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS", "X-LIANXUE-OBLIGATION")
+MANAGED_UID = re.compile(r"[^\s@]+@lianxue")
+"""The UID scheme of lianxue's events: ``<org>.<obligation>.<period>[.<slot digest>]@lianxue`` (full match)."""
+_FINGERPRINT_VALUE = re.compile(r"[0-9a-f]{64}")
 _VISIBLE = ("DTSTART", "DTEND", "SUMMARY", "LOCATION", "STATUS")
-_WANTED = frozenset((*_COMPARED, FINGERPRINT_PROPERTY))
-_UNFOLD = re.compile(r"\r?\n[ \t]")
-_NAME = re.compile(r"[;:]")
 
 
-def _properties(text: str) -> dict[str, str] | None:
-    """The compared properties of the first VEVENT of ``text``: name -> ``;PARAMS:value`` (unfolded).
-
-    Only these few lines are read: parsing a whole resource (description, alarm, time zone) with
-    icalendar costs ten times more, and most events only need their fingerprint compared.
-    """
-    found: dict[str, str] = {}
-    inside = False
-    depth = 0
-    for ln in _UNFOLD.sub("", text).splitlines():
-        upper = ln.upper()
-        if not inside:
-            inside = upper == "BEGIN:VEVENT"
-            continue
-        if upper.startswith("BEGIN:"):
-            depth += 1
-        elif upper.startswith("END:"):
-            if depth == 0:
-                break
-            depth -= 1
-        elif depth == 0:
-            name = _NAME.split(ln, maxsplit=1)[0]
-            if name.upper() in _WANTED:
-                found.setdefault(name.upper(), ln[len(name) :])
-    return found if inside else None
+def _text(value: object) -> str:
+    """A property value as text (``""`` for a missing one); the first of a repeated property."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return "" if value is None else str(value)
 
 
-def _value(rest: str) -> str:
-    """The value of ``;PARAMS:value`` (a colon inside a quoted parameter value does not end the parameters)."""
-    quoted = False
-    for i, ch in enumerate(rest):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == ":" and not quoted:
-            return rest[i + 1 :]
-    return ""
-
-
-def _raw_visible(props: Mapping[str, str]) -> tuple[str, ...]:
-    """What a person sees, as written, with parameters sorted (servers reorder them)."""
-    out = []
-    for name in _VISIBLE:
-        rest = props.get(name, "")
-        value = _value(rest)
-        params = sorted(p.upper().replace('"', "") for p in rest[: len(rest) - len(value) - 1].split(";") if p)
-        out.append(";".join(params) + ":" + value)
-    return tuple(out)
-
-
-def _semantic_visible(props: Mapping[str, str]) -> tuple[str, ...] | None:
-    """What a person sees, as values: times in UTC, text unescaped (icalendar reads the few lines)."""
-    lines = "".join(f"{name}{rest}\r\n" for name, rest in props.items() if name in _VISIBLE)
-    try:
-        event = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{lines}END:VEVENT\r\n")
-    except ValueError:
-        return None
+def _visible(event: icalendar.cal.Component) -> tuple[str, ...]:
+    """What a person sees, as values: times in UTC, dates as dates, text unescaped."""
     out = []
     for name in _VISIBLE:
         value = event.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
         moment = getattr(value, "dt", None)
         if isinstance(moment, dt.datetime):
             out.append("T" + (moment.astimezone(dt.UTC) if moment.tzinfo else moment).isoformat())
         elif isinstance(moment, dt.date):
             out.append("D" + moment.isoformat())
         else:
-            out.append("" if value is None else str(value))
+            out.append(_text(value))
     return tuple(out)
 
 
-def _same_visible(ours: Mapping[str, str], theirs: Mapping[str, str]) -> bool:
-    if _raw_visible(ours) == _raw_visible(theirs):
-        return True
-    mine = _semantic_visible(ours)
-    return mine is not None and mine == _semantic_visible(theirs)
-
-
-def is_managed(uid: str, properties: Collection[str]) -> bool:
-    """``True`` for an event lianxue manages: its UID ends in ``@lianxue`` or it has X-LIANXUE-OBLIGATION.
+def is_managed(uid: str, properties: Collection[str], fingerprint: str | None = None) -> bool:
+    """``True`` only for an event lianxue provably wrote: a UID of lianxue's scheme (``…@lianxue``) *and*
+    an ``X-LIANXUE-OBLIGATION`` property *and* (when ``fingerprint`` is given) a well-formed
+    ``X-LIANXUE-FINGERPRINT`` value, as every event :func:`publish` writes has.
 
     Args:
-        uid: The event's UID.
+        uid: The event's UID, as a parser read it.
         properties: The names of its properties (an :class:`icalendar.Event` will do).
+        fingerprint: The value of its ``X-LIANXUE-FINGERPRINT`` (``None``: not checked).
     """
-    return uid.endswith("@lianxue") or "X-LIANXUE-OBLIGATION" in properties
+    if MANAGED_UID.fullmatch(uid) is None or "X-LIANXUE-OBLIGATION" not in properties:
+        return False
+    return fingerprint is None or _FINGERPRINT_VALUE.fullmatch(fingerprint) is not None
 
 
 @attrs.frozen
 class _ServerEvent:
     uid: str
-    resource: DAVEvent
-    props: Mapping[str, str]
+    resource: DAVEvent | None
+    managed: bool
+    sequence: int = 0
+    fingerprint: str = ""
+    year: int | None = None
+    visible: tuple[str, ...] = ()
 
-    @property
-    def sequence(self) -> int:
-        value = _value(self.props.get("SEQUENCE", "")).strip()
-        return int(value) if value.isdigit() else 0
 
-    @property
-    def fingerprint(self) -> str:
-        return _value(self.props.get(FINGERPRINT_PROPERTY, "")).strip()
+def _read_resource(text: str) -> tuple[str, bool, icalendar.cal.Component] | None:
+    """Parse one stored resource with icalendar: its UID, whether lianxue provably wrote it, its VEVENT.
 
-    @property
-    def managed(self) -> bool:
-        return is_managed(self.uid, self.props)
+    ``None`` when it cannot be parsed or holds no VEVENT with a UID: such a resource is not lianxue's
+    to judge and is never touched. A resource lianxue wrote holds exactly one VEVENT (no RRULE, no
+    RECURRENCE-ID) and nothing but VTIMEZONEs besides.
+    """
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except Exception:  # any parser failure: not ours
+        return None
+    if not isinstance(calendar, icalendar.Calendar):
+        return None
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    if not events or "UID" not in events[0]:
+        return None
+    event = events[0]
+    uid = _text(event.get("UID"))
+    others = [c for c in calendar.subcomponents if c.name not in ("VEVENT", "VTIMEZONE")]
+    managed = (
+        len(events) == 1
+        and not others
+        and "RRULE" not in event
+        and "RECURRENCE-ID" not in event
+        and not isinstance(event.get("UID"), list)
+        and is_managed(uid, event, _text(event.get(FINGERPRINT_PROPERTY)))
+    )
+    return uid, managed, event
 
-    @property
-    def year(self) -> int | None:
-        start = re.match(r"\d{4}", _value(self.props.get("DTSTART", "")))
-        return int(start.group(0)) if start else None
+
+def _server_event(uid: str, managed: bool, event: icalendar.cal.Component, resource: DAVEvent | None) -> _ServerEvent:
+    if not managed:
+        return _ServerEvent(uid, resource, False)
+    try:
+        sequence = int(_text(event.get("SEQUENCE")) or 0)
+        start = getattr(event.get("DTSTART"), "dt", None)
+        year = start.year if isinstance(start, dt.date) else None
+        visible = _visible(event)
+    except (ValueError, TypeError, AttributeError):
+        return _ServerEvent(uid, resource, False)  # ours by its marks, but unreadable: leave it
+    return _ServerEvent(uid, resource, True, sequence, _text(event.get(FINGERPRINT_PROPERTY)), year, visible)
 
 
 def _server_events(calendar: DAVCalendar) -> dict[str, _ServerEvent]:
@@ -256,11 +243,14 @@ def _server_events(calendar: DAVCalendar) -> dict[str, _ServerEvent]:
     for resource in resources:
         raw = resource.raw_data
         text = raw.decode("utf-8", "replace") if raw is not None else str(resource.data or "")
-        props = _properties(text)
-        if props is None or "UID" not in props:
+        read = _read_resource(text)
+        if read is None:
             continue  # not ours to judge
-        uid = _value(props["UID"]).strip()
-        found[uid] = _ServerEvent(uid, resource, props)
+        uid, managed, event = read
+        if uid in found:  # two resources with one UID: neither is provably ours alone
+            found[uid] = _ServerEvent(uid, None, False)
+            continue
+        found[uid] = _server_event(uid, managed, event, resource)
     return found
 
 
@@ -396,19 +386,32 @@ class _Session:
         return cal, True
 
 
+def _our_visible(block: EventBlock) -> tuple[str, ...] | None:
+    try:
+        return _visible(icalendar.Event.from_ical(block.text))
+    except Exception:  # never expected for lianxue's own text; then it is simply sent again
+        return None
+
+
 def _sync(session: _Session, feed: _Feed) -> CollectionReport:
     calendar, new = session.collection(feed.org, feed.name)
     server = {} if new else _server_events(calendar)
-    created = updated = deleted = unchanged = 0
+    created = updated = deleted = unchanged = foreign = 0
     for uid, block in feed.events.items():
         old = server.get(uid)
         if old is None:
             resource = DAVEvent(session.client, parent=calendar)
-            resource.save(raw_data=feed.resource(block, block.sequence))
+            try:  # If-None-Match: *: never over a resource that is there already
+                resource.save(raw_data=feed.resource(block, block.sequence), no_overwrite=True)
+            except (caldav_error.ConsistencyError, caldav_error.UidConflictError):
+                foreign += 1  # something not lianxue's holds that name or that UID: left alone
+                continue
             created += 1
             continue
-        ours = _properties(block.text) if old.fingerprint == block.fingerprint else None
-        if ours is not None and _same_visible(ours, old.props):
+        if not old.managed or old.resource is None:
+            foreign += 1  # an event with lianxue's UID that lianxue did not write: never touched
+            continue
+        if old.fingerprint == block.fingerprint and _our_visible(block) == old.visible:
             unchanged += 1
             continue
         sequence = max(block.sequence, old.sequence + 1)
@@ -416,9 +419,9 @@ def _sync(session: _Session, feed: _Feed) -> CollectionReport:
         updated += 1
     years = feed.years
     for uid, old in sorted(server.items()):
-        if uid in feed.events or not old.managed or old.year not in years:
+        if uid in feed.events or not old.managed or old.resource is None or old.year not in years:
             continue
-        old.resource.delete()
+        old.resource.delete()  # If-Match: the ETag just read
         deleted += 1
     return CollectionReport(
         org=feed.org,
@@ -429,6 +432,7 @@ def _sync(session: _Session, feed: _Feed) -> CollectionReport:
         deleted=deleted,
         unchanged=unchanged,
         new_collection=new,
+        foreign=foreign,
     )
 
 
