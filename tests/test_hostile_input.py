@@ -268,6 +268,7 @@ BAD_JSON = [
     ('[{"attendance": NaN}]', "NaN"),
     ('"records"', "expected a list of records"),
     ("42", "expected a list of records"),
+    ("null", "expected a list of records"),
     ('{"records": {}}', "expected a list of records"),
     ('{"rows": []}', "unknown key 'rows'"),
     ('{"records": [], "extra": 1}', "unknown key 'extra'"),

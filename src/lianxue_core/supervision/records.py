@@ -415,6 +415,9 @@ def _read_csv(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[t
         yield row, _build(row, values, ctx, limit)
 
 
+_TOO_DEEP = object()
+
+
 class _Refused(Exception):
     """A JSON value outside what a record file may hold (raised from the decoder's hooks)."""
 
@@ -493,8 +496,8 @@ def _read_json(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[
         yield row, None
         return
     except RecursionError:
-        data = None  # reported below with the nesting limit
-    if data is None or depth_of(data, limit.depth) > limit.depth:
+        data = _TOO_DEEP  # reported below with the nesting limit
+    if data is _TOO_DEEP or depth_of(data, limit.depth) > limit.depth:
         row = _Row(file, 1, "", {})
         row.problem(
             None, f"values are nested more than {limit.depth} levels deep; set {env_name('depth')} to read deeper"
