@@ -499,3 +499,37 @@ sys.exit(main(["run", {str(org_path)!r}, "--year", "2026", "--out", {str(tmp_pat
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "feeds" / "zzb.ics").exists()
+
+
+# -- credentials in the URL are never printed ---------------------------------------------------------------
+
+
+def test_redact_url() -> None:
+    from lianxue_core.calendar.publish import redact_url
+
+    assert redact_url("http://user:secret@host/dav/") == "http://user:***@host/dav/"
+    assert redact_url("https://u:p@ss:w@host:8443/x?y=a@b") == "https://u:***@host:8443/x?y=a@b"
+    assert redact_url("to http://a:b@h/ and https://c:d@e/") == "to http://a:***@h/ and https://c:***@e/"
+    assert redact_url("https://host/a@b") == "https://host/a@b"
+    assert redact_url("http://user@host/") == "http://user@host/"
+
+
+def test_a_password_in_the_url_is_masked_in_the_success_line(radicale: str, org_path: Path) -> None:
+    url = radicale.replace("http://", f"http://{USER}:top-secret-9@")
+    code, out, err = run("publish", str(org_path), "--year", str(YEAR), "--url", url)
+    assert code == 0, err
+    assert f"Published 3 calendars to http://{USER}:***@127.0.0.1:" in out
+    assert "top-secret-9" not in out + err
+    report = publish(feeds_of(org_path), url)
+    assert "top-secret-9" not in report.url + "".join(c.url for c in report.collections)
+
+
+def test_a_password_in_the_url_is_masked_in_the_error_line(org_path: Path) -> None:
+    url = f"http://dangjian:top-secret-9@127.0.0.1:{closed_port()}/dav/"
+    code, out, err = run("publish", str(org_path), "--year", str(YEAR), "--url", url)
+    assert code == 1
+    assert f"to http://dangjian:***@127.0.0.1:{url.rsplit(':', 1)[1]}" in err, err
+    assert "top-secret-9" not in out + err
+    with pytest.raises(PublishError) as info:
+        publish(feeds_of(org_path), url)
+    assert "top-secret-9" not in str(info.value) + info.value.report.url

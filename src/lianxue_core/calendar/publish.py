@@ -60,6 +60,7 @@ __all__ = [
     "check_url",
     "is_managed",
     "publish",
+    "redact_url",
 ]
 
 FINGERPRINT_PROPERTY = "X-LIANXUE-FINGERPRINT"
@@ -100,7 +101,10 @@ class CollectionReport:
 
 @attrs.frozen
 class PublishReport:
-    """What :func:`publish` did: one :class:`CollectionReport` per feed, in feed order."""
+    """What :func:`publish` did: one :class:`CollectionReport` per feed, in feed order.
+
+    :attr:`url` is the server URL with its password masked (:func:`redact_url`), ready to print.
+    """
 
     url: str
     collections: tuple[CollectionReport, ...] = ()
@@ -120,6 +124,20 @@ class PublishError(LianxueError):
     def __init__(self, message: str, report: PublishReport) -> None:
         super().__init__(message)
         self.report = report
+
+
+_CREDENTIALS = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s]*)@")
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the password of every URL in it masked: ``http://user:secret@host/`` ->
+    ``http://user:***@host/`` (a password holding ``@`` included). Use it on anything that prints a URL."""
+
+    def mask(m: re.Match[str]) -> str:
+        user, colon, _ = m.group(2).partition(":")
+        return f"{m.group(1)}{user}:***@" if colon else m.group(0)
+
+    return _CREDENTIALS.sub(mask, text)
 
 
 def check_url(url: str) -> str | None:
@@ -426,7 +444,7 @@ def _sync(session: _Session, feed: _Feed) -> CollectionReport:
     return CollectionReport(
         org=feed.org,
         name=feed.name,
-        url=str(calendar.url),
+        url=redact_url(str(calendar.url)),
         created=created,
         updated=updated,
         deleted=deleted,
@@ -472,9 +490,10 @@ def publish(
         report = publish(feeds, "https://dav.example.cn/", user="dangjian", password=secret)
         print(report.total("created"), "events created")
     """
+    shown = redact_url(url)  # every URL lianxue prints has its password masked
     problem = check_url(url)
     if problem is not None:
-        raise ValueError(f"{url}: {problem}")
+        raise ValueError(f"{shown}: {problem}")
     done: list[CollectionReport] = []
     session = _Session(url, user, password, timeout)
     try:
@@ -483,8 +502,8 @@ def publish(
             try:
                 done.append(_sync(session, feed))
             except (caldav_error.DAVError, OSError) as exc:
-                message = f"cannot publish organization {feed.org!r} ({feed.name}) to {url}: {_reason(exc)}"
-                raise PublishError(message, PublishReport(url, tuple(done))) from exc
+                message = f"cannot publish organization {feed.org!r} ({feed.name}) to {shown}: {_reason(exc)}"
+                raise PublishError(redact_url(message), PublishReport(shown, tuple(done))) from exc
     finally:
         session.close()
-    return PublishReport(url, tuple(done))
+    return PublishReport(shown, tuple(done))
