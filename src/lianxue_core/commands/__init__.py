@@ -7,13 +7,28 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import calendar, check, importing, ledger, obligations, plan, plugin, plugins, publish, run, serve, validate
+from . import (
+    calendar,
+    check,
+    example,
+    importing,
+    ledger,
+    obligations,
+    plan,
+    plugin,
+    plugins,
+    publish,
+    run,
+    serve,
+    validate,
+)
 
 __all__ = ["COMMANDS"]
 
 #: The sub-commands, by name, in the order ``lianxue --help`` lists them.
 COMMANDS: dict[str, ModuleType] = {
     "run": run,
+    "example": example,
     "calendar": calendar,
     "plan": plan,
     "validate": validate,
