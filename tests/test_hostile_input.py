@@ -394,6 +394,17 @@ def test_cells_without_positions_are_counted(tmp_path: Path) -> None:
     refused(run("import", path, "--out", tmp_path / "o.toml"), path, "columns): more than 1000", "LIANXUE_MAX_COLUMNS")
 
 
+def test_a_workbook_with_a_large_chart_is_read(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "chart.xlsx", {"A1": "党组织名称", "B1": "组织类别", "A2": "某党支部", "B2": "631"})
+    points = b"".join(b'<c:pt idx="%d"><c:v>%d</c:v></c:pt>' % (n, n) for n in range(5000))
+    chart = (
+        b'<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart">' + points + b"</c:chartSpace>"
+    )
+    _rewrite(path, {}, add={"xl/charts/chart1.xml": chart})  # chart elements are not cells
+    result = run("import", path, "--out", tmp_path / "o.toml")
+    assert result.code == 0, result.err
+
+
 def test_a_sheet_that_expands_past_the_limit(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "bomb.xlsx", {"A1": "党组织全称", "A2": "某党支部"})
     block = b" " * (1 << 20)

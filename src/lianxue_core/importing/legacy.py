@@ -8,6 +8,7 @@ reads the records (never the cells' values) and reports the area of each sheet.
 
 from __future__ import annotations
 
+import io
 import struct
 
 import olefile  # type: ignore[import-untyped]  # no stubs; used for two calls
@@ -26,7 +27,7 @@ def measure(data: bytes) -> list[tuple[int, int]] | None:
     ``DIMENSIONS`` and its last cell with a value. ``None`` when ``data`` is not an OLE file with a workbook
     stream (the reader then says it is not a spreadsheet)."""
     try:
-        ole = olefile.OleFileIO(data)
+        ole = olefile.OleFileIO(io.BytesIO(data))  # a file object: olefile reads short bytes as a file name
     except Exception:  # olefile raises several types for files it cannot parse
         return None
     try:

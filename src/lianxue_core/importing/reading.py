@@ -196,7 +196,8 @@ def _read_csv(text: str, name: str, limit: limits.Limits) -> Sheet:
 
 # -- limits ---------------------------------------------------------------------------------------------
 
-_SHEET_PART = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)\b([^>]*)>")
+# A tag that ends right after its name: <c r="A1">, <x:c>, <row r="2"/>; not <c:chart> (a chart) or <col>.
+_SHEET_PART = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|dimension)(?=[\s/>])([^>]*)>")
 _REF_ATTR = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)([0-9]*)["\']')
 _DIMENSION = re.compile(rb'\bref\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)(?::\$?([A-Za-z]*)\$?([0-9]*))?["\']')
 _CHUNK = 1 << 20
@@ -417,7 +418,10 @@ def _measure_ods(stream: IO[bytes], name: str, part: str, limit: limits.Limits) 
 def check_legacy(data: bytes, name: str, limit: limits.Limits) -> None:
     """Refuse a legacy .xls workbook whose cells reach past the limits, before the reader expands it (its
     records are read for the rows and columns they reach: :mod:`.legacy`)."""
-    for n, (rows, columns) in enumerate(_measure_xls(data) or (), start=1):
+    areas = _measure_xls(data)
+    if areas is None:
+        raise InputError([Problem(name, _NOT_A_SPREADSHEET)])
+    for n, (rows, columns) in enumerate(areas, start=1):
         problem = _area_problem(name, f"sheet #{n}", rows, columns, limit)
         if problem is not None:
             raise InputError([problem])
