@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -148,7 +149,13 @@ def read_limited(path: str | Path, limit: int, *, what: str, field: str, display
     name = display or str(path)
     try:
         with open(path, "rb") as f:
-            data = f.read(limit + 1)
+            info = os.fstat(f.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise InputError([too_big(name, what, field, limit)])
+            # a regular file: its size (and one byte more, should it grow); a device or a pipe: the limit and one
+            data = f.read((min(info.st_size, limit) if stat.S_ISREG(info.st_mode) else limit) + 1)
+            if len(data) <= limit and stat.S_ISREG(info.st_mode) and len(data) > info.st_size:
+                data += f.read(limit + 1 - len(data))  # it grew while being read
     except OSError as exc:
         raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
     except MemoryError:  # a limit raised past the machine's memory
