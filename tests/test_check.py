@@ -23,6 +23,7 @@ from lianxue_core import PluginHost, example_path, load
 from lianxue_core.app import plan_year
 from lianxue_core.cli import main
 from lianxue_core.scheduling import Occurrence
+from test_report_html import read_report
 
 YEAR = 2026
 AS_OF = "2026-12-15"
@@ -339,22 +340,19 @@ def test_html_report_in_headless_chromium(county: dict[str, Any], tmp_path: Path
     assert "<script" not in page
     assert "http" not in page.split("</style>")[0]
     assert "@media print" in page
-    assert "size: A4" in page
+    assert "size:A4" in page
 
     dom = chromium("--dump-dom", html.as_uri(), profile=tmp_path / "profile-dom").stdout
-    cells = re.findall(
-        r'<td class="cell (\w+)" data-org="([^"]+)" data-obligation="([^"]+)" data-month="(\d+)" '
-        r'data-expected="(\d+)" data-complete="(\d+)"',
-        dom,
-    )
+    reader = read_report(dom)  # the browser's DOM: end tags and quotes the file leaves out are back
     heat = {(h["org"], h["obligation"]): h["months"] for h in data["heatmap"]}
-    assert len(cells) == 12 * len(heat)
-    assert sum(int(c[4]) for c in cells) == data["summary"]["units"]
-    assert sum(int(c[5]) for c in cells) == data["summary"]["complete"]
-    march = next(c for c in cells if c[1:4] == ("shangbai", "village.monthly-study", "3"))
-    assert march[0] == "none"
-    assert march[4:] == ("1", "0")
-    assert dom.count('class="finding problem"') == data["summary"]["problems"]
+    assert len(reader.cells) == 12 * len(heat)
+    assert sum(int(c[4].split("/")[1]) for c in reader.cells if c[4]) == data["summary"]["units"]
+    assert sum(int(c[4].split("/")[0]) for c in reader.cells if c[4]) == data["summary"]["complete"]
+    march = next(c for c in reader.cells if c[:3] == ("shangbai", "village.monthly-study", 3))
+    assert march[3:] == ("n", "0/1")
+    assert sorted(int(b["data-month"]) for b in reader.bars if "data-month" in b) == list(range(1, 13))
+    assert reader.open_details == reader.details - 1  # nine organizations: open (members' points closed)
+    assert dom.count('<tr class="problem"') == data["summary"]["problems"]
     assert dom.count('<tr class="rank">') == sum(1 for o in data["organizations"] if o["rank"] is not None)
     assert "武康街道党工委“两学一做”学习教育督查报告（2026年）" in dom
     assert "上柏村党支部" in dom

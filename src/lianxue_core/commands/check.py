@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..app import check_records, check_year, load_county
+from ..errors import InputError, Problem
 from ..files import atomic_write
+from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
+from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -55,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=["table", "json", "html"], default="table")
     parser.add_argument("--out", metavar="FILE", type=Path, help="write the report here (atomically) instead of stdout")
+    parser.add_argument("--split-by", choices=["supervisor"], default=None, help=SPLIT_HELP)
     parser.add_argument(
         "--holidays",
         metavar="FILE",
@@ -63,17 +67,52 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# --split-by's words (one place, for the message catalogue to come)
+SPLIT_HELP = "每个督查党组织（督查其他党组织者）一份报告，写入 --out 目录 / one report per supervising organization"
+SPLIT_NEEDS_OUT = "--split-by 需要 --out 目录 / needs --out DIR"
+SPLIT_WROTE = "已写入{n}份督查报告到 {out}/（每个督查党组织一份：<id>.{ext}）"
+_SUFFIX = {"html": "html", "json": "json", "table": "txt"}
+
+
+def _split(
+    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, as_of: dt.date, year: int, err: TextIO
+) -> tuple[int, int]:
+    """One report per organization that supervises others (within ``--supervisor`` when given), the records
+    read once. Returns the exit code (1 when any report has findings) and the number of reports."""
+    records, warnings = read_record_files(tree, host, args.records, year)
+    for warning in warnings[:MAX_WARNINGS]:
+        print(f"lianxue: warning: {warning}", file=err)
+    top = args.supervisor
+    if top is not None and top not in tree:
+        raise InputError([Problem(str(args.orgfile), f"no organization with id {top!r}", key="--supervisor")])
+    within = None if top is None else {top} | {o.id for o in tree.overseen_by(top)}
+    supervisors = [o.id for o in tree if tree.overseen_by(o.id) and (within is None or o.id in within)]
+    code = 0
+    for sup in supervisors:
+        outcome = check_records(tree, host, records, as_of=as_of, year=year, supervisor=sup, holidays=args.holidays)
+        text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
+        atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", text)
+        code = max(code, outcome.exit_code)
+    return code, len(supervisors)
+
+
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue check`` with parsed ``args``; return the exit code.
 
     Raises:
         InputError: A bad organization file, record file or option (the command line prints each problem).
     """
+    if args.split_by is not None and args.out is None:
+        raise InputError([Problem("--split-by", SPLIT_NEEDS_OUT)])
     tree = load_county(args.orgfile, host)
     as_of: dt.date = args.as_of or dt.date.today()
     year: int = as_of.year if args.year is None else args.year
     check_year(as_of.year, "--as-of")
     check_year(year, "--year")
+    if args.split_by is not None:
+        code, count = _split(args, host, tree, as_of, year, err)
+        print(SPLIT_WROTE.format(n=count, out=args.out, ext=_SUFFIX[args.format]), file=out)
+        return code
     outcome = check_records(
         tree,
         host,

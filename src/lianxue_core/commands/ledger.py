@@ -11,12 +11,12 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from ..app import check_year, load_county, obligations_of
+from ..app import check_year, load_county
 from ..documents import ledger_records, render_ledger_docx, stamp, write_bytes
 from ..errors import InputError, Problem
 from ..plugins import PluginHost
-from ..supervision.records import read_records
 from ._options import EXIT_OK
+from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -56,16 +56,12 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         raise InputError(Problem(str(args.orgfile), E_NO_ORG.format(id=o), key="--org") for o in unknown)
     if args.year is not None:
         check_year(args.year, "--year")
-    # every obligation of every year may be named by a record: ask for the year given, or this one, to check them
     catalogue = {o.id: o for o in host.catalogue()}
+    # the records are checked against the obligations of the year given, or of this year
     year_asked = args.year if args.year is not None else dt.date.today().year
-    applies = {org: {o.id for o in obs} for org, obs in obligations_of(tree, host, year_asked).items()}
-    read = read_records(list(args.records), tree, catalogue, applies)
-    if read.problems:
-        raise InputError(read.problems)
-    for warning in read.warnings:
+    records, warnings = read_record_files(tree, host, args.records, year_asked)
+    for warning in warnings:
         print(WARNING.format(text=warning), file=err)
-    records = read.records
     if not records:
         raise InputError([Problem(", ".join(str(p) for p in args.records), E_NO_RECORDS)])
     year: int = args.year if args.year is not None else max(r.date.year for r in records)

@@ -171,6 +171,24 @@ class Report:
                 c[3] += 1
         return {org: {ob: [Cell(*c) for c in months] for ob, months in obs.items()} for org, obs in acc.items()}
 
+    def by_month(self) -> list[tuple[int, int]]:
+        """Twelve ``(ended, complete)`` pairs, January to December: the units whose period ended in the
+        month (as in the heatmap) and, of those, the ones complete."""
+        months = [[0, 0] for _ in range(12)]
+        for u in self.units:
+            if u.ended:
+                months[u.month - 1][0] += 1
+                months[u.month - 1][1] += u.complete
+        return [(ended, complete) for ended, complete in months]
+
+    def groups(self) -> tuple[OrgRow, ...]:
+        """The rows the summary chart compares: below a single top organization (a county: its towns and
+        working committees), else the top rows themselves (a town's report: its villages)."""
+        top = [r for r in self.orgs if r.depth == 0]
+        if len(top) == 1 and any(r.depth == 1 for r in self.orgs):
+            return tuple(r for r in self.orgs if r.depth == 1)
+        return tuple(top)
+
     def summary(self) -> dict[str, object]:
         """The JSON report's ``summary`` object."""
         statuses = {str(s): 0 for s in FindingStatus}
