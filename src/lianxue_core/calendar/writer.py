@@ -3,14 +3,34 @@
 :func:`write_feeds` writes ``<org-id>.ics`` for every organization with occurrences, and optionally
 ``people/<member-id>.ics``, ``supervisors/<org-id>.ics`` and ``todo/<org-id>.ics``. Each file is written
 to a temporary file in the same directory and renamed over the old one, so an interrupted run leaves
-every old feed whole.
+every feed whole, old or new.
 
 A feed lianxue wrote earlier that this run no longer produces (an organization removed from the file,
 or left without occurrences) is written once more with every event CANCELLED, then left alone.
+
+**Runs that are interrupted.** A removed event is published once as CANCELLED and dropped by the next
+run — but only once a *completed* run has written the cancellation. :func:`write_feeds` leaves a marker
+file (:data:`RUN_MARKER`) in the output directory while it works and removes it when every feed is
+written; a run that finds the marker (the previous one was killed) writes every cancellation still in
+the feeds again, so that none is lost, and the run after it drops them.
+
+**Durability.** By default the feeds are durable when :func:`write_feeds` returns, at the cost of one
+sync per run rather than one per file: the temporary files are written, flushed to disk together (one
+``syncfs`` of the filesystem where Linux has it, else one ``fsync`` per file), the output directory is
+fsynced, the files are renamed into place, and each folder is fsynced once. ``no_fsync=True`` skips
+the syncs (scratch runs, tmpfs): a power cut can then lose the run's files, but a killed process still
+leaves every feed whole.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import re
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -32,7 +52,10 @@ from .feeds import (
     render_feed,
 )
 
-__all__ = ["FeedSet", "WrittenFeed", "atomic_write", "build_feeds", "write_feeds"]
+__all__ = ["RUN_MARKER", "FeedSet", "WrittenFeed", "atomic_write", "build_feeds", "write_feeds"]
+
+RUN_MARKER = ".lianxue-run-incomplete"
+"""The file :func:`write_feeds` keeps in the output directory while it writes (see the module's docs)."""
 
 
 @attrs.frozen
@@ -45,6 +68,7 @@ class WrittenFeed:
     events: int
     changed: int
     cancelled: int
+    new_cancellations: int = 0  # events this feed cancels for the first time (not already cancelled in the file)
 
 
 @attrs.frozen
@@ -73,6 +97,7 @@ class _Context:
     obligations: Mapping[str, Obligation]
     tree: OrganizationTree
     adjust: AdjustEvent | None
+    resend_cancelled: bool = False  # the previous run was interrupted: write its cancellations again
 
 
 def _feed(
@@ -100,10 +125,20 @@ def _feed(
         adjust=ctx.adjust,
         component=component,
     )
+    if ctx.resend_cancelled:
+        # A cancellation is dropped only once a completed run has written it: the run that wrote these was
+        # interrupted, so they go out again, byte for byte (the run after this one drops them).
+        kept = {e.uid for e in events}
+        again = [b for uid, b in previous.blocks.items() if b.cancelled and uid not in kept]
+        if again:
+            events = sorted([*events, *again], key=lambda b: b.sort_key)
     unchanged = sum(1 for e in events if e.uid in previous.blocks and e.text == previous.blocks[e.uid].text)
     cancelled = sum(1 for e in events if e.cancelled)
+    fresh = sum(
+        1 for e in events if e.cancelled and not (e.uid in previous.blocks and previous.blocks[e.uid].cancelled)
+    )
     text = render_feed(name, events, options=ctx.options, year=ctx.plan.year, description=description)
-    return WrittenFeed(rel, name, text, len(events), len(events) - unchanged, cancelled)
+    return WrittenFeed(rel, name, text, len(events), len(events) - unchanged, cancelled, fresh)
 
 
 def _orphans(ctx: _Context, folder: str, produced: set[str]) -> Iterator[WrittenFeed]:
@@ -126,7 +161,7 @@ def _orphans(ctx: _Context, folder: str, produced: set[str]) -> Iterator[Written
             continue  # not ours: leave it alone
         previous = PreviousFeed.parse(text)
         if all(b.cancelled for b in previous.blocks.values()):
-            continue  # already published as cancelled (or empty): left as it is
+            continue  # already published as cancelled (or empty): left as it is, on disk for subscribers
         yield _feed(ctx, rel, previous.name or path.stem, (), previous=previous)
 
 
@@ -192,7 +227,8 @@ def build_feeds(
     # activity's event, not an event of its own.
     shown = [o for o in plan.occurrences if o.shown]
     by_org = _by_org(shown)
-    ctx = _Context(out, plan, options, obligations, tree, adjust)
+    interrupted = out is not None and (out / RUN_MARKER).exists()
+    ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
     if which.organizations:
         produced: set[str] = set()
         for org in tree:
@@ -243,10 +279,168 @@ def build_feeds(
         yield from _orphans(ctx, "todo", produced)
 
 
-def write_feeds(feeds: Iterable[WrittenFeed], out: Path) -> list[WrittenFeed]:
-    """Write every feed under ``out`` atomically; return what was written."""
-    written = []
-    for feed in feeds:
-        atomic_write(out / feed.path, feed.text)
-        written.append(attrs.evolve(feed, text=""))
+# -- writing: temporary files, one sync, renames, one fsync per folder -------------------------------------
+
+_TEMPORARY = re.compile(r"\..+\.ics\.[A-Za-z0-9_]+\.tmp")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _syncfs(folder: Path) -> bool:
+    """One ``syncfs(2)`` of the filesystem holding ``folder`` (Linux); ``False`` where there is none."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError, TypeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        if syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err), str(folder))
+    finally:
+        os.close(fd)
+    return True
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class _Batch:
+    """Feeds written to temporary files, then made durable together and renamed into place."""
+
+    def __init__(self, out: Path, no_fsync: bool) -> None:
+        self.out = out
+        self.no_fsync = no_fsync
+        self.pending: list[tuple[Path, Path, bool]] = []  # (temporary, final, cancels events for the first time)
+        self.new_mode = 0o666 & ~_umask()
+        self.renamed_cancellations = False  # a feed with new cancellations was put in place
+
+    def add(self, path: Path, text: str, cancels: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            mode = self.new_mode
+        else:
+            if not stat.S_ISREG(st.st_mode):  # never rename over a directory, a device or a pipe
+                raise OSError(17, "exists and is not a regular file; give a file path", str(path))
+            mode = stat.S_IMODE(st.st_mode)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self.pending.append((Path(tmp), path, cancels))
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            os.fchmod(f.fileno(), mode)
+
+    def commit(self) -> None:
+        """Make the temporary files durable (one sync), then rename each over its feed."""
+        folders = sorted({final.parent for _, final, _ in self.pending} | {self.out})
+        if not self.no_fsync and self.pending:
+            if not _syncfs(self.out):
+                for tmp, _, _ in self.pending:
+                    fd = os.open(tmp, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+            _fsync_folder(self.out)  # the run marker and the folders are on disk before any feed changes
+        while self.pending:
+            tmp, final, cancels = self.pending[0]
+            os.replace(tmp, final)
+            self.renamed_cancellations |= cancels
+            self.pending.pop(0)
+        if not self.no_fsync:
+            for folder in folders:
+                _fsync_folder(folder)  # one fsync per folder per run: the renames are on disk
+
+    def discard(self, which: Callable[[bool], bool] = lambda cancels: True) -> None:
+        """Remove the temporary files (those whose new-cancellation flag ``which`` accepts)."""
+        keep = []
+        for tmp, final, cancels in self.pending:
+            if which(cancels):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            else:
+                keep.append((tmp, final, cancels))
+        self.pending = keep
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Temporary files a killed run left behind (``.<name>.ics.<random>.tmp``): never read, removed."""
+    for folder in (out, out / "people", out / "supervisors", out / "todo"):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(folder):
+                if _TEMPORARY.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def write_feeds(feeds: Iterable[WrittenFeed], out: Path, *, no_fsync: bool = False) -> list[WrittenFeed]:
+    """Write every feed under ``out`` atomically; return what was written (without the text).
+
+    Each feed goes to a temporary file; when all are written they are flushed to disk together (one
+    sync per run), then renamed into place, and each folder is fsynced once. If writing fails (a full
+    disk), no feed is changed. If building the feeds fails or is interrupted (an exception, Ctrl-C),
+    the feeds finished so far are put in place, whole, except those that cancel events: a cancellation
+    must come from a run that completes. A marker file (:data:`RUN_MARKER`) stays in ``out`` while the
+    feeds are renamed into place: if the process is killed then, the next run writes this run's
+    cancellations again.
+
+    Args:
+        feeds: The feeds, as :func:`build_feeds` yields them (with ``out`` as their previous directory).
+        out: The output directory (created when missing).
+        no_fsync: Do not sync to disk (scratch runs): faster; a power cut may lose the run's files, a
+            killed process still leaves every feed whole.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / RUN_MARKER
+    marker_was_there = marker.exists()  # the previous run was killed: its cancellations are not delivered yet
+    written: list[WrittenFeed] = []
+    batch = _Batch(out, no_fsync)
+    started = False
+
+    def settle() -> None:
+        """After a failure: the marker goes unless a killed run left it or this one delivered cancellations."""
+        if not marker_was_there and not batch.renamed_cancellations:
+            with contextlib.suppress(FileNotFoundError):
+                marker.unlink()
+
+    try:
+        for feed in feeds:
+            if not started:  # after the first feed is built: build_feeds has looked for the marker
+                _remove_stale_temporaries(out)
+                marker.touch()
+                started = True
+            batch.add(out / feed.path, feed.text, feed.new_cancellations > 0)
+            written.append(attrs.evolve(feed, text=""))
+    except OSError:
+        batch.discard()
+        settle()
+        raise
+    except BaseException:
+        batch.discard(lambda cancels: cancels)  # cancellations wait for a run that completes
+        try:
+            batch.commit()  # the rest was built whole before the failure: put it in place
+        except BaseException:
+            batch.discard()
+        settle()
+        raise
+    try:
+        batch.commit()
+    except BaseException:
+        batch.discard()
+        settle()
+        raise
+    with contextlib.suppress(FileNotFoundError):
+        marker.unlink()
     return written
