@@ -21,7 +21,10 @@ Example, the three things a party-building platform needs::
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +36,7 @@ from .errors import InputError, Problem
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
 from .plugins import PluginHost
-from .scheduling import Plan, make_plan
+from .scheduling import Plan, make_plan, merge_plans, shards
 from .supervision import Record
 from .workdays import WorkdayCalendar, load_overrides
 
@@ -121,6 +124,8 @@ def plan_year(
     overrides: Mapping[int, WorkdayCalendar] | None = None,
     holidays: str | Path | None = None,
     obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
 ) -> Plan:
     """Plan ``year`` for ``tree`` with the obligations and working days ``host``'s plugins provide.
 
@@ -134,6 +139,11 @@ def plan_year(
             :func:`lianxue_core.workdays.load_overrides`), which take precedence over the plugins.
         holidays: The same, as the path of an override file.
         obligations: The obligations already asked of the plugins (:func:`obligations_of`), to ask once.
+        jobs: How many processes plan at once (``None``: one per core). The tree is cut into the groups of
+            organizations that share nobody (:func:`lianxue_core.scheduling.shards`), dealt out to the
+            processes; the plan is the same whatever ``jobs`` is.
+        executor: Plan the shards on this :class:`concurrent.futures.Executor` instead (a process pool of
+            your own, or a Dask cluster's ``distributed.Client(...).get_executor()``), ``jobs`` shards of it.
 
     Raises:
         InputError: A year out of range, an unknown organization id, a bad override file.
@@ -153,7 +163,7 @@ def plan_year(
             raise InputError(Problem("orgs", f"no organization with id {o!r}") for o in unknown)
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
-    plan = make_plan(tree, resolved, year, calendar, orgs=orgs)
+    plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor)
     notes = same_clause_twice(resolved, host, orgs)
     skipped = left_out(tree, host)
     if skipped:
@@ -164,6 +174,59 @@ def plan_year(
             f"（已屏蔽：{'、'.join(sorted(host.blocked)) or '无'}）"
         )
     return attrs.evolve(plan, warnings=(*plan.warnings, *notes)) if notes else plan
+
+
+#: Below this many organizations a plan is made in one process whatever ``jobs`` says (same result, less time).
+MIN_SHARDED_ORGS = 200
+
+
+def deal(groups: Sequence[Sequence[str]], n: int) -> list[tuple[str, ...]]:
+    """``groups`` of organizations dealt into at most ``n`` shards of about the same size (the largest group
+    first, each to the smallest shard so far); deterministic, each shard in the groups' order."""
+    bins: list[list[int]] = [[] for _ in range(max(1, min(n, len(groups))))]
+    loads = [0] * len(bins)
+    for index in sorted(range(len(groups)), key=lambda i: (-len(groups[i]), i)):
+        k = min(range(len(bins)), key=lambda b: (loads[b], b))
+        bins[k].append(index)
+        loads[k] += len(groups[index])
+    return [tuple(org for i in sorted(b) for org in groups[i]) for b in bins if b]
+
+
+def _plan_shards(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    orgs: Collection[str] | None,
+    jobs: int | None,
+    executor: Executor | None,
+) -> Plan:
+    """The plan of ``tree`` (kept to ``orgs``), sharded when more than one process plans it or when only some
+    organizations are wanted (then only the groups holding them are planned)."""
+    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    if executor is None and len(tree) < MIN_SHARDED_ORGS:
+        workers = 1  # starting processes would cost more than it saves; the plan is the same
+    if orgs is None and workers == 1 and executor is None:
+        return make_plan(tree, obligations, year, calendar)
+    groups = shards(tree, obligations, year, calendar)
+    if orgs is not None:
+        wanted = set(orgs)
+        groups = [g for g in groups if wanted.intersection(g)]
+    parts = deal(groups, workers)
+    if len(parts) == 1 and executor is None:
+        return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=parts[0])
+    # a fresh interpreter per worker (forkserver): forking a process that runs threads (a server, a test
+    # runner) is not safe
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    pool = executor if executor is not None else ProcessPoolExecutor(min(workers, len(parts)), mp_context=context)
+    try:
+        futures = [pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=p) for p in parts]
+        return merge_plans([f.result() for f in futures], tree)
+    finally:
+        if executor is None:
+            pool.shutdown()
 
 
 def same_clause_twice(
@@ -330,6 +393,8 @@ def check_records(
     holidays: str | Path | None = None,
     source: str = "check_records",
     key: str = "supervisor",
+    jobs: int | None = 1,
+    executor: Executor | None = None,
 ) -> CheckOutcome:
     """Check what was held against the year's plan: the same check as ``lianxue check``.
 
@@ -343,6 +408,7 @@ def check_records(
         holidays: An override file with the official holiday arrangement of a year not yet known.
         source: The file or option a problem with ``supervisor`` is reported against (the CLI passes the
             organization file), with ``key``.
+        jobs, executor: How the plan is made (see :func:`plan_year`).
 
     Raises:
         InputError: A bad record file (every bad row), an unknown supervisor, a year out of range.
@@ -384,7 +450,7 @@ def check_records(
     if outside:
         warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
     calendar = workday_calendar(host, year, holidays=holidays)
-    plan = make_plan(tree, obligations, year, calendar, orgs=in_scope)
+    plan = _plan_shards(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor)
     result = check(
         tree,
         plan,

@@ -7,6 +7,7 @@ All records are frozen; the tree is immutable once built.
 
 from __future__ import annotations
 
+import copyreg
 import enum
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -99,6 +100,15 @@ _FLAG_LABELS = {
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
+
+
+def _reduce_mapping(value: MappingProxyType[str, Any]) -> tuple[Any, tuple[dict[str, Any]]]:
+    return (_frozen_mapping, (dict(value),))
+
+
+# Records travel to other processes when a plan is sharded (``--jobs``, a Dask cluster): their read-only
+# options must pickle (as a call of ``_frozen_mapping``; unpickling needs nothing registered).
+copyreg.pickle(MappingProxyType, _reduce_mapping)
 
 
 def _id_tuple(value: Iterable[str]) -> tuple[str, ...]:

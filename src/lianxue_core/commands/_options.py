@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .. import app
+from ..app import MIN_SHARDED_ORGS
 from ..calendar import FeedOptions, FeedSet, WrittenFeed, stamp_from_environment
 from ..errors import InputError, Problem
 from ..model import OrganizationTree
@@ -24,8 +25,10 @@ __all__ = [
     "EXIT_SERVER",
     "add_alarm_options",
     "add_calendar_options",
+    "add_jobs_option",
     "add_year_options",
     "feeds_for",
+    "jobs_of",
     "plan_for",
     "report_feeds",
     "year_of",
@@ -41,7 +44,7 @@ EXIT_PLUGIN = 3
 
 
 def add_year_options(parser: argparse.ArgumentParser) -> None:
-    """``--year`` and ``--holidays``."""
+    """``--year``, ``--holidays`` and ``--jobs``."""
     parser.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
     parser.add_argument(
         "--holidays",
@@ -49,6 +52,7 @@ def add_year_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
     )
+    add_jobs_option(parser)
 
 
 def add_alarm_options(parser: argparse.ArgumentParser) -> None:
@@ -84,6 +88,27 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
     add_alarm_options(parser)
 
 
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``--jobs N``: how many processes plan at once."""
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        metavar="N",
+        type=int,
+        default=None,
+        help="plan with N processes at once (default: one per core; files under "
+        f"{MIN_SHARDED_ORGS} organizations are planned in one). The result is the same whatever N is",
+    )
+
+
+def jobs_of(args: argparse.Namespace) -> int | None:
+    """``--jobs``, checked (``None``: one per core)."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise InputError([Problem("--jobs", f"must be at least 1 (got {jobs})")])
+    return None if jobs is None else int(jobs)
+
+
 def year_of(args: argparse.Namespace) -> int:
     """``--year``, checked, or this year."""
     year = dt.date.today().year if args.year is None else int(args.year)
@@ -105,7 +130,9 @@ def plan_for(
         unknown = [o for o in orgs if o not in tree]
         if unknown:
             raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
-    plan = app.plan_year(tree, host, year, orgs=orgs, holidays=args.holidays, obligations=obligations)
+    plan = app.plan_year(
+        tree, host, year, orgs=orgs, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args)
+    )
     for warning in plan.warnings:
         print(f"lianxue: warning: {warning}", file=err)
     return plan

@@ -17,6 +17,7 @@ from ..files import atomic_write
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
+from ._options import add_jobs_option, jobs_of
 from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -65,6 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
     )
+    add_jobs_option(parser)
 
 
 # --split-by's words (one place, for the message catalogue to come)
@@ -123,6 +125,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         holidays=args.holidays,
         source=str(args.orgfile),
         key="--supervisor",
+        jobs=jobs_of(args),
     )
     for warning in outcome.warnings[:MAX_WARNINGS]:
         print(f"lianxue: warning: {warning}", file=err)

@@ -2,6 +2,6 @@
 
 from .occurrence import Occurrence
 from .periods import Period, periods
-from .planner import Combined, Plan, Unplaced, make_plan
+from .planner import Combined, Plan, Unplaced, make_plan, merge_plans, shards
 
-__all__ = ["Combined", "Occurrence", "Period", "Plan", "Unplaced", "make_plan", "periods"]
+__all__ = ["Combined", "Occurrence", "Period", "Plan", "Unplaced", "make_plan", "merge_plans", "periods", "shards"]

@@ -44,7 +44,7 @@ from ..workdays import WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
 
-__all__ = ["Combined", "Plan", "Unplaced", "make_plan"]
+__all__ = ["Combined", "Plan", "Unplaced", "make_plan", "merge_plans", "shards"]
 
 #: Activity kinds that are held at a time with people; the others are all-day markers.
 TIMED_KINDS = frozenset(
@@ -1297,15 +1297,57 @@ class _Planner:
                     out.append(partner.id)
         return out
 
-    def attendances(self) -> None:
-        """Record each attendance duty as met by the meeting the person is in, or unplaced with why."""
+    def coupled(self, org: Organization) -> set[str]:
+        """The organizations whose plans may change ``org``'s or be changed by it: the home organizations of
+        everybody its activities book (its audiences, lecturer, ``people``, visiting leaders), the units
+        attending whole, where its leaders give their lectures, and where its attendance duties lead.
+
+        Organizations that are not coupled, directly or through others, share no person and no room: they
+        can be planned apart (:func:`lianxue_core.scheduling.shards`) with the same result.
+        """
+        tree = self.tree
+        homes: set[str] = set()
+        people: set[str] = set()
+        for ob in self.obligations.get(org.id, ()):
+            for audience in (ob.leads, ob.attends, *ob.also_attends):
+                homes.update(m.org for m in self._audience(org, audience))
+            homes.update(token[4:] for token in self._tokens(org, ob))
+            people.update(ob.people)
+            for target in (ob.id, *ob.combines_with):
+                people.update(self.link_attendees.get((org.id, target), ()))
+            if ob.attend_links and ob.kind is ActivityKind.LECTURE:
+                for leader in self._audience(org, ob.leads):
+                    for link in leader.links:
+                        if link in tree:
+                            homes.add(link)
+                            homes.update(o.id for o in tree.descendants(link))
+        lecturer = org.option("lecturer")
+        if isinstance(lecturer, str):
+            people.add(lecturer)
+        for duty_org, _, _, targets in self.attendance:
+            if duty_org.id == org.id:
+                homes.update(targets)
+        for person in people:
+            try:
+                homes.add(tree.member(person).org)
+            except KeyError:
+                continue
+        homes.discard(org.id)
+        return homes
+
+    def attendances(self, only: Collection[str] | None = None) -> None:
+        """Record each attendance duty as met by the meeting the person is in, or unplaced with why (for the
+        organizations in ``only``, or all)."""
         index: dict[str, list[Occurrence]] = {}
         for occ in self.occurrences:
             if not occ.slot and not occ.at:
                 index.setdefault(occ.org, []).append(occ)
         for org, ob in self.nobody:
-            self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
+            if only is None or org.id in only:
+                self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
         for org, ob, member, targets in self.attendance:
+            if only is not None and org.id not in only:
+                continue
             period = str(self.year)
             if not targets:
                 where = "所在支部（links 中列出本单位的党支部）" if ob.attend_home else "联系村（社区）（links）"
@@ -1460,6 +1502,7 @@ def make_plan(
     calendar: WorkdayCalendar,
     *,
     orgs: Collection[str] | None = None,
+    shard: Collection[str] | None = None,
 ) -> Plan:
     """Plan ``year`` for the organizations of ``tree``.
 
@@ -1468,17 +1511,29 @@ def make_plan(
         obligations: Each organization's obligations (from :meth:`PluginHost.obligations_for`).
         year: The year to plan.
         calendar: The year's working days (from :meth:`PluginHost.workdays` or an override file).
-        orgs: Plan only these organization ids (all when ``None``).
+        orgs: Keep only these organization ids in the plan (all when ``None``).
+        shard: Plan only these organizations: a union of the groups :func:`shards` gives (what nobody
+            outside them can change). The result for them is the same as in the plan of the whole tree.
     """
     planner = _Planner(tree, obligations, year, calendar)
     wanted = None if orgs is None else set(orgs)
-    # Organizations share people (a town leader in the villages linked to them), so a part of the tree
-    # is planned with the whole of it: the result for an organization is the same either way.
-    for org in tree:
+    only = None if shard is None else set(shard)
+    # Organizations share people (a town leader in the villages linked to them): the organizations that do
+    # are planned together, in file order, so the result for each is the same however the tree is sharded.
+    planned = [org for org in tree if only is None or org.id in only]
+    for org in planned:
         planner.plan_org(org, fixed=True)
-    for org in tree:
+    for org in planned:
         planner.plan_org(org, fixed=False)
-    planner.attendances()
+    planner.attendances(only)
+    return _assemble(planner, tree, year, calendar, wanted)
+
+
+def _assemble(
+    planner: _Planner, tree: OrganizationTree, year: int, calendar: WorkdayCalendar, wanted: set[str] | None
+) -> Plan:
+    """The plan from what the planner placed: by organization in file order, then by start; the unplaced
+    and combined items by organization in file order, each organization's in the order they arose."""
     order = {org.id: n for n, org in enumerate(tree)}
     occurrences = sorted(
         (o for o in planner.occurrences if wanted is None or o.org in wanted),
@@ -1495,7 +1550,68 @@ def make_plan(
         provisional=calendar.provisional,
         workdays_source=calendar.source,
         occurrences=tuple(occurrences),
-        unplaced=tuple(u for u in planner.unplaced if wanted is None or u.org in wanted),
-        combined=tuple(c for c in planner.combined if wanted is None or c.org in wanted),
+        unplaced=tuple(
+            sorted((u for u in planner.unplaced if wanted is None or u.org in wanted), key=lambda u: order[u.org])
+        ),
+        combined=tuple(
+            sorted((c for c in planner.combined if wanted is None or c.org in wanted), key=lambda c: order[c.org])
+        ),
         warnings=tuple(warnings),
+    )
+
+
+def shards(
+    tree: OrganizationTree,
+    obligations: Mapping[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+) -> list[tuple[str, ...]]:
+    """The groups of organizations that can be planned apart with the same result.
+
+    Two organizations are in one group when their plans may touch (:meth:`_Planner.coupled`: a person
+    booked by both, a room, a leader's lecture or attendance duty), directly or through others. A town with
+    its villages and enterprises is typically one group; unrelated county organs are groups of their own.
+    Each group lists its organizations in file order; the groups come in the file order of their first.
+    """
+    planner = _Planner(tree, dict(obligations), year, calendar)
+    parent = {org.id: org.id for org in tree}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for org in tree:
+        for other in planner.coupled(org):
+            if other in parent:
+                a, b = find(org.id), find(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for org in tree:
+        groups.setdefault(find(org.id), []).append(org.id)
+    return [tuple(group) for group in groups.values()]
+
+
+def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
+    """One plan from the plans of disjoint shards of ``tree`` (see :func:`shards`), ordered exactly as
+    :func:`make_plan` orders the plan of the whole tree."""
+    if not parts:
+        raise ValueError("no plans to merge")
+    order = {org.id: n for n, org in enumerate(tree)}
+    first = parts[0]
+    return Plan(
+        year=first.year,
+        provisional=first.provisional,
+        workdays_source=first.workdays_source,
+        occurrences=tuple(
+            sorted(
+                (o for p in parts for o in p.occurrences),
+                key=lambda o: (order[o.org], o.first_day, not o.all_day, _time_of_day(o), o.obligation, o.slot),
+            )
+        ),
+        unplaced=tuple(sorted((u for p in parts for u in p.unplaced), key=lambda u: order[u.org])),
+        combined=tuple(sorted((c for p in parts for c in p.combined), key=lambda c: order[c.org])),
+        warnings=first.warnings,
     )

@@ -1,0 +1,195 @@
+"""Sharded planning (``--jobs``, an executor) gives the plan of the whole tree, byte for byte.
+
+The tree is cut into the groups of organizations that share nobody (:func:`shards`); each shard is planned
+alone with :func:`make_plan` (``shard=``) and the plans are merged. Random forests of small trees, linked
+to each other or not, check the cut; the example counties check it on real plugins and processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lianxue_core import PluginHost, example_path, load_county, plan_year
+from lianxue_core.app import MIN_SHARDED_ORGS, deal, obligations_of, workday_calendar
+from lianxue_core.model import OrganizationTree
+from lianxue_core.scheduling import make_plan, merge_plans, shards
+from lianxue_core.scheduling.render import render_plan_json
+from strategies_planning import calendar_for, obligation_pools, trees
+
+ANXI = Path(__file__).parent / "data" / "good" / "anxi-county.toml"
+SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def forests(draw: st.DrawFn) -> tuple[OrganizationTree, dict[str, tuple], int]:  # type: ignore[type-arg]
+    """Two to four small trees in one file; members of a later tree may link to an earlier one's
+    organizations (a leader linked across), which couples them."""
+    orgs, members, ids = [], [], []
+    for n in range(draw(st.integers(2, 4))):
+        link_to = ids if draw(st.booleans()) else []
+        tree = draw(trees(prefix=f"t{n}-", max_orgs=4, link_to=link_to))
+        orgs += list(tree)
+        members += list(tree.members)
+        ids += [o.id for o in tree]
+    tree = OrganizationTree(orgs, members)
+    pool = draw(obligation_pools())
+    obligations = {org.id: tuple(o for o in pool if draw(st.integers(0, 3)) > 0) or (pool[0],) for org in tree}
+    return tree, obligations, draw(st.sampled_from([2025, 2026, 2027]))
+
+
+@SETTINGS
+@given(forests(), st.integers(1, 4))
+def test_sharded_plan_is_the_whole_plan(forest: tuple, jobs: int) -> None:  # type: ignore[type-arg]
+    tree, obligations, year = forest
+    calendar = calendar_for(year)
+    whole = make_plan(tree, obligations, year, calendar)
+    groups = shards(tree, obligations, year, calendar)
+    assert sorted(o for g in groups for o in g) == sorted(o.id for o in tree)  # each organization once
+    parts = [make_plan(tree, obligations, year, calendar, shard=p) for p in deal(groups, jobs)]
+    merged = merge_plans(parts, tree)
+    assert merged == whole
+    assert render_plan_json(merged) == render_plan_json(whole)
+
+
+@SETTINGS
+@given(forests(), st.data())
+def test_some_organizations_plan_only_their_groups(forest: tuple, data: st.DataObject) -> None:  # type: ignore[type-arg]
+    tree, obligations, year = forest
+    calendar = calendar_for(year)
+    chosen = data.draw(st.lists(st.sampled_from([o.id for o in tree]), min_size=1, max_size=3, unique=True))
+    whole = make_plan(tree, obligations, year, calendar, orgs=chosen)
+    wanted = set(chosen)
+    needed = [o for g in shards(tree, obligations, year, calendar) if wanted.intersection(g) for o in g]
+    assert make_plan(tree, obligations, year, calendar, orgs=chosen, shard=needed) == whole
+
+
+def test_unrelated_trees_are_separate_groups_and_linked_ones_one() -> None:
+    from lianxue_core.obligations import ActivityKind, Audience, Cadence
+    from lianxue_core.testing import TreeBuilder
+    from strategies_planning import obligation
+
+    lecture = obligation("lecture", Cadence.quarterly(), ActivityKind.LECTURE, leads=Audience.SECRETARY)
+    b = TreeBuilder().org("a", kind="committee").org("a1", parent="a").org("b", kind="committee")
+    b.org("c", kind="committee", lecturer="l")  # a's member lectures at c: a and c are coupled
+    b.member("l", "宣讲员", "a", roles=["secretary"])
+    tree = b.build()
+    obligations = {o.id: (lecture,) for o in tree}
+    calendar = calendar_for(2026)
+    groups = shards(tree, obligations, 2026, calendar)
+    assert ("b",) in groups
+    assert any({"a", "c"} <= set(g) for g in groups)
+
+
+@pytest.mark.parametrize("path", [example_path(), ANXI], ids=["deqing", "anxi"])
+def test_processes_give_the_same_plan_as_one(path: Path) -> None:
+    """Real plugins, real worker processes: the example counties planned with two workers."""
+    host = PluginHost()
+    tree = load_county(path, host)
+    obligations = obligations_of(tree, host, 2026)
+    one = render_plan_json(plan_year(tree, host, 2026, obligations=obligations, jobs=1))
+    with ProcessPoolExecutor(2) as pool:
+        two = render_plan_json(plan_year(tree, host, 2026, obligations=obligations, executor=pool))
+    assert hashlib.sha256(two.encode()).hexdigest() == hashlib.sha256(one.encode()).hexdigest()
+    groups = shards(tree, obligations, 2026, workday_calendar(host, 2026))
+    assert len(groups) > 1  # there is something to share out
+
+
+def test_small_trees_are_planned_in_one_process() -> None:
+    host = PluginHost()
+    tree = load_county(ANXI, host)
+    assert len(tree) < MIN_SHARDED_ORGS
+    assert plan_year(tree, host, 2026, jobs=4) == plan_year(tree, host, 2026, jobs=1)
+
+
+def _county(towns: int) -> str:
+    """A county of ``towns`` towns with twelve villages and two enterprises each, leaders linked to their
+    villages and a town lecturer: above the size at which ``--jobs`` starts processes."""
+    from lianxue_core.orgfile import dumps
+    from lianxue_core.testing import TreeBuilder
+
+    b = TreeBuilder().org("county", "某县县委", kind="committee")
+    for t in range(towns):
+        town = f"t{t}"
+        villages = [f"{town}-v{v}" for v in range(12)]
+        b.org(town, f"第{t}镇党委", kind="committee", track="town", parent="county", members=30)
+        b.org(f"{town}-jg", f"第{t}镇机关党支部", track="town", parent=town, members=20)
+        b.member(f"{town}-s", f"镇书记{t}", town, roles=["secretary", "leader"], links=[f"{town}-jg", *villages[:6]])
+        b.member(f"{town}-l", f"镇长{t}", town, roles=["leader"], links=[f"{town}-jg", *villages[6:]])
+        b.member(f"{town}-x", f"宣讲员{t}", town, roles=["cadre"])
+        for v, vid in enumerate(villages):
+            b.org(
+                vid,
+                f"第{t}镇{v}村党支部",
+                track="village",
+                parent=town,
+                members=25,
+                households=60,
+                lecturer=f"{town}-x",
+            )
+            b.member(f"{vid}-s", f"村书记{t}-{v}", vid, roles=["secretary"])
+        for n in range(2):
+            b.org(f"{town}-n{n}", f"第{t}镇企业{n}党支部", track="two-new", parent=town, members=6)
+    return dumps(b.build())
+
+
+def test_jobs_on_the_command_line_give_the_same_files(tmp_path: Path) -> None:
+    """`lianxue plan --jobs 2` and `calendar --jobs 2` in real processes: the same bytes as `--jobs 1`."""
+    import subprocess
+    import sys
+
+    county = tmp_path / "county.toml"
+    county.write_text(_county(14), encoding="utf-8")
+    env = {"SOURCE_DATE_EPOCH": "1767225600", "PATH": "/usr/bin:/bin"}
+    out: dict[int, bytes] = {}
+    for jobs in (1, 2):
+        plan = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lianxue_core",
+                "plan",
+                str(county),
+                "--year",
+                "2026",
+                "--format",
+                "json",
+                "-j",
+                str(jobs),
+            ],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        out[jobs] = plan.stdout
+        cal = tmp_path / f"cal{jobs}"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lianxue_core",
+                "calendar",
+                str(county),
+                "--year",
+                "2026",
+                "--out",
+                str(cal),
+                "-j",
+                str(jobs),
+            ],
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+    assert out[1] == out[2]
+    assert len(json.loads(out[1])["occurrences"]) > 10_000
+    one, two = sorted((tmp_path / "cal1").rglob("*.ics")), sorted((tmp_path / "cal2").rglob("*.ics"))
+    assert [p.name for p in one] == [p.name for p in two]
+    assert len(one) > 200
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two, strict=True))
