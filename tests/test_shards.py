@@ -7,6 +7,7 @@ to each other or not, check the cut; the example counties check it on real plugi
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from concurrent.futures import ProcessPoolExecutor
@@ -193,3 +194,28 @@ def test_jobs_on_the_command_line_give_the_same_files(tmp_path: Path) -> None:
     assert [p.name for p in one] == [p.name for p in two]
     assert len(one) > 200
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two, strict=True))
+
+
+def test_a_dask_cluster_plans_the_same(tmp_path: Path) -> None:
+    """The shards planned by the worker processes of a Dask LocalCluster on 127.0.0.1 (the optional extra
+    ``lianxue[distributed]``): the same plan and the same feeds as one process."""
+    from distributed import Client, LocalCluster
+
+    from lianxue_core import feeds
+    from lianxue_core.calendar import FeedOptions
+
+    host = PluginHost()
+    tree = load_county(example_path(), host)
+    one = plan_year(tree, host, 2026, jobs=1)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        two = plan_year(tree, host, 2026, jobs=2, executor=client.get_executor())
+    assert render_plan_json(two) == render_plan_json(one)
+    options = FeedOptions(stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert [(f.path, f.text) for f in feeds(tree, two, host, options=options)] == [
+        (f.path, f.text) for f in feeds(tree, one, host, options=options)
+    ]
