@@ -441,6 +441,40 @@ def test_a_long_cell_in_an_xlsx(tmp_path: Path) -> None:
     )
 
 
+def test_one_long_shared_string_shown_in_many_cells(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "shared.xlsx", {"A1": "党组织全称"})
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    cells = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>1</v></c></row>' % (n, n) for n in range(2, 30_002))
+    sheet = b"<worksheet " + ns + b'><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    sheet += cells + b"</sheetData></worksheet>"
+    strings = b"<sst " + ns + b"><si><t>\xe5\x85\x9a\xe7\xbb\x84\xe7\xbb\x87\xe5\x85\xa8\xe7\xa7\xb0</t></si>"
+    strings += b"<si><t>" + "学".encode() * 30_000 + b"</t></si></sst>"  # stored once, read as 30,000 strings
+    book = zipfile.ZipFile(path)
+    rels = book.read("xl/_rels/workbook.xml.rels").replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdS" Target="sharedStrings.xml" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    )
+    types = book.read("[Content_Types].xml").replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    book.close()
+    _rewrite(
+        path,
+        {"xl/worksheets/sheet1.xml": sheet, "xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types},
+        add={"xl/sharedStrings.xml": strings},
+    )
+    assert path.stat().st_size < 1 << 20
+    refused(
+        run("import", path, "--out", tmp_path / "o.toml"),
+        path,
+        "of text once expanded",
+        "LIANXUE_MAX_ROSTER_TEXT_BYTES",
+    )
+
+
 def test_two_cells_far_apart_in_a_legacy_xls(tmp_path: Path) -> None:
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()
@@ -489,6 +523,10 @@ def _empty(repeat: int) -> str:
     return f'<table:table-cell table:number-columns-repeated="{repeat}"/>'
 
 
+def _number(repeat: int) -> str:
+    return f'<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="{repeat}"/>'
+
+
 def test_an_ods_with_the_usual_filler_is_read(tmp_path: Path) -> None:
     rows = _row(_cell("党组织全称") + _cell("组织类别")) + _row(_cell("某党支部") + _cell("631"))
     path = _ods(tmp_path / "ok.ods", rows + _row(_empty(1024), repeat=1048574))
@@ -500,10 +538,11 @@ def test_an_ods_with_the_usual_filler_is_read(tmp_path: Path) -> None:
     ("rows", "needle"),
     [
         (_row(_empty(9), repeat=2_000_000) + _row(_cell("x")), "LIANXUE_MAX_ROWS"),
-        (_row(_cell("x", repeat=1000), repeat=100_000), "LIANXUE_MAX_CELLS"),
+        (_row(_number(1000), repeat=100_000), "LIANXUE_MAX_CELLS"),
         (_row(_cell("x", repeat=16384)), "LIANXUE_MAX_COLUMNS"),
+        (_row(_cell("学" * 30_000, repeat=1000), repeat=10), "LIANXUE_MAX_ROSTER_TEXT_BYTES"),
     ],
-    ids=["rows", "cells", "columns"],
+    ids=["rows", "cells", "columns", "text"],
 )
 def test_repeated_rows_and_columns_in_an_ods(tmp_path: Path, rows: str, needle: str) -> None:
     path = _ods(tmp_path / "far.ods", _row(_cell("党组织全称")) + rows)

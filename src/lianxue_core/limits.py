@@ -46,6 +46,8 @@ class Limits:
         roster_bytes: One roster spreadsheet or CSV file of ``lianxue import``, as stored.
         roster_expanded_bytes: All parts of one .xlsx or .ods workbook, uncompressed, as its zip directory
             declares them; checked before the workbook is opened.
+        roster_text_bytes: The text the cells of one .xlsx or .ods workbook hold once expanded: a shared string
+            counts once for every cell that shows it, a repeated OpenDocument cell once for every repetition.
         rows: Rows of one worksheet, roster CSV or record file.
         columns: Columns of one worksheet (checked from its cells before it is expanded).
         cells: Rows × columns of one worksheet: the area a spreadsheet reader fills in.
@@ -61,6 +63,7 @@ class Limits:
     mapping_bytes: int = 1 * _MIB
     roster_bytes: int = 64 * _MIB
     roster_expanded_bytes: int = 512 * _MIB
+    roster_text_bytes: int = 256 * _MIB
     rows: int = 1_000_000
     columns: int = 1_000
     cells: int = 5_000_000

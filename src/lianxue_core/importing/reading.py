@@ -296,16 +296,18 @@ def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
                 )
             ]
         )
-    for part in parts:
-        if not part.filename.lower().endswith(".xml"):
-            continue
+    xml = [p for p in parts if p.filename.lower().endswith(".xml")]
+    text = _Text(limit)
+    for part in sorted(xml, key=lambda p: "sharedstrings" not in p.filename.lower()):  # shared strings first
+        lower = part.filename.lower()
         try:
             with book.open(part) as stream:
-                problem = (
-                    _measure_ods(stream, name, part.filename, limit)
-                    if part.filename.lower().endswith("content.xml")
-                    else _measure_sheet(stream, name, part.filename, limit)
-                )
+                if lower.endswith("content.xml"):
+                    problem = _measure_ods(stream, name, part.filename, limit, text)
+                elif "sharedstrings" in lower:
+                    problem = _measure_shared(stream, name, part.filename, limit, text)
+                else:
+                    problem = _measure_sheet(stream, name, part.filename, limit, text)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
             # a part whose sizes or checksum do not match its directory entry, or an unknown compression
             raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
@@ -330,11 +332,85 @@ def _pieces(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk[:cut]
 
 
-def _measure_sheet(stream: IO[bytes], name: str, part: str, limit: limits.Limits) -> Problem | None:
-    """The rows and columns a worksheet part reaches, from its cells and its declared dimension."""
+class _Text:
+    """The text a reader will build for a workbook's cells, counted before it is read: a shared string is stored
+    once but becomes a string of its own in every cell that shows it, and an OpenDocument cell repeated a thousand
+    times is a thousand strings."""
+
+    def __init__(self, limit: limits.Limits) -> None:
+        self.limit = limit
+        self.total = 0
+        self.shared: list[int] = []  # the size in the file of each shared string
+
+    def add(self, size: int, name: str, part: str) -> Problem | None:
+        self.total += size
+        if self.total <= self.limit.roster_text_bytes:
+            return None
+        return Problem(
+            name,
+            f"its cells hold more than {limits.size_text(self.limit.roster_text_bytes)} of text once expanded "
+            f"(a shared or repeated text counts in every cell that shows it); "
+            f"set {limits.env_name('roster_text_bytes')} to read more",
+            f"part {for_terminal(part)}",
+        )
+
+    def too_long(self, size: int, name: str, part: str) -> Problem | None:
+        """A cell whose text takes ``size`` bytes in the file cannot hold at most ``cell_chars`` characters
+        (8 bytes a character leave room for markup and rich-text runs)."""
+        if size <= 8 * self.limit.cell_chars:
+            return None
+        problem = _too_long_cell(name, None, self.limit)
+        return Problem(problem.file, problem.message, f"part {for_terminal(part)}")
+
+
+_SHARED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>])|</(?:[A-Za-z_][\w.-]*:)?si>")
+_SHARED_CELL = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\bt\s*=\s*["\']s["\'][^>]*>\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*([0-9]{1,12})'
+)
+
+
+def _measure_shared(stream: IO[bytes], name: str, part: str, limit: limits.Limits, text: _Text) -> Problem | None:
+    """The size of each shared string (``<si>...</si>``), and no string longer than a cell may be."""
+    base = 0
+    start: int | None = None
+    for piece in _pieces(stream):
+        for m in _SHARED.finditer(piece):
+            if m.group(0).startswith(b"</"):
+                if start is not None:
+                    size = base + m.end() - start
+                    text.shared.append(size)
+                    problem = text.too_long(size, name, part)
+                    if problem is not None:
+                        return problem
+                start = None
+            else:
+                start = base + m.start()
+        base += len(piece)
+        if start is not None:
+            problem = text.too_long(base - start, name, part)  # an unfinished string already too long
+            if problem is not None:
+                return problem
+    return None
+
+
+def _measure_sheet(
+    stream: IO[bytes], name: str, part: str, limit: limits.Limits, text: _Text | None = None
+) -> Problem | None:
+    """The rows and columns a worksheet part reaches, from its cells and its declared dimension; the text its
+    shared-string cells will hold; no run of text longer than a cell may be."""
+    text = text or _Text(limit)
     rows = columns = 0
     row = column = 0
+    shared = text.shared
     for piece in _pieces(stream):
+        if shared:
+            found = [int(i) for i in _SHARED_CELL.findall(piece)]
+            problem = text.add(sum(shared[i] for i in found if i < len(shared)), name, part)
+            if problem is not None:
+                return problem
+        longest = max(map(len, piece.split(b"<")))  # the longest run of text (linear: no regex backtracking)
+        if (problem := text.too_long(longest, name, part)) is not None:
+            return problem
         for m in _SHEET_PART.finditer(piece):
             tag, attrs_ = m.group(1), m.group(2)
             if tag == b"dimension":
@@ -367,19 +443,27 @@ def _measure_sheet(stream: IO[bytes], name: str, part: str, limit: limits.Limits
 
 
 _ODS_PART = re.compile(
-    rb"<table:table-row\b([^>]*)>|</table:table-row>|<table:(?:covered-)?table-cell\b([^>]*)>|<table:table\b"
+    rb"<table:table-row\b([^>]*)>|</table:table-row>|<table:(?:covered-)?table-cell\b([^>]*)>"
+    rb"|</table:(?:covered-)?table-cell>|<table:table\b"
 )
 _ROWS_REPEATED = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]+)')
 _COLUMNS_REPEATED = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]+)')
 
 
-def _measure_ods(stream: IO[bytes], name: str, part: str, limit: limits.Limits) -> Problem | None:
-    """The rows and columns an OpenDocument sheet reaches, repeated rows and cells included. Cells that hold
-    nothing (the filler a spreadsheet program writes out to the sheet's end) do not extend the area."""
+def _measure_ods(
+    stream: IO[bytes], name: str, part: str, limit: limits.Limits, text: _Text | None = None
+) -> Problem | None:
+    """The rows and columns an OpenDocument sheet reaches, repeated rows and cells included, and the text its cells
+    will hold (a repeated cell's text once per repetition). Cells that hold nothing (the filler a spreadsheet
+    program writes out to the sheet's end) do not extend the area."""
+    text = text or _Text(limit)
     rows = columns = 0  # the area reached in the current sheet
     at = 0  # rows passed in the current sheet
     repeat = width = filled = 0
     in_row = False
+    base = 0
+    cell_start: int | None = None
+    cell_times = 1
 
     def end_row() -> Problem | None:
         nonlocal rows, columns, at, in_row
@@ -392,26 +476,37 @@ def _measure_ods(stream: IO[bytes], name: str, part: str, limit: limits.Limits) 
 
     for piece in _pieces(stream):
         for m in _ODS_PART.finditer(piece):
-            text = m.group(0)
-            if text.startswith(b"<table:table-row"):
+            tag = m.group(0)
+            if tag == b"</table:table-cell>":
+                if cell_start is not None:
+                    size = base + m.end() - cell_start
+                    problem = text.too_long(size, name, part) or text.add(size * cell_times * repeat, name, part)
+                    if problem is not None:
+                        return problem
+                cell_start = None
+            elif tag.startswith(b"<table:table-row"):
                 found = _ROWS_REPEATED.search(m.group(1))
                 repeat, width, filled, in_row = int(found.group(1)) if found else 1, 0, 0, True
                 if m.group(1).endswith(b"/"):
                     problem = end_row()
                     if problem is not None:
                         return problem
-            elif text == b"</table:table-row>":
+            elif tag == b"</table:table-row>":
                 problem = end_row() if in_row else None
                 if problem is not None:
                     return problem
-            elif text.startswith((b"<table:table-cell", b"<table:covered-table-cell")):
+            elif tag.startswith((b"<table:table-cell", b"<table:covered-table-cell")):
                 cell = m.group(2)
                 found = _COLUMNS_REPEATED.search(cell)
-                width += int(found.group(1)) if found else 1
+                times = int(found.group(1)) if found else 1
+                width += times
                 if not cell.endswith(b"/") or b"value-type" in cell:
                     filled = width
+                if not cell.endswith(b"/"):
+                    cell_start, cell_times = base + m.start(), times
             else:  # a new sheet
                 rows = columns = at = 0
+        base += len(piece)
     return None
 
 
