@@ -83,6 +83,25 @@ def one(size: int, year: int) -> dict[str, object]:
     plan = make_plan(tree, obligations, year, calendar)
     t_plan, c_plan = time.perf_counter() - t0, time.process_time() - c0
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    # The feed stage on the same plan: every organization's feed built as text (not written), CPU seconds.
+    from lianxue_core.app import feeds, plan_year
+    from lianxue_core.calendar import FeedOptions
+
+    gc.collect()
+    c0 = time.process_time()
+    feed_bytes = sum(len(f.text) for f in feeds(tree, plan, host, options=FeedOptions(stamp=dt.datetime(2026, 1, 1))))
+    c_feeds = time.process_time() - c0
+
+    # Sharded planning (--jobs): wall seconds with one process and with two, the same plan.
+    walls = {}
+    for jobs in (1, 2):
+        gc.collect()
+        t0 = time.perf_counter()
+        sharded = plan_year(tree, host, year, obligations=obligations, jobs=jobs)
+        walls[jobs] = time.perf_counter() - t0
+        assert sharded.occurrences == plan.occurrences
+        del sharded
     return {
         "organizations": len(tree),
         "members": sum(tree.member_count(o.id) for o in tree),
@@ -99,6 +118,12 @@ def one(size: int, year: int) -> dict[str, object]:
         "combined": len(plan.combined),
         "occurrences_per_s": round(len(plan.occurrences) / c_plan),
         "peak_rss_mib": round(rss_kib / 1024),
+        "feeds_s": round(c_feeds, 2),
+        "feed_mib": round(feed_bytes / 2**20),
+        "plan_per_feeds": round(c_plan / max(c_feeds, 1e-9), 2),
+        "jobs1_wall_s": round(walls[1], 2),
+        "jobs2_wall_s": round(walls[2], 2),
+        "jobs2_speedup": round(walls[1] / walls[2], 2),
     }
 
 
@@ -185,13 +210,18 @@ def main() -> None:
         return
     print(f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, {dt.date.today()}")
     print()
-    print("| orgs | members | occurrences | unplaced | plan s | occ/s | peak MiB | baseline s | plan/baseline |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| orgs | members | occurrences | unplaced | plan s | occ/s | peak MiB | baseline s | plan/baseline "
+        "| feeds s | plan/feeds | -j1 wall s | -j2 wall s | -j2 speed-up |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         ratio = r["plan_s"] / max(r["baseline_s"], 1e-9)  # type: ignore[operator]
         print(
             f"| {r['organizations']:,} | {r['members']:,} | {r['occurrences']:,} | {r['unplaced']:,} | "
-            f"{r['plan_s']} | {r['occurrences_per_s']:,} | {r['peak_rss_mib']:,} | {r['baseline_s']} | {ratio:.0f} |"
+            f"{r['plan_s']} | {r['occurrences_per_s']:,} | {r['peak_rss_mib']:,} | {r['baseline_s']} | {ratio:.0f} "
+            f"| {r['feeds_s']} | {r['plan_per_feeds']} | {r['jobs1_wall_s']} | {r['jobs2_wall_s']} "
+            f"| {r['jobs2_speedup']} |"
         )
     print()
     for a, b in itertools.pairwise(results):

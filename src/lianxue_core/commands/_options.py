@@ -85,6 +85,12 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--todo", action="store_true", help="also write todo/<org-id>.ics: a VTODO for every deadline and duty"
     )
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="do not sync the feeds to disk (scratch runs: faster; a power cut may lose them, a killed run "
+        "still leaves every feed whole)",
+    )
     add_alarm_options(parser)
 
 

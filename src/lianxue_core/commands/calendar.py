@@ -31,7 +31,7 @@ def write_calendars(
 ) -> list[WrittenFeed]:
     """Write the feeds the arguments ask for into ``args.out``, updated against the ones already there."""
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
-    return write_feeds(feeds_for(args, host, tree, plan, which, previous=args.out), args.out)
+    return write_feeds(feeds_for(args, host, tree, plan, which, previous=args.out), args.out, no_fsync=args.no_fsync)
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
