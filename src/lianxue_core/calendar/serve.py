@@ -43,16 +43,15 @@ from typing import Any, TextIO
 
 import attrs
 
+from ..errors import InputError, LianxueError, Problem
+
 try:
     import h11
     import uvicorn
     from uvicorn.protocols.http.h11_impl import H11Protocol
 except ImportError as exc:  # pragma: no cover - uvicorn is a main dependency
-    from ..errors import InputError, Problem
-
     raise InputError([Problem("lianxue serve", "needs the HTTP server: pip install uvicorn")]) from exc
 
-from ..errors import LianxueError
 from .writer import WrittenFeed
 
 __all__ = [
@@ -595,9 +594,10 @@ def serve(
         poll: Seconds between two looks at ``watch``.
 
     Raises:
-        OSError: The address cannot be bound.
+        OSError: The address cannot be bound (before anything is printed).
         LianxueError: The first build failed (bad organization file, unknown supervisor, a plugin
-            failed): the server stops and the error is raised, as ``lianxue calendar`` would raise it.
+            failed; an OSError while building becomes an :class:`InputError`): the server stops and the
+            error is raised, as ``lianxue calendar`` would raise it.
     """
     server = FeedServer(host, port, log=err, limits=limits)
     print(f"Listening at {server.url} (Ctrl-C to stop): building the calendars...", file=out, flush=True)
@@ -618,6 +618,9 @@ def serve(
         try:
             count = build_once()
         except Exception as exc:  # the first build's error is the command's error
+            if isinstance(exc, OSError):  # a file that cannot be read: bad input, not a port that cannot be bound
+                where = str(watch[0]) if watch else "lianxue serve"
+                exc = InputError([Problem(where, f"cannot build the calendars ({exc.strerror or exc})")])
             failure.append(exc)
             server.shutdown()
             return
