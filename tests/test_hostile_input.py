@@ -394,6 +394,17 @@ def test_cells_without_positions_are_counted(tmp_path: Path) -> None:
     refused(run("import", path, "--out", tmp_path / "o.toml"), path, "columns): more than 1000", "LIANXUE_MAX_COLUMNS")
 
 
+def test_a_far_cell_in_prefixed_markup(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "prefixed.xlsx", {"A1": "党组织全称"})
+    ns = b'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (
+        b"<x:worksheet " + ns + b'><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c>'
+    )
+    sheet += b'<x:c x:r="B1" r="XFD1048576"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    _rewrite(path, {"xl/worksheets/sheet1.xml": sheet})
+    refused(run("import", path, "--out", tmp_path / "o.toml"), path, "LIANXUE_MAX_ROWS")
+
+
 def test_a_workbook_with_a_large_chart_is_read(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "chart.xlsx", {"A1": "党组织名称", "B1": "组织类别", "A2": "某党支部", "B2": "631"})
     points = b"".join(b'<c:pt idx="%d"><c:v>%d</c:v></c:pt>' % (n, n) for n in range(5000))

@@ -308,6 +308,9 @@ def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
                     problem = _measure_shared(stream, name, part.filename, limit, text)
                 else:
                     problem = _measure_sheet(stream, name, part.filename, limit, text)
+            if problem is _IMPLIED:
+                with book.open(part) as stream:
+                    problem = _measure_implied(stream, name, part.filename, limit)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
             # a part whose sizes or checksum do not match its directory entry, or an unknown compression
             raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
@@ -393,33 +396,93 @@ def _measure_shared(stream: IO[bytes], name: str, part: str, limit: limits.Limit
     return None
 
 
+# Patterns for the usual, unprefixed markup, each starting with a literal so that the regular expression engine
+# scans quickly; a part whose elements carry a namespace prefix (<x:c>) is measured by the slow pass.
+_CELL_WITH_REF = re.compile(rb"<c [^>]*?\br=[\"']")
+# Every r="XFD1048576" in a tag that is not self-closing (an empty formatted cell is not read): its letters, its
+# digits. A lookahead, so that an r= hidden in another attribute's value cannot hide the real one after it.
+_REF_COLUMN = re.compile(rb' r=["\']([A-Za-z]{1,8})[0-9]{1,10}["\'](?=[^>]*(?<!/)>)')
+_REF_ROW = re.compile(rb' r=["\'][A-Za-z]{1,8}([0-9]{1,10})["\'](?=[^>]*(?<!/)>)')
+_SHARED_REF = re.compile(rb'<c [^>]*?\bt=["\']s["\'][^>]*><v>([0-9]{1,12})</v>')
+_DIMENSION_TAG = re.compile(rb"<dimension ([^>]*)>")
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:worksheet|sheetData|row|c)[\s/>]")
+
+
+def _long_run(piece: bytes, at_least: int) -> int:
+    """The length of a run of text (no ``<``) of ``at_least`` bytes or more in ``piece``, else 0: windows of half
+    that length are probed for a ``<`` (a run that long fills at least one of them), so the cost is a few memchr
+    calls a piece, whatever the piece holds."""
+    half = max(at_least // 2, 1)
+    for k in range(0, len(piece), half):
+        if piece.find(b"<", k, k + half) < 0:
+            begin = piece.rfind(b"<", 0, k) + 1
+            end = piece.find(b"<", k)
+            end = len(piece) if end < 0 else end
+            if end - begin >= at_least:
+                return end - begin
+    return 0
+
+
 def _measure_sheet(
     stream: IO[bytes], name: str, part: str, limit: limits.Limits, text: _Text | None = None
 ) -> Problem | None:
-    """The rows and columns a worksheet part reaches, from its cells and its declared dimension; the text its
-    shared-string cells will hold; no run of text longer than a cell may be."""
+    """The rows and columns a worksheet part reaches, from its cells' positions and its declared dimension; the
+    text its shared-string cells will hold; no run of text longer than a cell may be. Cells whose position is
+    implied (no ``r``) or markup with namespace prefixes are measured in a second, slower pass
+    (:func:`_measure_implied`); the files spreadsheet programs write need only this one."""
     text = text or _Text(limit)
     rows = columns = 0
-    row = column = 0
+    slow = False
     shared = text.shared
+    first = True
     for piece in _pieces(stream):
+        if first:
+            slow = _PREFIXED.search(piece) is not None
+            first = False
         if shared:
-            found = [int(i) for i in _SHARED_CELL.findall(piece)]
+            found = [int(i) for i in _SHARED_REF.findall(piece)]
             problem = text.add(sum(shared[i] for i in found if i < len(shared)), name, part)
             if problem is not None:
                 return problem
-        longest = max(map(len, piece.split(b"<")))  # the longest run of text (linear: no regex backtracking)
-        if (problem := text.too_long(longest, name, part)) is not None:
+        longest = _long_run(piece, 8 * limit.cell_chars + 1)
+        if longest and (problem := text.too_long(longest, name, part)) is not None:
             return problem
+        for attrs_ in _DIMENSION_TAG.findall(piece):
+            d = _DIMENSION.search(attrs_)
+            if d is not None:
+                last_col, last_row = (d.group(3), d.group(4)) if d.group(3) is not None else d.group(1, 2)
+                problem = _area_problem(name, part, int(last_row or 0), _column_number(last_col or b""), limit)
+                if problem is not None:
+                    return problem
+        cells = piece.count(b"<c ") + piece.count(b"<c>") + piece.count(b"<c/>")
+        if not slow and cells != piece.count(b"<c r=") and cells != len(_CELL_WITH_REF.findall(piece)):
+            slow = True  # a cell without its position
+        letters = set(_REF_COLUMN.findall(piece))
+        numbers = set(_REF_ROW.findall(piece))
+        if letters:
+            columns = max(columns, max(_column_number(c) for c in letters))
+        if numbers:
+            rows = max(rows, max(int(n) for n in numbers))
+        if letters or numbers:
+            problem = _area_problem(name, part, rows, columns, limit)
+            if problem is not None:
+                return problem
+    return _IMPLIED if slow else None
+
+
+#: What :func:`_measure_sheet` returns for a part with cells whose position is implied: measure it again, slowly.
+_IMPLIED = Problem("", "")
+
+
+def _measure_implied(stream: IO[bytes], name: str, part: str, limit: limits.Limits) -> Problem | None:
+    """The rows and columns a worksheet part reaches, following every row and cell in order (positions implied
+    by the one before)."""
+    rows = columns = 0
+    row = column = 0
+    for piece in _pieces(stream):
         for m in _SHEET_PART.finditer(piece):
             tag, attrs_ = m.group(1), m.group(2)
             if tag == b"dimension":
-                d = _DIMENSION.search(attrs_)
-                if d is not None:
-                    last_col, last_row = (d.group(3), d.group(4)) if d.group(3) is not None else d.group(1, 2)
-                    problem = _area_problem(name, part, int(last_row or 0), _column_number(last_col or b""), limit)
-                    if problem is not None:
-                        return problem
                 continue
             ref = _REF_ATTR.search(attrs_)
             if tag == b"row":
