@@ -97,3 +97,17 @@ def test_fixed_days_one_room_at_a_time_nothing_held_twice(inputs: Inputs) -> Non
         months = sorted({o.period for o in monthly} | {c.period for c in combined})
         assert len(monthly) + len([u for u in plan.unplaced if u.org == org.id and u.obligation == "t.theme-day"]) >= 12
         assert len(months) <= 12
+
+
+@SETTINGS
+@given(planning_inputs())
+def test_streamed_json_is_the_json_of_the_plan(inputs: Inputs) -> None:
+    """``lianxue plan --format json`` writes item by item: the same text as dumping the whole plan."""
+    import json
+
+    from lianxue_core.scheduling.render import render_plan_json
+
+    plan = make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
+    assert render_plan_json(plan) == json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n"
+    empty = attrs.evolve(plan, occurrences=(), unplaced=(), combined=(), warnings=())
+    assert render_plan_json(empty) == json.dumps(empty.to_json(), ensure_ascii=False, indent=2) + "\n"

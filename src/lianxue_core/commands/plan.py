@@ -15,7 +15,7 @@ from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
-from ..scheduling.render import render_plan_json, render_plan_markdown, render_plan_table
+from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_json
 from ._options import EXIT_OK, add_year_options, plan_for, year_of
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     if obligations is not None:
         _write_docx(args, host, tree, plan, obligations, out)
     elif args.format == "json":
-        out.write(render_plan_json(plan))
+        write_plan_json(plan, out)  # item by item
     elif args.format == "markdown":
         out.write(render_plan_markdown(plan, tree, titles))
     else:

@@ -969,8 +969,19 @@ class _Planner:
                 req = self._before_first(req, ob, placed)
             occ = None
             if req.slot and hosts:  # a per-member item held at the activity it combines with
+                # at a host in its days and after its predecessors (``after``)
+                first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
                 occ = self._ride_along(
-                    org, ob, req.period.label, req, req.title, req.people, req.slot, hosts, host_days, host_info
+                    org,
+                    ob,
+                    req.period.label,
+                    (first, req.last, req.timed),
+                    req.title,
+                    req.people,
+                    req.slot,
+                    hosts,
+                    host_days,
+                    host_info,
                 )
             if occ is None:
                 occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
@@ -1035,10 +1046,12 @@ class _Planner:
         for period, first, last, items in self._member_rounds(org, ob, opts):
             label = period.label
             not_before = self._not_before(ob, label, last, st.placed, st)  # the same for every member
-            days = (first, last, timed)
-            # the first host in the period's days, where each member whose people are all there already
+            # at a host in the period's days and after the predecessors (``after``)
+            earliest = max(first, not_before) if isinstance(not_before, dt.date) else first
+            days = (earliest, last, timed)
+            # the first host in those days, where each member whose people are all there already
             # (everyone listed, at a meeting of all members) is held without another look at the bookings
-            lo, hi = bisect.bisect_left(host_days, first), bisect.bisect_right(host_days, last)
+            lo, hi = bisect.bisect_left(host_days, earliest), bisect.bisect_right(host_days, last)
             usual = next((n for n in range(lo, hi) if hosts[n].all_day == (not timed)), None)
             at: Occurrence | None = None
             if usual is not None:
@@ -1122,7 +1135,7 @@ class _Planner:
         org: Organization,
         ob: Obligation,
         label: str,
-        days: _Request | tuple[dt.date, dt.date, bool],
+        days: tuple[dt.date, dt.date, bool],
         title: str,
         people: tuple[str, ...],
         slot: str,
@@ -1132,12 +1145,12 @@ class _Planner:
     ) -> Occurrence | None:
         """A member's item of ``ob`` held at one of ``hosts`` (the meeting it combines with), or ``None``.
 
-        ``days`` is the request (or its first day, last day and whether it is timed); ``hosts`` are sorted
+        ``days`` is the first and last day it may take and whether it is timed; ``hosts`` are sorted
         by their first day, ``host_days``. The host must lie in those days; people not already at the host
         must be free then. ``info`` caches, by position in ``hosts``, each host's span in minutes, its people
         and the note of the items held at it (shared by every member).
         """
-        first, last, timed = (days.first, days.last, days.timed) if isinstance(days, _Request) else days
+        first, last, timed = days
         lo, hi = bisect.bisect_left(host_days, first), bisect.bisect_right(host_days, last)
         for n in range(lo, hi):
             host = hosts[n]

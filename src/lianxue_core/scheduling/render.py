@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Mapping
+from typing import TextIO
 
 from ..model import OrganizationTree
 from ..textable import render_table
 from .occurrence import Occurrence
 from .planner import Plan
 
-__all__ = ["render_plan_json", "render_plan_markdown", "render_plan_table"]
+__all__ = ["render_plan_json", "render_plan_markdown", "render_plan_table", "write_plan_json"]
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -46,7 +48,33 @@ def _notes(occ: Occurrence, titles: Mapping[str, str]) -> str:
 
 def render_plan_json(plan: Plan) -> str:
     """The plan as one JSON object (see :meth:`Plan.to_json`)."""
-    return json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    write_plan_json(plan, out)
+    return out.getvalue()
+
+
+def write_plan_json(plan: Plan, out: TextIO) -> None:
+    """Write the plan as :func:`render_plan_json` gives it, item by item: the text of the whole plan (a
+    gigabyte for ten thousand organizations) is never held at once. The same bytes as ``json.dumps(
+    plan.to_json(), ensure_ascii=False, indent=2)`` and a final newline."""
+    lists = {
+        "occurrences": (o.to_json() for o in plan.occurrences),
+        "unplaced": (u.to_json() for u in plan.unplaced),
+        "combined": (c.to_json() for c in plan.combined),
+        "warnings": iter(plan.warnings),
+    }
+    scalars = {"year": plan.year, "provisional": plan.provisional, "workdays_source": plan.workdays_source}
+    out.write("{\n")
+    out.write(",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in scalars.items()))
+    for key, items in lists.items():
+        out.write(f",\n  {json.dumps(key)}: [")
+        first = True
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write(("\n    " if first else ",\n    ") + text)
+            first = False
+        out.write("]" if first else "\n  ]")
+    out.write("\n}\n")
 
 
 def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> str:
