@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -126,6 +126,7 @@ def plan_year(
     obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
     jobs: int | None = 1,
     executor: Executor | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Plan:
     """Plan ``year`` for ``tree`` with the obligations and working days ``host``'s plugins provide.
 
@@ -144,6 +145,7 @@ def plan_year(
             processes; the plan is the same whatever ``jobs`` is.
         executor: Plan the shards on this :class:`concurrent.futures.Executor` instead (a process pool of
             your own, or a Dask cluster's ``distributed.Client(...).get_executor()``), ``jobs`` shards of it.
+        progress: Called with a number of organizations each time they are planned (a progress display).
 
     Raises:
         InputError: A year out of range, an unknown organization id, a bad override file.
@@ -163,7 +165,7 @@ def plan_year(
             raise InputError(Problem("orgs", f"no organization with id {o!r}") for o in unknown)
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
-    plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor)
+    plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor, progress)
     notes = same_clause_twice(resolved, host, orgs)
     skipped = left_out(tree, host)
     if skipped:
@@ -200,6 +202,7 @@ def _plan_shards(
     orgs: Collection[str] | None,
     jobs: int | None,
     executor: Executor | None,
+    progress: Callable[[int], object] | None = None,
 ) -> Plan:
     """The plan of ``tree`` (kept to ``orgs``), sharded when more than one process plans it or when only some
     organizations are wanted (then only the groups holding them are planned)."""
@@ -207,14 +210,14 @@ def _plan_shards(
     if executor is None and len(tree) < MIN_SHARDED_ORGS:
         workers = 1  # starting processes would cost more than it saves; the plan is the same
     if orgs is None and workers == 1 and executor is None:
-        return make_plan(tree, obligations, year, calendar)
+        return make_plan(tree, obligations, year, calendar, progress=progress)
     groups = shards(tree, obligations, year, calendar)
     if orgs is not None:
         wanted = set(orgs)
         groups = [g for g in groups if wanted.intersection(g)]
     parts = deal(groups, workers)
     if len(parts) == 1 and executor is None:
-        return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=parts[0])
+        return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=parts[0], progress=progress)
     # a fresh interpreter per worker (forkserver): forking a process that runs threads (a server, a test
     # runner) is not safe
     context = multiprocessing.get_context(
@@ -222,7 +225,10 @@ def _plan_shards(
     )
     pool = executor if executor is not None else ProcessPoolExecutor(min(workers, len(parts)), mp_context=context)
     try:
-        futures = [pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=p) for p in parts]
+        futures = {pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=p): p for p in parts}
+        if progress is not None:
+            for done in as_completed(futures):
+                progress(len(futures[done]))
         return merge_plans([f.result() for f in futures], tree)
     finally:
         if executor is None:

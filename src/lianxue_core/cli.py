@@ -9,6 +9,7 @@ something wanting.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -42,10 +43,35 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="do not load the plugin with this entry-point name (repeatable; see also LIANXUE_BLOCK_PLUGINS)",
     )
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no warnings, errors only")
+    talk.add_argument(
+        "-v", "--verbose", action="count", default=0, help="say what is done and how long it takes (-vv: more)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, command in COMMANDS.items():
         command.add_arguments(sub.add_parser(name, help=command.HELP))
     return parser
+
+
+def _logging(args: argparse.Namespace, err: TextIO) -> None:
+    """The ``lianxue`` logger on ``err``: WARNING by default, INFO with ``-v``, DEBUG with ``-vv``, ERROR with
+    ``-q``."""
+    level = (
+        logging.ERROR
+        if args.quiet
+        else (logging.INFO, logging.DEBUG)[min(args.verbose, 2) - 1]
+        if args.verbose
+        else logging.WARNING
+    )
+    log = logging.getLogger("lianxue")
+    log.setLevel(level)
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+    handler = logging.StreamHandler(err)
+    handler.setFormatter(logging.Formatter("lianxue: %(message)s"))
+    log.addHandler(handler)
+    log.propagate = False
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -60,6 +86,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     if args.command is None:
         parser.print_help(out)
         return EXIT_OK
+    _logging(args, err)
     try:
         host = PluginHost(blocked=args.block)
         host.check()

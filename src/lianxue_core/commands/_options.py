@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -17,6 +19,7 @@ from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
+from ._progress import counting
 
 __all__ = [
     "EXIT_INPUT",
@@ -33,6 +36,8 @@ __all__ = [
     "report_feeds",
     "year_of",
 ]
+
+log = logging.getLogger("lianxue")
 
 EXIT_OK = 0
 #: A CalDAV server was down or refused a request.
@@ -136,11 +141,21 @@ def plan_for(
         unknown = [o for o in orgs if o not in tree]
         if unknown:
             raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
-    plan = app.plan_year(
-        tree, host, year, orgs=orgs, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args)
-    )
+    started = time.perf_counter()
+    with counting(args, err, "计划 planning", None if orgs else len(tree), "个组织") as advance:
+        plan = app.plan_year(
+            tree,
+            host,
+            year,
+            orgs=orgs,
+            holidays=args.holidays,
+            obligations=obligations,
+            jobs=jobs_of(args),
+            progress=advance,
+        )
+    log.info("planned %d organizations in %.1f s", len(orgs or tree), time.perf_counter() - started)
     for warning in plan.warnings:
-        print(f"lianxue: warning: {warning}", file=err)
+        log.warning("warning: %s", warning)  # "lianxue: warning: ..." on err; -q leaves it out
     return plan
 
 

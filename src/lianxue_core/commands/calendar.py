@@ -4,6 +4,8 @@ supervisor and to-do list when asked), written atomically into ``--out``."""
 from __future__ import annotations
 
 import argparse
+import logging
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -13,8 +15,11 @@ from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..scheduling import Plan
 from ._options import EXIT_OK, add_calendar_options, add_year_options, feeds_for, plan_for, report_feeds
+from ._progress import each
 
 __all__ = ["HELP", "add_arguments", "run", "write_calendars"]
+
+log = logging.getLogger("lianxue")
 
 HELP = "write the plan as iCalendar feeds (.ics), one per organization"
 
@@ -27,17 +32,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def write_calendars(
-    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan
+    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, err: TextIO
 ) -> list[WrittenFeed]:
-    """Write the feeds the arguments ask for into ``args.out``, updated against the ones already there."""
+    """Write the feeds the arguments ask for into ``args.out``, updated against the ones already there (a
+    progress bar on ``err`` when it is a terminal)."""
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
-    return write_feeds(feeds_for(args, host, tree, plan, which, previous=args.out), args.out, no_fsync=args.no_fsync)
+    started = time.perf_counter()
+    feeds = each(args, err, feeds_for(args, host, tree, plan, which, previous=args.out), "日历 feeds", "个")
+    written = write_feeds(feeds, args.out, no_fsync=args.no_fsync)
+    log.info("wrote %d feeds in %.1f s", len(written), time.perf_counter() - started)
+    return written
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue calendar``."""
     tree = load_county(args.orgfile, host)
     plan = plan_for(args, host, tree, err)
-    written = write_calendars(args, host, tree, plan)
+    written = write_calendars(args, host, tree, plan, err)
     report_feeds(written, args.out, out)
     return EXIT_OK

@@ -16,6 +16,7 @@ from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
 from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_json
+from ..textable import terminal_width
 from ._options import EXIT_OK, add_year_options, plan_for, year_of
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -76,5 +77,5 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     elif args.format == "markdown":
         out.write(render_plan_markdown(plan, tree, titles))
     else:
-        out.write(render_plan_table(plan, tree, titles))
+        out.write(render_plan_table(plan, tree, titles, terminal_width(out)))
     return EXIT_OK

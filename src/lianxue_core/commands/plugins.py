@@ -7,7 +7,7 @@ import json
 from typing import TextIO
 
 from ..plugins import PluginHost
-from ..textable import render_table
+from ..textable import render_table, terminal_width
 from ._options import EXIT_OK
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -43,5 +43,5 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         ]
         for i in infos
     ]
-    out.write(render_table(["plugin", "distribution", "tracks", "obligations", "hooks"], rows))
+    out.write(render_table(["plugin", "distribution", "tracks", "obligations", "hooks"], rows, terminal_width(out)))
     return EXIT_OK

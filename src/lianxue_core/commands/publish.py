@@ -11,7 +11,7 @@ from ..app import load_county
 from ..calendar import FeedSet
 from ..errors import InputError, Problem
 from ..plugins import PluginHost
-from ..textable import render_table
+from ..textable import render_table, terminal_width
 from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_year_options, feeds_for, plan_for
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -75,7 +75,9 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             for c in report.collections
         ]
         if rows:
-            out.write(render_table(["org", "名称", "created", "updated", "deleted", "unchanged"], rows))
+            out.write(
+                render_table(["org", "名称", "created", "updated", "deleted", "unchanged"], rows, terminal_width(out))
+            )
         totals = ", ".join(f"{report.total(k)} {k}" for k in ("created", "updated", "deleted", "unchanged"))
         print(f"Published {len(report.collections)} calendars to {report.url}: {totals}", file=out)
 

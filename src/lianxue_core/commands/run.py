@@ -11,7 +11,7 @@ from typing import TextIO
 from ..app import load_county, obligations_of
 from ..examples import example_path
 from ..plugins import PluginHost
-from ..textable import render_table
+from ..textable import render_table, terminal_width
 from . import validate
 from ._options import EXIT_OK, add_calendar_options, add_year_options, plan_for, report_feeds, year_of
 from .calendar import write_calendars
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     tree = load_county(args.orgfile, host)
     obligations = obligations_of(tree, host, year_of(args))  # asked once, for the plan and the guidance counts
     plan = plan_for(args, host, tree, err, obligations)
-    written = write_calendars(args, host, tree, plan)  # before printing: a closed pipe must not stop it
+    written = write_calendars(args, host, tree, plan, err)  # before printing: a closed pipe must not stop it
     print(f"{args.orgfile}: OK", file=out)
     validate.print_summary(validate.summary(tree, host), out)
     per_org = Counter(o.org for o in plan.occurrences if o.shown)
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         total_guidance += guidance
         rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
     print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
-    out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows))
+    out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows, terminal_width(out)))
     print(
         f"\n{len(tree)} organizations: {len(plan.occurrences) - parts} activities planned "
         f"(and {parts} members' parts held during them), {len(plan.unplaced)} unplaced, "

@@ -33,7 +33,7 @@ import functools
 import math
 import zlib
 import zoneinfo
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -1516,6 +1516,7 @@ def make_plan(
     *,
     orgs: Collection[str] | None = None,
     shard: Collection[str] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Plan:
     """Plan ``year`` for the organizations of ``tree``.
 
@@ -1527,6 +1528,7 @@ def make_plan(
         orgs: Keep only these organization ids in the plan (all when ``None``).
         shard: Plan only these organizations: a union of the groups :func:`shards` gives (what nobody
             outside them can change). The result for them is the same as in the plan of the whole tree.
+        progress: Called with 1 each time an organization is planned (a progress display).
     """
     planner = _Planner(tree, obligations, year, calendar)
     wanted = None if orgs is None else set(orgs)
@@ -1538,6 +1540,8 @@ def make_plan(
         planner.plan_org(org, fixed=True)
     for org in planned:
         planner.plan_org(org, fixed=False)
+        if progress is not None:
+            progress(1)
     planner.attendances(only)
     return _assemble(planner, tree, year, calendar, wanted)
 

@@ -77,8 +77,10 @@ def write_plan_json(plan: Plan, out: TextIO) -> None:
     out.write("\n}\n")
 
 
-def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> str:
-    """The plan as one aligned table per organization."""
+def render_plan_table(
+    plan: Plan, tree: OrganizationTree, titles: Mapping[str, str], max_width: int | None = None
+) -> str:
+    """The plan as one aligned table per organization (narrowed to ``max_width`` columns when given)."""
     out: list[str] = []
     if plan.provisional:
         out.append(f"{plan.year}年计划为暂定：{plan.workdays_source}\n")
@@ -90,11 +92,11 @@ def render_plan_table(plan: Plan, tree: OrganizationTree, titles: Mapping[str, s
         org = tree[org_id]
         out.append(f"{org.name} ({org.id})")
         rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
-        out.append(render_table(["时间", "周期", "事项", "人员", "备注"], rows))
+        out.append(render_table(["时间", "周期", "事项", "人员", "备注"], rows, max_width))
     if plan.unplaced:
         out.append("未能排期 Unplaced")
         rows = [[u.org, u.obligation, u.period, u.slot, u.reason] for u in plan.unplaced]
-        out.append(render_table(["org", "obligation", "period", "slot", "reason"], rows))
+        out.append(render_table(["org", "obligation", "period", "slot", "reason"], rows, max_width))
     return "\n".join(out)
 
 
