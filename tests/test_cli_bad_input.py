@@ -129,3 +129,23 @@ def test_run_into_a_closed_pipe_still_writes_the_calendars(tmp_path: Path) -> No
     code = main(["run", "--year", "2026", "--out", str(out_dir)], stdout=_ClosedPipe(), stderr=io.StringIO())
     assert code == 0
     assert len(list(out_dir.glob("*.ics"))) > 100
+
+
+@pytest.mark.parametrize("command", ["calendar", "run"])
+def test_out_naming_a_file_is_said_before_any_work(command: str, tmp_path: Path) -> None:
+    mine = tmp_path / "notes.txt"
+    mine.write_text("mine", encoding="utf-8")
+    code, out, err = run(command, EXAMPLE, "--year", "2026", "--out", str(mine))
+    assert code == 2
+    assert err.strip() == (
+        f"lianxue: error: {mine}: key '--out': is a file, not a folder: --out names the folder the feeds go into"
+    )
+    assert out == ""
+    assert mine.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.parametrize("jobs", ["0", "-2"])
+def test_jobs_below_one(jobs: str) -> None:
+    code, _, err = run("plan", EXAMPLE, "--year", "2026", "--jobs", jobs)
+    assert code == 2
+    assert err.strip() == f"lianxue: error: --jobs: must be at least 1 (got {jobs})"

@@ -206,3 +206,19 @@ def test_unreadable_override_files(tmp_path: Path, content: bytes, message: str)
 def test_a_missing_override_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read the file"):
         load_overrides(tmp_path / "missing.toml")
+
+
+def test_a_past_year_lianxue_does_not_hold_is_not_called_unpublished() -> None:
+    """1999 is not "尚未正式公布": its arrangement was published, lianxue just does not have it."""
+    from lianxue_core.scheduling import make_plan
+    from lianxue_core.testing import TreeBuilder
+    from lianxue_core.workdays import FIRST_OFFICIAL_YEAR, provisional_calendar
+
+    tree = TreeBuilder().org("b").build()
+    old = make_plan(tree, {"b": ()}, 1999, provisional_calendar(1999))
+    assert old.provisional
+    assert f"lianxue 没有1999年的官方节假日和调休安排（内置数据自{FIRST_OFFICIAL_YEAR}年起）" in old.warnings[0]
+    assert "尚未正式公布" not in old.warnings[0]
+    assert "未收录" in provisional_calendar(1999).source
+    future = make_plan(tree, {"b": ()}, 2099, provisional_calendar(2099))
+    assert "2099年的节假日和调休安排尚未正式公布" in future.warnings[0]

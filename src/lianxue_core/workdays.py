@@ -91,6 +91,10 @@ _HOLIDAY_NAMES = {
 }
 
 
+#: The first year whose official arrangement the built-in provider (chinese_calendar) holds.
+FIRST_OFFICIAL_YEAR = 2004
+
+
 def official_calendar(year: int) -> WorkdayCalendar | None:
     """The official arrangement for ``year`` from ``chinese_calendar``, or ``None`` when it has none."""
     import chinese_calendar
@@ -156,11 +160,12 @@ def provisional_calendar(year: int) -> WorkdayCalendar:
     working days. Every occurrence planned in such a year is marked provisional. Give the official
     arrangement in an override file (:func:`load_overrides`), or through a plugin, to make it official.
     """
+    missing = "lianxue 未收录官方调休安排" if year < FIRST_OFFICIAL_YEAR else "官方调休安排未发布"
     return WorkdayCalendar(
         year=year,
         holidays=frozenset(statutory_holidays(year)),
         provisional=True,
-        source=f"{year}年法定节假日按《全国年节及纪念日放假办法》推算（官方调休安排未发布，暂定）",
+        source=f"{year}年法定节假日按《全国年节及纪念日放假办法》推算（{missing}，暂定）",
     )
 
 

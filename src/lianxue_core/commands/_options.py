@@ -30,6 +30,7 @@ __all__ = [
     "add_calendar_options",
     "add_jobs_option",
     "add_year_options",
+    "check_out_dir",
     "feeds_for",
     "jobs_of",
     "plan_for",
@@ -118,6 +119,15 @@ def jobs_of(args: argparse.Namespace) -> int | None:
     if jobs is not None and jobs < 1:
         raise InputError([Problem("--jobs", f"must be at least 1 (got {jobs})")])
     return None if jobs is None else int(jobs)
+
+
+def check_out_dir(args: argparse.Namespace) -> None:
+    """``--out`` must be a folder (or not exist yet): said before any work is done."""
+    out: Path = args.out
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            [Problem(str(out), "is a file, not a folder: --out names the folder the feeds go into", key="--out")]
+        )
 
 
 def year_of(args: argparse.Namespace) -> int:

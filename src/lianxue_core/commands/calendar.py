@@ -14,7 +14,7 @@ from ..calendar import FeedSet, WrittenFeed, write_feeds
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..scheduling import Plan
-from ._options import EXIT_OK, add_calendar_options, add_year_options, feeds_for, plan_for, report_feeds
+from ._options import EXIT_OK, add_calendar_options, add_year_options, check_out_dir, feeds_for, plan_for, report_feeds
 from ._progress import each
 
 __all__ = ["HELP", "add_arguments", "run", "write_calendars"]
@@ -46,6 +46,7 @@ def write_calendars(
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue calendar``."""
+    check_out_dir(args)
     tree = load_county(args.orgfile, host)
     plan = plan_for(args, host, tree, err)
     written = write_calendars(args, host, tree, plan, err)

@@ -13,7 +13,7 @@ from ..examples import example_path
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
 from . import validate
-from ._options import EXIT_OK, add_calendar_options, add_year_options, plan_for, report_feeds, year_of
+from ._options import EXIT_OK, add_calendar_options, add_year_options, check_out_dir, plan_for, report_feeds, year_of
 from .calendar import write_calendars
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue run``."""
+    check_out_dir(args)
     args.orgfile = args.orgfile or example_path()
     tree = load_county(args.orgfile, host)
     obligations = obligations_of(tree, host, year_of(args))  # asked once, for the plan and the guidance counts

@@ -40,7 +40,7 @@ import attrs
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
-from ..workdays import WorkdayCalendar, holiday_name
+from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
 
@@ -1558,9 +1558,13 @@ def _assemble(
     )
     warnings = []
     if calendar.provisional:
+        why = (
+            f"lianxue 没有{year}年的官方节假日和调休安排（内置数据自{FIRST_OFFICIAL_YEAR}年起）"
+            if year < FIRST_OFFICIAL_YEAR
+            else f"{year}年的节假日和调休安排尚未正式公布"
+        )
         warnings.append(
-            f"{year}年的节假日和调休安排尚未正式公布：计划按法定节假日推算，为暂定（provisional）；"
-            "用 --holidays 覆盖文件给出正式安排后重新生成。"
+            f"{why}：计划按法定节假日推算，为暂定（provisional）；用 --holidays 覆盖文件给出正式安排后重新生成。"
         )
     return Plan(
         year=year,
