@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import re
 from collections.abc import Sequence
@@ -809,3 +810,15 @@ def test_members_by_organization_code_only(tmp_path: Path) -> None:
     assert (code, stderr) == (0, "")
     (member,) = lianxue_core.load(tmp_path / "out.toml").members
     assert (member.name, member.org) == ("张伟", "3305211002")
+
+
+def test_the_summary_as_json(county: tuple[Path, Path], tmp_path: Path) -> None:
+    """`--format json`: the same facts as the table, for a program."""
+    code, stdout, stderr = import_county(county, tmp_path / "county.toml", "--format", "json")
+    assert (code, stderr) == (0, "")
+    doc = json.loads(stdout)
+    assert doc["out"] == str(tmp_path / "county.toml")
+    assert doc["listed_members"] == 61
+    assert doc["left_out"] == {"停止党籍": 1, "失联": 1, "流动": 1}
+    assert [d["org"] for d in doc["decisions"]] == ["3305211001", "3305211008"]
+    assert sum(t["organizations"] for t in doc["per_track"]) == doc["organizations"]

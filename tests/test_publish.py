@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import io
+import json
 import os
 import re
 import subprocess
@@ -533,3 +534,14 @@ def test_a_password_in_the_url_is_masked_in_the_error_line(org_path: Path) -> No
     with pytest.raises(PublishError) as info:
         publish(feeds_of(org_path), url)
     assert "top-secret-9" not in str(info.value) + info.value.report.url
+
+
+def test_publish_summary_as_json(radicale: str, org_path: Path, password_file: Path) -> None:
+    code, out, err = publish_cli(org_path, radicale, password_file, "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["url"] == radicale
+    assert doc["created"] + doc["unchanged"] + doc["updated"] == 129
+    assert {c["org"] for c in doc["collections"]} == {f.path.removesuffix(".ics") for f in feeds_of(org_path)}
+    code, out, _ = publish_cli(org_path, radicale, password_file, "--format", "json")
+    assert (code, json.loads(out)["unchanged"], json.loads(out)["created"]) == (0, 129, 0)

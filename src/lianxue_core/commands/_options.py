@@ -28,10 +28,12 @@ __all__ = [
     "EXIT_SERVER",
     "add_alarm_options",
     "add_calendar_options",
+    "add_format_option",
     "add_jobs_option",
     "add_year_options",
     "check_out_dir",
     "feeds_for",
+    "feeds_json",
     "jobs_of",
     "plan_for",
     "report_feeds",
@@ -187,6 +189,31 @@ def feeds_for(
         raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
     options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
     return app.feeds(tree, plan, host, options=options, which=which, previous=previous)
+
+
+def feeds_json(written: list[WrittenFeed], out_dir: Path) -> dict[str, object]:
+    """What was written, for ``--format json``: the folder, the totals and each feed."""
+    return {
+        "out": str(out_dir),
+        "calendars": len(written),
+        "events": sum(f.events for f in written),
+        "changed": sum(f.changed for f in written),
+        "cancelled": sum(f.cancelled for f in written),
+        "feeds": [
+            {"path": f.path, "name": f.name, "events": f.events, "changed": f.changed, "cancelled": f.cancelled}
+            for f in written
+        ],
+    }
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    """``--format table|json`` for a command that prints a summary."""
+    parser.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="json: one JSON document on standard output (schemas in docs/cli-json.md)",
+    )
 
 
 def report_feeds(written: list[WrittenFeed], out_dir: Path, out: TextIO) -> None:

@@ -4,6 +4,7 @@ supervisor and to-do list when asked), written atomically into ``--out``."""
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import time
 from pathlib import Path
@@ -14,7 +15,17 @@ from ..calendar import FeedSet, WrittenFeed, write_feeds
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..scheduling import Plan
-from ._options import EXIT_OK, add_calendar_options, add_year_options, check_out_dir, feeds_for, plan_for, report_feeds
+from ._options import (
+    EXIT_OK,
+    add_calendar_options,
+    add_format_option,
+    add_year_options,
+    check_out_dir,
+    feeds_for,
+    feeds_json,
+    plan_for,
+    report_feeds,
+)
 from ._progress import each
 
 __all__ = ["HELP", "add_arguments", "run", "write_calendars"]
@@ -29,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
     add_year_options(parser)
     add_calendar_options(parser)
+    add_format_option(parser)
 
 
 def write_calendars(
@@ -50,5 +62,9 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     tree = load_county(args.orgfile, host)
     plan = plan_for(args, host, tree, err)
     written = write_calendars(args, host, tree, plan, err)
-    report_feeds(written, args.out, out)
+    if args.format == "json":
+        doc = {"file": str(args.orgfile), "year": plan.year, "provisional": plan.provisional}
+        print(json.dumps({**doc, **feeds_json(written, args.out)}, ensure_ascii=False, indent=2), file=out)
+    else:
+        report_feeds(written, args.out, out)
     return EXIT_OK

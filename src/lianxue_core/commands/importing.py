@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -31,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "members", nargs="?", type=Path, help="members spreadsheet (default: member sheets in ORGS, if any)"
     )
     parser.add_argument("--out", type=Path, required=True, help="the organization file to write (TOML)")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help="json: the summary as one JSON document on standard output (docs/cli-json.md)",
+    )
     parser.add_argument(
         "--track",
         metavar="ID=KEY",
@@ -82,8 +89,39 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     # never write a file `lianxue validate` refuses
     loads(text, filename=str(args.out), tracks=tracks, options=host.option_schema())
     _atomic_write(args.out, text)
-    _print_summary(result, args, host, out)
+    if args.format == "json":
+        print(json.dumps(_summary_json(result, args, host), ensure_ascii=False, indent=2), file=out)
+    else:
+        _print_summary(result, args, host, out)
     return 0
+
+
+def _summary_json(result: ImportResult, args: argparse.Namespace, host: PluginHost) -> dict[str, object]:
+    tree = result.tree
+    names = host.tracks()
+    per: Counter[tuple[str, str]] = Counter((o.track or "", str(o.kind)) for o in tree)
+    return {
+        "out": str(args.out),
+        "organizations": len(tree),
+        "members": sum(tree.member_count(o.id) for o in tree),
+        "listed_members": len(tree.members),
+        "elderly": sum(1 for m in tree.members if "elderly" in m.flags),
+        "left_out": dict(sorted(result.left_out.items())),
+        "per_track": [
+            {
+                "track": track or None,
+                "name": names[track].name if track in names else None,
+                "kind": kind,
+                "organizations": n,
+            }
+            for (track, kind), n in sorted(per.items())
+        ],
+        "notes": list(result.notes),
+        "decisions": [
+            {"where": d.where, "subject": d.subject, "reason": d.reason, "hint": d.hint, "org": d.org}
+            for d in result.decisions
+        ],
+    }
 
 
 def _file_text(result: ImportResult, args: argparse.Namespace) -> str:

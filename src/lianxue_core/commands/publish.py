@@ -4,6 +4,7 @@ feed. Needs the optional extra ``lianxue[caldav]``. Exit code 1 when the server 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TextIO
 
@@ -12,7 +13,7 @@ from ..calendar import FeedSet
 from ..errors import InputError, Problem
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
-from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_year_options, feeds_for, plan_for
+from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_format_option, add_year_options, feeds_for, plan_for
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="file whose first line is the password (a password is never given on the command line)",
     )
     add_alarm_options(parser)
+    add_format_option(parser)
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -70,6 +72,24 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     names = {o.id: o.name for o in tree}
 
     def show(report: PublishReport) -> None:
+        if args.format == "json":
+            doc = {
+                "url": report.url,
+                **{k: report.total(k) for k in ("created", "updated", "deleted", "unchanged")},
+                "collections": [
+                    {
+                        "org": c.org,
+                        "name": c.name,
+                        "created": c.created,
+                        "updated": c.updated,
+                        "deleted": c.deleted,
+                        "unchanged": c.unchanged,
+                    }
+                    for c in report.collections
+                ],
+            }
+            print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+            return
         rows = [
             [c.org, c.name, str(c.created), str(c.updated), str(c.deleted), str(c.unchanged)]
             for c in report.collections

@@ -4,6 +4,7 @@ plan the year, write the feeds and print a summary."""
 from __future__ import annotations
 
 import argparse
+import json
 from collections import Counter
 from pathlib import Path
 from typing import TextIO
@@ -13,7 +14,17 @@ from ..examples import example_path
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
 from . import validate
-from ._options import EXIT_OK, add_calendar_options, add_year_options, check_out_dir, plan_for, report_feeds, year_of
+from ._options import (
+    EXIT_OK,
+    add_calendar_options,
+    add_format_option,
+    add_year_options,
+    check_out_dir,
+    feeds_json,
+    plan_for,
+    report_feeds,
+    year_of,
+)
 from .calendar import write_calendars
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -29,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("orgfile", nargs="?", type=Path, help="organization file (default: the bundled example county)")
     add_year_options(parser)
     add_calendar_options(parser)
+    add_format_option(parser)
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
@@ -39,8 +51,6 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     obligations = obligations_of(tree, host, year_of(args))  # asked once, for the plan and the guidance counts
     plan = plan_for(args, host, tree, err, obligations)
     written = write_calendars(args, host, tree, plan, err)  # before printing: a closed pipe must not stop it
-    print(f"{args.orgfile}: OK", file=out)
-    validate.print_summary(validate.summary(tree, host), out)
     per_org = Counter(o.org for o in plan.occurrences if o.shown)
     parts = sum(1 for o in plan.occurrences if not o.shown)
     unplaced = Counter(u.org for u in plan.unplaced)
@@ -50,6 +60,38 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         guidance = sum(1 for o in obligations[org.id] if not o.schedulable)
         total_guidance += guidance
         rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
+    if args.format == "json":
+        doc = {
+            "file": str(args.orgfile),
+            **validate.summary(tree, host),
+            "year": plan.year,
+            "provisional": plan.provisional,
+            "activities": len(plan.occurrences) - parts,
+            "parts": parts,
+            "unplaced": len(plan.unplaced),
+            "combined": len(plan.combined),
+            "guidance": total_guidance,
+            "per_org": [
+                {
+                    "org": r[0],
+                    "name": r[1],
+                    "track": org.track,
+                    "activities": int(r[3]),
+                    "unplaced": int(r[4]),
+                    "guidance": int(r[5]),
+                }
+                for r, org in zip(rows, tree, strict=True)
+            ],
+            "unplaced_reasons": [
+                {"obligation": ob, "reason": why, "count": n}
+                for (ob, why), n in Counter((u.obligation, u.reason) for u in plan.unplaced).most_common()
+            ],
+            "feeds": feeds_json(written, args.out),
+        }
+        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
+        return EXIT_OK
+    print(f"{args.orgfile}: OK", file=out)
+    validate.print_summary(validate.summary(tree, host), out)
     print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
     out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows, terminal_width(out)))
     print(
