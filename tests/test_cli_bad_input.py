@@ -149,3 +149,24 @@ def test_jobs_below_one(jobs: str) -> None:
     code, _, err = run("plan", EXAMPLE, "--year", "2026", "--jobs", jobs)
     assert code == 2
     assert err.strip() == f"lianxue: error: --jobs: must be at least 1 (got {jobs})"
+
+
+def test_control_characters_in_names_are_shown_not_obeyed(tmp_path: Path) -> None:
+    """An organization named with ESC and BEL: plan, run, validate and the Markdown plan show them escaped."""
+    path = tmp_path / "esc.toml"
+    path.write_text('[[org]]\nid = "bad"\nname = "坏\\u001b[31m名\\u0007"\ntrack = "village"\n', encoding="utf-8")
+    outputs = [
+        run("validate", str(path)),
+        run("plan", str(path), "--year", "2026"),
+        run("plan", str(path), "--year", "2026", "--format", "markdown"),
+        run("run", str(path), "--year", "2026", "--out", str(tmp_path / "cal")),
+    ]
+    for code, out, err in outputs:
+        assert code == 0, err
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
+    assert "坏\\x1b[31m名\\x07" in outputs[1][1]
+    code, _, err = run("validate", str(tmp_path / "no\x1bsuch.toml"))
+    assert code == 2
+    assert "no\\x1bsuch.toml" in err
+    assert "\x1b" not in err

@@ -610,11 +610,6 @@ def test_a_sheet_name_with_escapes_is_shown_escaped(tmp_path: Path) -> None:
         assert all(p.startswith(f"{path}: ") for p in result.problems)
 
 
-@pytest.mark.xfail(
-    reason="commands/importing.py writes the roster's file name into the header comment: it needs "
-    "lianxue_core.textsafe.for_terminal there (issue 15, the lead's file)",
-    strict=False,
-)
 def test_a_roster_file_name_cannot_inject_into_the_written_file(tmp_path: Path) -> None:
     path = tmp_path / 'orgs\n[[org]]\nid = "evil"\nname = "x"\n#.csv'
     path.write_text("党组织名称,组织类别,单位类别,单位隶属关系\n某村党支部,631,建制村,村\n", encoding="utf-8")

@@ -20,6 +20,7 @@ from .commands import COMMANDS
 from .commands._options import EXIT_INPUT, EXIT_OK, EXIT_PLUGIN
 from .errors import InputError, PluginConflictError, PluginError
 from .plugins import PluginHost
+from .textsafe import for_terminal
 
 __all__ = ["main"]
 
@@ -54,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Escaping(logging.Formatter):
+    """Log lines with control characters shown escaped (names and paths come from files)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return for_terminal(super().format(record))
+
+
 def _logging(args: argparse.Namespace, err: TextIO) -> None:
     """The ``lianxue`` logger on ``err``: WARNING by default, INFO with ``-v``, DEBUG with ``-vv``, ERROR with
     ``-q``."""
@@ -69,7 +77,7 @@ def _logging(args: argparse.Namespace, err: TextIO) -> None:
     for handler in list(log.handlers):
         log.removeHandler(handler)
     handler = logging.StreamHandler(err)
-    handler.setFormatter(logging.Formatter("lianxue: %(message)s"))
+    handler.setFormatter(_Escaping("lianxue: %(message)s"))
     log.addHandler(handler)
     log.propagate = False
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 import attrs
 
+from .textsafe import for_terminal
+
 __all__ = [
     "InputError",
     "LianxueError",
@@ -37,12 +39,14 @@ class Problem:
     key: str | None = None
 
     def __str__(self) -> str:
+        """One line for a terminal or a log: control characters in any part (a file name with ESC or a line
+        break, an organization name with BEL) are shown escaped (:func:`lianxue_core.textsafe.for_terminal`)."""
         parts = [self.file]
         if self.subject:
             parts.append(self.subject)
         if self.key:
             parts.append(f"key {self.key!r}")
-        return ": ".join(parts) + f": {self.message}"
+        return for_terminal(": ".join(parts) + f": {self.message}")
 
 
 class LianxueError(Exception):

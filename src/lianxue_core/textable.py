@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TextIO
 
+from .textsafe import for_terminal
+
 __all__ = ["clip", "render_table", "terminal_width", "width"]
 
 #: The narrowest a column is made to fit a terminal (its header stays whole).
@@ -52,9 +54,13 @@ def _pad(text: str, columns: int) -> str:
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int | None = None) -> str:
     """Render ``rows`` under ``headers`` as aligned columns separated by two spaces.
 
-    With ``max_width`` (a terminal's width), the widest columns are narrowed, their cells cut with "…",
-    until a line fits, as far as :data:`MIN_COLUMN` and the headers allow.
+    Control characters in cells are shown escaped. With ``max_width`` (a terminal's width), the widest columns
+    are narrowed, their cells cut with "…", until a line fits, as far as :data:`MIN_COLUMN` and the headers
+    allow.
     """
+    # names come from files: a control character (ESC, BEL, a line break) is shown, never obeyed
+    headers = [for_terminal(h) for h in headers]
+    rows = [[for_terminal(c) for c in row] for row in rows]
     widths = [width(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

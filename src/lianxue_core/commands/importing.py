@@ -19,6 +19,7 @@ from ..importing.roster import ImportOptions, ImportResult, Override, import_ros
 from ..orgfile import dumps, loads
 from ..plugins import PluginHost
 from ..textable import render_table
+from ..textsafe import for_terminal
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -125,7 +126,8 @@ def _summary_json(result: ImportResult, args: argparse.Namespace, host: PluginHo
 
 
 def _file_text(result: ImportResult, args: argparse.Namespace) -> str:
-    sources = " ".join(str(p) for p in (args.orgs, args.members) if p is not None)
+    # a file name is user text: a line break in it must not start a line of the file (an [[org]] of its own)
+    sources = " ".join(for_terminal(str(p)) for p in (args.orgs, args.members) if p is not None)
     header = [
         f"# Written by `lianxue import` from {sources}.",
         "# Identity numbers, phone numbers, birth dates and other personal details are not imported.",

@@ -1042,6 +1042,7 @@ class _Planner:
         timed = ob.kind in TIMED_KINDS
         chained = ob.id in st.chained
         times = self._talk_times(opts)
+        org_id, ob_id, provisional = org.id, ob.id, self.calendar.provisional
         count = 0
         for period, first, last, items in self._member_rounds(org, ob, opts):
             label = period.label
@@ -1057,6 +1058,7 @@ class _Planner:
             if usual is not None:
                 at = hosts[usual]
                 span, present, note = self._host_info(usual, at, info)
+                start, end, location, at_ob = at.start, at.end, at.location, at.obligation
             for slot, title, people in items:
                 count += 1
                 by = served_slots.get((ob.id, label, slot))
@@ -1067,20 +1069,11 @@ class _Planner:
                 if not_before is False:
                     self.unplaced.append(Unplaced(org.id, ob.id, label, self._blocked_reason(ob), slot))
                     continue
-                if at is not None and (span is None or all(p in present for p in people)):
+                if at is not None and (span is None or present.issuperset(people)):
+                    # positional, in the order of Occurrence's fields: org, obligation, period, start, end, title,
+                    # people, location, provisional, slot, also_fulfils, note, at
                     occ: Occurrence | None = Occurrence(
-                        org=org.id,
-                        obligation=ob.id,
-                        period=label,
-                        start=at.start,
-                        end=at.end,
-                        title=title,
-                        people=people,
-                        location=at.location,
-                        provisional=self.calendar.provisional,
-                        slot=slot,
-                        note=note,
-                        at=at.obligation,
+                        org_id, ob_id, label, start, end, title, people, location, provisional, slot, (), note, at_ob
                     )
                 else:
                     occ = self._ride_along(org, ob, label, days, title, people, slot, hosts, host_days, info)

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from ..model import OrganizationTree
 from ..textable import render_table
+from ..textsafe import for_terminal
 from .occurrence import Occurrence
 from .planner import Plan
 
@@ -30,7 +31,7 @@ def _when(occ: Occurrence) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return for_terminal(text.replace("|", "\\|").replace("\n", " "))
 
 
 def _notes(occ: Occurrence, titles: Mapping[str, str]) -> str:
@@ -90,7 +91,7 @@ def render_plan_table(
             by_org.setdefault(occ.org, []).append(occ)
     for org_id, items in by_org.items():
         org = tree[org_id]
-        out.append(f"{org.name} ({org.id})")
+        out.append(for_terminal(f"{org.name} ({org.id})"))
         rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
         out.append(render_table(["时间", "周期", "事项", "人员", "备注"], rows, max_width))
     if plan.unplaced:
@@ -114,7 +115,7 @@ def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str
         if org.id not in by_org and org.id not in with_unplaced:
             continue
         org_id, items = org.id, by_org.get(org.id, [])
-        out += [f"## {org.name}（{org.id}）", ""]
+        out += [f"## {_md(org.name)}（{org.id}）", ""]
         for month in range(1, 13):
             in_month = [o for o in items if o.first_day.month == month and o.first_day.year == plan.year]
             theme = next((o.theme for o in in_month if o.theme), "")
