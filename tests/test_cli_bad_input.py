@@ -170,3 +170,10 @@ def test_control_characters_in_names_are_shown_not_obeyed(tmp_path: Path) -> Non
     assert code == 2
     assert "no\\x1bsuch.toml" in err
     assert "\x1b" not in err
+
+
+def test_a_bad_url_never_prints_its_password() -> None:
+    code, out, err = run("publish", EXAMPLE, "--url", "ftp://u:secret@h/")
+    assert code == 2
+    assert "secret" not in out + err
+    assert err.startswith("lianxue: error: ftp://u:***@h/")

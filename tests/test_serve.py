@@ -496,3 +496,33 @@ def test_serve_whose_first_build_fails_stops_with_the_error(tmp_path: Path) -> N
     assert done.stderr.startswith("lianxue: error: ")
     assert "nope" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_lianxue_serve_rebuilds_when_the_organization_file_changes(tmp_path: Path) -> None:
+    """The command, not only the function: first line at once, then the feeds; an edit is served again."""
+    orgs = tmp_path / "orgs.toml"
+    orgs.write_text(ORGFILE.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "lianxue_core", "serve", str(orgs), "--year", "2026", "--port", "0"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("Listening at http://127.0.0.1:"), first
+        url = first.split(" at ", 1)[1].split()[0]
+        assert process.stdout.readline().startswith("Serving ")
+        with urllib.request.urlopen(url + "xianwei-zzb.ics", timeout=10) as response:
+            assert "县委组织部机关党支部 2026" in response.read().decode("utf-8")
+        text = orgs.read_text(encoding="utf-8").replace("县委组织部机关党支部", "县委组织部第一党支部")
+        orgs.write_text(text, encoding="utf-8")
+        assert process.stdout.readline().startswith("Rebuilt: serving ")
+        with urllib.request.urlopen(url + "xianwei-zzb.ics", timeout=10) as response:
+            assert "县委组织部第一党支部 2026" in response.read().decode("utf-8")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err

@@ -60,11 +60,17 @@ def _password(args: argparse.Namespace) -> str | None:
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue publish``."""
-    from ..calendar.publish import PublishError, PublishReport, check_url, publish  # caldav loads slowly
+    from ..calendar.publish import (  # caldav loads slowly
+        PublishError,
+        PublishReport,
+        check_url,
+        publish,
+        redact_url,
+    )
 
     problem = check_url(args.url)
     if problem is not None:
-        raise InputError([Problem(args.url, problem, key="--url")])
+        raise InputError([Problem(redact_url(args.url), problem, key="--url")])
     password = _password(args)
     tree = load_county(args.orgfile, host)
     plan = plan_for(args, host, tree, err)

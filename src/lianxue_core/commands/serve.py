@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from ..app import load_county
-from ..calendar import FeedSet, stamp_from_environment
+from ..calendar import FeedSet, WrittenFeed, stamp_from_environment
 from ..errors import InputError, Problem
 from ..plugins import PluginHost
 from ._options import EXIT_INPUT, EXIT_OK, add_alarm_options, add_year_options, feeds_for, plan_for
@@ -37,32 +38,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
-    """Run ``lianxue serve`` until interrupted."""
-    from ..calendar.serve import make_server
+    """Run ``lianxue serve`` until interrupted: listen at once, build the feeds in the background (503 with
+    Retry-After until they are ready), build them again when the organization or holidays file changes."""
+    from ..calendar.serve import serve
 
     if not 0 <= args.port <= 65535:
         raise InputError([Problem("--port", f"must be between 0 and 65535 (got {args.port})")])
-    tree = load_county(args.orgfile, host)
-    plan = plan_for(args, host, tree, err)
+    load_county(args.orgfile, host)  # a bad file: exit 2 before listening
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor))
-    feeds = {f.path: f for f in feeds_for(args, host, tree, plan, which)}
+
+    def build() -> Iterable[WrittenFeed]:
+        tree = load_county(args.orgfile, host)
+        return feeds_for(args, host, tree, plan_for(args, host, tree, err), which)
+
+    watch = [args.orgfile] + ([Path(args.holidays)] if args.holidays else [])
     try:
-        server = make_server(
-            {path: f.text.encode("utf-8") for path, f in feeds.items()},
-            args.host,
-            args.port,
-            names={path: f.name for path, f in feeds.items()},
+        serve(
+            build,
+            host=args.host,
+            port=args.port,
+            watch=watch,
+            out=out,
+            err=err,
             last_modified=stamp_from_environment(),
-            log=err,
         )
     except OSError as exc:
         print(f"lianxue: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=err)
         return EXIT_INPUT
-    print(f"Serving {len(feeds)} calendars at {server.url} (Ctrl-C to stop)", file=out, flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("Stopped.", file=out, flush=True)
-    finally:
-        server.server_close()
     return EXIT_OK
