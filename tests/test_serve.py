@@ -519,7 +519,7 @@ def test_lianxue_serve_rebuilds_when_the_organization_file_changes(tmp_path: Pat
         with urllib.request.urlopen(url + "xianwei-zzb.ics", timeout=10) as response:
             assert "县委组织部第一党支部 2026" in response.read().decode("utf-8")
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
+        _, err = process.communicate(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
