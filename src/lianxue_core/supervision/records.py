@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import io
 import json
@@ -85,6 +86,11 @@ def parse_date(text: str) -> dt.date:
     Raises:
         ValueError: Not one of those forms, or no such day.
     """
+    return _parse_date(text)
+
+
+@functools.lru_cache(maxsize=4096)  # a year of records holds a few hundred different days
+def _parse_date(text: str) -> dt.date:
     m = _DATE_RE.match(text.strip())
     if not m:
         raise ValueError(f"{text!r} is not a date such as 2026-03-05 or 2026年3月5日")
@@ -155,6 +161,10 @@ class _Context:
         self.slots: dict[str, dict[str, str]] = {}  # org -> slot digest -> member id
         self.global_names: dict[str, list[str]] = {}
         self.ids = {m.id for m in tree.members}
+        # (org, obligation, period) already found valid: the checks of a row are made once per combination
+        self.valid: set[tuple[str, str, str]] = set()
+        # (org, text) -> the member ids a list of people names: the same attendees recur on many rows
+        self.people: dict[tuple[str, str], tuple[str, ...]] = {}
         for m in tree.members:
             self.names[(m.org, m.name)] = m.id
             self.global_names.setdefault(m.name, []).append(m.id)
@@ -168,6 +178,18 @@ class _Context:
             if ob.cadence.kind is CadenceKind.ONCE:
                 labels.add(str(year))
             found = self._labels[key] = frozenset(labels)
+        return found
+
+    def people_of(self, org: str, value: object) -> tuple[str, ...]:
+        """The member ids of a list of people (ids or names, ``;``-separated text or a JSON list), each once."""
+        if not isinstance(value, str):
+            return tuple(dict.fromkeys(self.person(org, t) for t in _people(value)))
+        key = (org, value)
+        found = self.people.get(key)
+        if found is None:
+            if len(self.people) > 200_000:  # bounded, whatever the file
+                self.people.clear()
+            found = self.people[key] = tuple(dict.fromkeys(self.person(org, t) for t in _people(value)))
         return found
 
     def person(self, org: str, token: str) -> str:
@@ -246,13 +268,18 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
         else:
             org, obligation, period = org or parsed[0], obligation or parsed[1], period or parsed[2]
             slot = parsed[3]
-    if not org:
+    known = (org, obligation, period) in ctx.valid  # this combination passed the checks below before
+    if known:
+        pass
+    elif not org:
         row.problem("org", "the organization is missing")
     elif org not in ctx.tree:
         row.problem(
             "org", f"no organization with id {org!r} in the organization file{_close(org, [o.id for o in ctx.tree])}"
         )
-    if not obligation:
+    if known:
+        pass
+    elif not obligation:
         row.problem("obligation", "the obligation is missing")
     elif obligation not in ctx.obligations:
         row.problem("obligation", f"no obligation with id {obligation!r}{_close(obligation, ctx.obligations)}")
@@ -284,7 +311,7 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
         except ValueError as exc:
             row.problem("time", str(exc))
     ob = ctx.obligations.get(obligation)
-    if period:
+    if period and not known:
         if not _PERIOD_RE.match(period):
             row.problem("period", f"{period!r} is not a period such as 2026-03, 2026-Q2, 2026-W07 or 2026")
         elif ob is not None:
@@ -298,8 +325,10 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     households = _count(row, "households", fields.get("households"))
     if row.problems or date is None:
         return None
-    attendees = tuple(dict.fromkeys(ctx.person(org, t) for t in _people(fields.get("attendees"))))
-    members = [ctx.person(org, t) for t in _people(fields.get("members"))]
+    if not known:  # no problem on this row: the combination is valid
+        ctx.valid.add((org, obligation, period))
+    attendees = ctx.people_of(org, fields.get("attendees"))
+    members = list(ctx.people_of(org, fields.get("members")))
     if slot and not members:
         members += _member_of_slot(org, slot, ctx)
     return Record(
@@ -411,7 +440,7 @@ def _read_csv(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[t
             row.problem(None, f"{len(cells)} cells but the header names {len(fields)} columns")
             yield row, None
             continue
-        values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+        values: dict[str, object] = {f: c for f, c in zip(fields, cells, strict=False) if f}
         yield row, _build(row, values, ctx, limit)
 
 
