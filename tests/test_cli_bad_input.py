@@ -166,6 +166,13 @@ def test_control_characters_in_names_are_shown_not_obeyed(tmp_path: Path) -> Non
         assert "\x1b" not in out + err
         assert "\x07" not in out + err
     assert "坏\\x1b[31m名\\x07" in outputs[1][1]
+    # a Word document cannot hold control characters at all: they are written escaped, not refused
+    code, _, err = run("plan", str(path), "--year", "2026", "--format", "docx", "--out", str(tmp_path / "docx"))
+    assert code == 0, err
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "docx" / "bad.docx")).paragraphs)
+    assert "坏\\x1b[31m名\\x07" in text
     code, _, err = run("validate", str(tmp_path / "no\x1bsuch.toml"))
     assert code == 2
     assert "no\\x1bsuch.toml" in err

@@ -32,6 +32,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from ..textsafe import for_terminal
+
 __all__ = [
     "BODY_FONT",
     "HEADING_FONT",
@@ -40,6 +42,7 @@ __all__ = [
     "add_heading",
     "add_paragraph",
     "add_table",
+    "add_title",
     "new_document",
     "page_break",
     "stamp",
@@ -165,8 +168,8 @@ def new_document(title: str, *, subject: str, when: dt.datetime, landscape: bool
     _field(footer, "NUMPAGES")
     footer.add_run(_PAGE_TEXT[2])
     props = document.core_properties
-    props.title = title
-    props.subject = subject
+    props.title = for_terminal(title)
+    props.subject = for_terminal(subject)
     props.author = "lianxue"
     props.last_modified_by = "lianxue"
     props.language = "zh-CN"
@@ -178,6 +181,12 @@ def new_document(title: str, *, subject: str, when: dt.datetime, landscape: bool
     return document
 
 
+def add_title(document: Document, text: str) -> Paragraph:
+    """The document's title (style Title)."""
+    title: Paragraph = document.add_paragraph(for_terminal(text), style="Title")
+    return title
+
+
 def add_paragraph(
     parent: Document | _Cell, text: str = "", *, style: str | None = None, size: float | None = None
 ) -> Paragraph:
@@ -185,7 +194,7 @@ def add_paragraph(
     paragraph = parent.add_paragraph(style=style)
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(for_terminal(line))
         if size is not None:
             run.font.size = Pt(size)
         if n < len(lines) - 1:
@@ -195,7 +204,7 @@ def add_paragraph(
 
 def add_heading(document: Document, text: str, level: int) -> Paragraph:
     """A heading in 黑体 (the style's fonts; the template's colours replaced by black)."""
-    heading: Paragraph = document.add_heading(text, level=level)
+    heading: Paragraph = document.add_heading(for_terminal(text), level=level)
     return heading
 
 
@@ -204,7 +213,7 @@ def add_cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | N
     paragraph = cell.paragraphs[0]
     lines = text.split("\n")
     for n, line in enumerate(lines):
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(for_terminal(line))
         run.bold = bold or None
         if size is not None:
             run.font.size = Pt(size)

@@ -17,7 +17,7 @@ from docx.shared import Mm
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..supervision.findings import Record
-from ._docx import add_cell_text, add_heading, add_paragraph, add_table, new_document, to_bytes
+from ._docx import add_cell_text, add_heading, add_paragraph, add_table, add_title, new_document, to_bytes
 
 __all__ = ["ledger_records", "render_ledger_docx"]
 
@@ -125,7 +125,7 @@ def render_ledger_docx(
     mine = ledger_records(records, org_id, year)
     title = T_TITLE.format(org=org.name, year=year)
     document = new_document(title, subject=T_SUBJECT, when=when)
-    document.add_paragraph(title, style="Title")
+    add_title(document, title)
     secretary = tree.secretary_of(org_id)
     add_paragraph(
         document,

@@ -15,7 +15,7 @@ from ..model import OrganizationTree
 from ..obligations import Audience, Obligation
 from ..scheduling import Occurrence, Plan
 from ..scheduling.render import _notes, _when
-from ._docx import add_cell_text, add_heading, add_paragraph, add_table, new_document, page_break, to_bytes
+from ._docx import add_cell_text, add_heading, add_paragraph, add_table, add_title, new_document, page_break, to_bytes
 
 __all__ = ["plan_items", "render_plan_docx"]
 
@@ -100,7 +100,7 @@ def render_plan_docx(
     titles = {k: v.title for k, v in by_id.items()}
     title = T_TITLE.format(org=org.name, year=plan.year)
     document = new_document(title, subject=T_SUBJECT, when=when, landscape=True)
-    document.add_paragraph(title, style="Title")
+    add_title(document, title)
     if plan.provisional:
         add_paragraph(document, T_PROVISIONAL.format(source=plan.workdays_source))
     add_paragraph(document, T_INTRO, size=10.5)
