@@ -173,6 +173,15 @@ def test_control_characters_in_names_are_shown_not_obeyed(tmp_path: Path) -> Non
 
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "docx" / "bad.docx")).paragraphs)
     assert "坏\\x1b[31m名\\x07" in text
+    records = tmp_path / "records.csv"
+    records.write_text(
+        'org,obligation,date,topic\nbad,village.monthly-study,2026-01-09,"学\x1b[31m习\x07"\n', encoding="utf-8"
+    )
+    for fmt in ("table", "html"):
+        code, out, err = run("check", str(path), "--records", str(records), "--as-of", "2026-12-31", "--format", fmt)
+        assert code == 1, err
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
     code, _, err = run("validate", str(tmp_path / "no\x1bsuch.toml"))
     assert code == 2
     assert "no\\x1bsuch.toml" in err

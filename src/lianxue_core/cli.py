@@ -51,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, command in COMMANDS.items():
-        command.add_arguments(sub.add_parser(name, help=command.HELP))
+        parser_of = sub.add_parser(name, help=command.HELP)
+        command.add_arguments(parser_of)
+        # -q / -v after the command too (`lianxue run -q`); not given there, the top level's values stand
+        talk_here = parser_of.add_mutually_exclusive_group()
+        talk_here.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        talk_here.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 

@@ -15,6 +15,7 @@ import attrs
 from ..model import Organization, OrganizationTree
 from ..obligations import Obligation
 from ..textable import render_table as _table
+from ..textsafe import for_terminal
 from .checks import CheckResult, Unit
 from .findings import Finding, FindingStatus
 from .points import MemberPoints
@@ -376,4 +377,6 @@ def render_table(report: Report) -> str:
         out += _table(["党组织", "党员", "姓名", "积分"], prow)
     for w in report.warnings:
         out += f"\n注意：{w}"
-    return out + ("\n" if report.warnings else "")
+    out += "\n" if report.warnings else ""
+    # names and texts come from files: control characters are shown, never obeyed by the terminal
+    return "\n".join(for_terminal(line) for line in out.split("\n"))

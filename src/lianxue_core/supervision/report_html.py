@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from ..textsafe import for_terminal
 from .findings import Finding
 from .report import Cell, OrgRow, Report, percent
 
@@ -124,7 +125,8 @@ _STATE = {"full": "f", "part": "p", "none": "n", "due": "d", "empty": ""}
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    # control characters (from names and record texts) shown escaped: HTML has no place for them
+    return escape(for_terminal(str(text)), quote=True)
 
 
 def _tone(rate: float) -> str:
