@@ -164,9 +164,11 @@ def test_the_index_links_every_feed(server: FeedServer, feeds: dict[str, Written
         assert status == 200
         assert headers["content-type"] == "text/html; charset=utf-8"
         page = body.decode("utf-8")
-        assert "学习教育日历订阅" in page
+        assert "<title>日历订阅</title>" in page
+        base = f"127.0.0.1:{server.server_address[1]}/"
         for feed_path, feed in feeds.items():
-            assert f'href="{feed_path}"' in page
+            assert f'href="http://{base}{feed_path}"' in page
+            assert f'href="webcal://{base}{feed_path}"' in page
             assert feed.name in page
     etag = request(server, "/")[1]["etag"]
     assert request(server, "/", headers={"If-None-Match": etag})[0] == 304

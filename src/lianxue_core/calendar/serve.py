@@ -3,8 +3,9 @@
 The feeds are served by `uvicorn <https://www.uvicorn.org/>`_ (an ASGI server on asyncio, with the
 pure-Python ``h11`` HTTP parser) in front of a small ASGI application, :class:`FeedApp`:
 
-* ``/<path>`` for each feed (``/<org-id>.ics``, ``/people/<id>.ics``, ``/supervisors/<id>.ics``) and an
-  index of links at ``/`` (``/index.html``); every response carries a strong ETag (a digest of the bytes)
+* ``/<path>`` for each feed (``/<org-id>.ics``, ``/people/<id>.ics``, ``/supervisors/<id>.ics``), the
+  subscription page at ``/`` (``/index.html``) and each feed's QR code at ``/qr/<path>.svg`` (``.png``)
+  (:mod:`lianxue_core.calendar.subscribe`); every response carries a strong ETag (a digest of the bytes)
   and Last-Modified, and a request whose If-None-Match (or, without it, If-Modified-Since) matches gets
   ``304 Not Modified`` without a body. An If-Modified-Since in the future is ignored (``200``).
 * until the first feeds are there, every request gets ``503`` with ``Retry-After``; a rebuild swaps the
@@ -28,7 +29,6 @@ import contextlib
 import datetime as dt
 import email.utils
 import hashlib
-import html
 import logging
 import os
 import resource
@@ -36,7 +36,6 @@ import socket
 import threading
 import time
 import unicodedata
-import urllib.parse
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,6 +51,8 @@ try:
 except ImportError as exc:  # pragma: no cover - uvicorn is a main dependency
     raise InputError([Problem("lianxue serve", "needs the HTTP server: pip install uvicorn")]) from exc
 
+from ..model import Organization
+from .subscribe import Base, Subscriptions, base_of, qr_code, qr_png, qr_svg, render_page
 from .writer import WrittenFeed
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "FeedApp",
     "FeedServer",
     "ServeLimits",
+    "Subscriptions",
     "escape_log",
     "make_server",
     "serve",
@@ -121,37 +123,16 @@ class _Resource:
 class _Content:
     resources: Mapping[str, _Resource]
     count: int
+    names: Mapping[str, str] = attrs.field(factory=dict)
+    organizations: tuple[Organization, ...] = ()
+    listed: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(tz=dt.UTC))  # when the page last changed
+    # pages and QR codes made for the hosts seen (the addresses in them depend on the request's host)
+    made: dict[tuple[Base, str], _Resource] = attrs.field(factory=dict)
 
 
-def _index(feeds: Mapping[str, bytes], names: Mapping[str, str]) -> bytes:
-    items = []
-    for path in sorted(feeds):
-        link = urllib.parse.quote(path)
-        name = html.escape(names.get(path, path))
-        items.append(
-            f'<li><a href="{link}">{name}</a> <code>{html.escape(path)}</code> '
-            f'<a class="webcal" href="{link}" data-webcal>订阅</a></li>'
-        )
-    body = "\n".join(items) if items else "<li>（没有日历）</li>"
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head><meta charset="utf-8"><title>学习教育日历订阅</title></head>
-<body>
-<h1>学习教育日历订阅</h1>
-<p>点击“订阅”把日历加入手机或电脑的日历应用（webcal）；也可以复制链接，在日历应用中选择“添加订阅日历”。
-日历会定期自动更新。</p>
-<ul>
-{body}
-</ul>
-<script>
-for (const a of document.querySelectorAll("a[data-webcal]")) {{
-  a.href = new URL(a.getAttribute("href"), location.href).href.replace(/^https?:/, "webcal:");
-}}
-</script>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+_MADE_AT_MOST = 2048  # pages and QR codes kept per build; past it they are made again
+_QR_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+_VARY = (b"vary", b"Host, X-Forwarded-Host, X-Forwarded-Proto, X-Forwarded-Prefix")
 
 
 def escape_log(text: str) -> str:
@@ -201,12 +182,15 @@ class FeedApp:
         feeds: Mapping[str, bytes],
         *,
         names: Mapping[str, str] | None = None,
+        organizations: Sequence[Organization] = (),
         last_modified: dt.datetime | None = None,
     ) -> None:
         """Serve ``feeds`` (bytes by relative path) from now on, in place of what was served.
 
-        A resource whose bytes did not change keeps its Last-Modified; a new or changed one gets
-        ``last_modified`` on the first call (default: now) and the current time on later ones.
+        ``names`` (by path) and ``organizations`` (in file order, for the tree) make the subscription page
+        (:mod:`lianxue_core.calendar.subscribe`). A resource whose bytes did not change keeps its
+        Last-Modified; a new or changed one gets ``last_modified`` on the first call (default: now) and the
+        current time on later ones; so does the page when the feeds, their names or the tree changed.
         """
         now = dt.datetime.now(tz=dt.UTC)
         old = self._content.resources if self._content is not None else None
@@ -222,8 +206,13 @@ class FeedApp:
             )
 
         resources = {path.lstrip("/"): resource(path.lstrip("/"), body, CALENDAR_TYPE) for path, body in feeds.items()}
-        resources[""] = resource("", _index(feeds, names or {}), HTML_TYPE)
-        self._content = _Content(resources, len(feeds))  # one assignment: requests see one build or the other
+        shown = {path.lstrip("/"): (names or {}).get(path, path) for path in feeds}
+        orgs = tuple(organizations)
+        listed = moment
+        if self._content is not None and (self._content.names, self._content.organizations) == (shown, orgs):
+            listed = self._content.listed
+        # one assignment: requests see one build or the other
+        self._content = _Content(resources, len(feeds), shown, orgs, listed.astimezone(dt.UTC).replace(microsecond=0))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -246,7 +235,8 @@ class FeedApp:
             retry = str(self.retry_after).encode()
             return 503, [*_plain(_BUILDING), (b"retry-after", retry), (b"cache-control", b"no-store")], _BUILDING
         path = scope["path"]
-        found = content.resources.get(path.lstrip("/") if path not in ("/", "/index.html") else "")
+        made = path in ("/", "/index.html") or path.startswith("/qr/")
+        found = self._made(content, scope) if made else content.resources.get(path.lstrip("/"))
         if found is None:
             return 404, _plain(_NOT_FOUND), _NOT_FOUND
         validators = [
@@ -254,10 +244,40 @@ class FeedApp:
             (b"last-modified", found.last_modified.encode()),
             (b"cache-control", b"no-cache"),  # revalidate every time: a 304 costs nothing
         ]
+        if made:
+            validators.append(_VARY)  # the addresses in the page and the codes are the request's host
         if _not_modified(found, scope["headers"]):
             return 304, validators, b""
         head = [(b"content-type", found.content_type.encode()), (b"content-length", str(len(found.body)).encode())]
         return 200, head + validators, found.body
+
+    def _made(self, content: _Content, scope: Scope) -> _Resource | None:
+        """The subscription page or a QR code (``/qr/<feed path>.svg`` or ``.png``) for the request's host."""
+        path = scope["path"]
+        feed = ""
+        if path.startswith("/qr/"):
+            feed, suffix = os.path.splitext(path.removeprefix("/qr/"))
+            if suffix not in _QR_TYPES or feed not in content.resources:
+                return None
+            path = "/qr/" + feed + suffix
+        else:
+            path = "/"
+        base = base_of(scope)
+        key = (base, path)
+        found = content.made.get(key)
+        if found is not None:
+            return found
+        if not feed:
+            body = render_page(base, content.names, content.organizations)
+            found = _Resource.of(body, HTML_TYPE, content.listed)
+        else:
+            code = qr_code(base.webcal(feed))
+            body = qr_svg(code) if path.endswith(".svg") else qr_png(code)
+            found = _Resource.of(body, _QR_TYPES[path[-4:]], content.resources[feed].modified)
+        if len(content.made) >= _MADE_AT_MOST:
+            content.made.clear()
+        content.made[key] = found
+        return found
 
     def _log(self, scope: Scope, status: int, length: int) -> None:
         assert self.log is not None
@@ -454,10 +474,11 @@ class FeedServer:
         feeds: Mapping[str, bytes],
         *,
         names: Mapping[str, str] | None = None,
+        organizations: Sequence[Organization] = (),
         last_modified: dt.datetime | None = None,
     ) -> None:
         """Serve ``feeds`` from now on (see :meth:`FeedApp.set_feeds`)."""
-        self.app.set_feeds(feeds, names=names, last_modified=last_modified)
+        self.app.set_feeds(feeds, names=names, organizations=organizations, last_modified=last_modified)
 
     def serve_forever(self, poll_interval: float | None = None) -> None:
         """Serve until :meth:`shutdown` (or, in the main thread, Ctrl-C: ``KeyboardInterrupt``).
@@ -513,6 +534,7 @@ def make_server(
     port: int = 8080,
     *,
     names: Mapping[str, str] | None = None,
+    organizations: Sequence[Organization] = (),
     last_modified: dt.datetime | None = None,
     log: TextIO | None = None,
     limits: ServeLimits | None = None,
@@ -524,7 +546,8 @@ def make_server(
             ``/<path>`` as ``text/calendar; charset=utf-8``.
         host: The address to listen on (``"127.0.0.1"``; ``"0.0.0.0"`` for every interface).
         port: The port (``0``: any free port; read it from ``server.server_address`` or ``server.url``).
-        names: Names to show on the index page, by path.
+        names: Names to show on the subscription page, by path.
+        organizations: The organizations in file order: the page nests their feeds by ``parent``.
         last_modified: The Last-Modified time of every feed (default: now).
         log: Where to write one line per request and the server's warnings (default: nowhere).
         limits: Connections, timeouts and backlog (default: :class:`ServeLimits`).
@@ -541,7 +564,7 @@ def make_server(
         server.server_close()
     """
     server = FeedServer(host, port, log=log, limits=limits)
-    server.set_feeds(feeds, names=names, last_modified=last_modified)
+    server.set_feeds(feeds, names=names, organizations=organizations, last_modified=last_modified)
     return server
 
 
@@ -561,7 +584,7 @@ def _signature(paths: Sequence[Path]) -> tuple[tuple[int, int, int] | None, ...]
 
 
 def serve(
-    build: Callable[[], Iterable[WrittenFeed]],
+    build: Callable[[], Iterable[WrittenFeed] | Subscriptions],
     *,
     host: str = "127.0.0.1",
     port: int = 8080,
@@ -582,8 +605,9 @@ def serve(
     stops the server (``Stopped.``).
 
     Args:
-        build: Makes the feeds (``app.feeds(...)`` over a freshly loaded tree and plan); called in a
-            background thread, once at the start and after each change.
+        build: Makes the feeds (``app.feeds(...)`` over a freshly loaded tree and plan), or a
+            :class:`Subscriptions` with the feeds and the organizations (the subscription page then follows
+            the tree); called in a background thread, once at the start and after each change.
         host: The address to listen on.
         port: The port (``0``: any free port).
         watch: Files whose change triggers a rebuild.
@@ -605,10 +629,13 @@ def serve(
     failure: list[BaseException] = []
 
     def build_once() -> int:
-        feeds = {f.path: f for f in build()}
+        built = build()
+        made = built if isinstance(built, Subscriptions) else Subscriptions(tuple(built))
+        feeds = {f.path: f for f in made.feeds}
         server.set_feeds(
             {path: f.text.encode("utf-8") for path, f in feeds.items()},
             names={path: f.name for path, f in feeds.items()},
+            organizations=made.organizations,
             last_modified=last_modified,
         )
         return len(feeds)

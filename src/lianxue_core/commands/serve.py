@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
 from ..app import load_county
-from ..calendar import FeedSet, WrittenFeed, stamp_from_environment
+from ..calendar import FeedSet, stamp_from_environment
 from ..errors import InputError, Problem
 from ..plugins import PluginHost
 from ._options import EXIT_INPUT, EXIT_OK, add_alarm_options, add_year_options, feeds_for, plan_for
@@ -40,16 +39,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue serve`` until interrupted: listen at once, build the feeds in the background (503 with
     Retry-After until they are ready), build them again when the organization or holidays file changes."""
-    from ..calendar.serve import serve
+    from ..calendar.serve import Subscriptions, serve
 
     if not 0 <= args.port <= 65535:
         raise InputError([Problem("--port", f"must be between 0 and 65535 (got {args.port})")])
     load_county(args.orgfile, host)  # a bad file: exit 2 before listening
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor))
 
-    def build() -> Iterable[WrittenFeed]:
+    def build() -> Subscriptions:
         tree = load_county(args.orgfile, host)
-        return feeds_for(args, host, tree, plan_for(args, host, tree, err), which)
+        feeds = feeds_for(args, host, tree, plan_for(args, host, tree, err), which)
+        return Subscriptions(tuple(feeds), tree.organizations)  # the subscription page follows the tree
 
     watch = [args.orgfile] + ([Path(args.holidays)] if args.holidays else [])
     try:
