@@ -56,8 +56,7 @@ def test_pipes_get_no_progress_and_v_says_how_long(tmp_path: Path) -> None:
         main(["-v", "calendar", "--year", "2026", "--out", str(tmp_path / "c2"), _example()], stdout=out, stderr=err)
         == 0
     )
-    assert "lianxue: planned 116 organizations in" in err.getvalue()
-    assert "lianxue: wrote 116 feeds in" in err.getvalue()
+    assert "lianxue: planned 116 organizations and wrote 116 feeds in" in err.getvalue()
 
 
 def _example() -> str:

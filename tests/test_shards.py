@@ -221,3 +221,61 @@ def test_a_dask_cluster_plans_the_same(tmp_path: Path) -> None:
     assert [(f.path, f.text) for f in feeds(tree, two, host, options=options)] == [
         (f.path, f.text) for f in feeds(tree, one, host, options=options)
     ]
+
+
+def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path) -> None:
+    """`lianxue calendar` plans and writes shard by shard: the same feeds (organizations, people, supervisors,
+    to-dos, and the cancellations of feeds no longer produced) as from the whole plan."""
+    from lianxue_core.app import feeds, feeds_by_shard, plan_stream
+    from lianxue_core.calendar import FeedOptions, FeedSet, write_feeds
+
+    host = PluginHost()
+    tree = load_county(example_path(), host)
+    which = FeedSet(people=True, supervisors=("deqing", "jiguan-gongwei"), todo=True)
+    options = FeedOptions(stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    previous = tmp_path / "previous"
+    (previous / "people").mkdir(parents=True)
+    gone = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{prodid}\r\nBEGIN:VEVENT\r\nUID:x.y.2026@lianxue\r\n"
+    gone += "DTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20260105\r\nSUMMARY:旧\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    (previous / "people" / "m-gone.ics").write_text(gone.format(prodid=options.prodid), encoding="utf-8")
+    whole = {
+        f.path: f.text
+        for f in feeds(tree, plan_year(tree, host, 2026), host, options=options, which=which, previous=previous)
+    }
+    plans = list(plan_stream(tree, host, 2026, size=20))
+    assert len(plans) == 3  # the county, the organs, a unit alone: the groups that share nobody
+    assert merge_plans(plans, tree) == plan_year(tree, host, 2026)
+    streamed = {
+        f.path: f.text for f in feeds_by_shard(tree, iter(plans), host, options=options, which=which, previous=previous)
+    }
+    assert streamed == whole
+    assert "people/m-gone.ics" in streamed  # cancelled once, as from the whole plan
+    write_feeds(feeds_by_shard(tree, plan_stream(tree, host, 2026, size=20), host, options=options), tmp_path / "out")
+    assert len(list((tmp_path / "out").glob("*.ics"))) == len(tree)
+
+
+def test_memory_of_a_streamed_plan_is_a_shards(tmp_path: Path) -> None:
+    """Planning and writing shard by shard holds a shard's plan, not the county's: the traced peak of streaming
+    the 14-town county in shards of 30 organizations is well under that of holding its whole plan."""
+    import tracemalloc
+
+    from lianxue_core.app import feeds_by_shard, plan_stream
+
+    county = tmp_path / "county.toml"
+    county.write_text(_county(14), encoding="utf-8")
+    host = PluginHost()
+    tree = load_county(county, host)
+    obligations = obligations_of(tree, host, 2026)
+
+    tracemalloc.start()
+    whole = plan_year(tree, host, 2026, obligations=obligations)
+    held = tracemalloc.get_traced_memory()[1]
+    del whole
+    tracemalloc.stop()
+
+    tracemalloc.start()
+    for feed in feeds_by_shard(tree, plan_stream(tree, host, 2026, obligations=obligations, size=30), host):
+        assert feed.text
+    streamed = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert streamed < held / 3, (streamed, held)

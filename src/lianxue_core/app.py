@@ -24,7 +24,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,7 @@ import attrs
 
 from . import orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
+from .calendar.writer import build_feeds_by_shard
 from .errors import InputError, Problem
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
@@ -57,6 +58,8 @@ __all__ = [
     "left_out",
     "load_county",
     "obligations_of",
+    "feeds_by_shard",
+    "plan_stream",
     "plan_year",
     "workday_calendar",
 ]
@@ -166,7 +169,18 @@ def plan_year(
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor, progress)
-    notes = same_clause_twice(resolved, host, orgs)
+    notes = _notes(tree, host, resolved, orgs)
+    return attrs.evolve(plan, warnings=(*plan.warnings, *notes)) if notes else plan
+
+
+def _notes(
+    tree: OrganizationTree,
+    host: PluginHost,
+    obligations: Mapping[str, tuple[Obligation, ...]],
+    orgs: Collection[str] | None,
+) -> list[str]:
+    """The plan's warnings that come from the plugins and the file, not from the planner."""
+    notes = same_clause_twice(obligations, host, orgs)
     skipped = left_out(tree, host)
     if skipped:
         tracks = sorted({str(o.track) for o in skipped})
@@ -175,11 +189,116 @@ def plan_year(
             f"{len(skipped)}个组织未计划（{names}）：track {'、'.join(tracks)} 的插件未加载"
             f"（已屏蔽：{'、'.join(sorted(host.blocked)) or '无'}）"
         )
-    return attrs.evolve(plan, warnings=(*plan.warnings, *notes)) if notes else plan
+    return notes
+
+
+#: How many organizations a streamed plan holds at a time (:func:`plan_stream`).
+SHARD_ORGS = 1000
+
+
+def plan_stream(
+    tree: OrganizationTree,
+    host: PluginHost,
+    year: int,
+    *,
+    holidays: str | Path | None = None,
+    obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int], object] | None = None,
+    size: int = SHARD_ORGS,
+) -> Iterator[Plan]:
+    """The plan of ``year`` shard by shard, for work that need not hold the whole plan (the feeds: see
+    :func:`feeds_by_shard`): memory stays at a few shards' plans however large the tree.
+
+    The tree is cut where nobody is shared (:func:`lianxue_core.scheduling.shards`) into shards of about
+    ``size`` organizations (at least one per worker); each yielded plan holds one shard's organizations, the
+    first also the warnings of the whole plan. ``merge_plans(list(plan_stream(...)), tree)`` is
+    :func:`plan_year`'s plan. With several workers the shards come as they are done.
+    """
+    check_year(year)
+    calendar = workday_calendar(host, year, holidays=holidays)
+    resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
+    notes = tuple(_notes(tree, host, resolved, None))
+    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    if executor is None and len(tree) < MIN_SHARDED_ORGS:
+        workers = 1
+    parts = deal(shards(tree, resolved, year, calendar), max(workers, -(-len(tree) // max(size, 1)))) or [()]
+    first = True
+
+    def told(plan: Plan) -> Plan:
+        nonlocal first
+        if first:
+            first = False
+            return attrs.evolve(plan, warnings=(*plan.warnings, *notes))
+        return attrs.evolve(plan, warnings=())
+
+    if workers == 1 and executor is None:
+        for part in parts:
+            plan = make_plan(tree, resolved, year, calendar, shard=part, progress=progress)
+            yield told(plan)
+        return
+    pool = executor if executor is not None else _processes(min(workers, len(parts)))
+    try:
+        waiting = iter(parts)
+        running: dict[Future[Plan], tuple[str, ...]] = {}
+
+        def submit() -> None:  # at most two shards per worker in flight: finished plans are not piled up
+            for part in waiting:
+                running[pool.submit(make_plan, tree, resolved, year, calendar, shard=part)] = part
+                if len(running) >= 2 * workers:
+                    return
+
+        submit()
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: parts.index(running[f])):  # a deterministic order
+                part = running.pop(future)
+                if progress is not None:
+                    progress(len(part))
+                yield told(future.result())
+            submit()
+    finally:
+        if executor is None:
+            pool.shutdown(cancel_futures=True)
+
+
+def feeds_by_shard(
+    tree: OrganizationTree,
+    plans: Iterable[Plan],
+    host: PluginHost,
+    *,
+    options: FeedOptions | None = None,
+    which: FeedSet | None = None,
+    previous: Path | None = None,
+) -> Iterator[WrittenFeed]:
+    """:func:`feeds` of a plan that comes shard by shard (:func:`plan_stream`): the same feeds, byte for byte,
+    holding one shard's plan at a time. The feeds come in the shards' order."""
+    which = which or FeedSet()
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
+    catalogue = {o.id: o for o in host.catalogue()}
+    yield from build_feeds_by_shard(
+        plans,
+        tree,
+        catalogue,
+        options=options or FeedOptions(),
+        which=which,
+        out=previous,
+        adjust=_adjuster(tree, host),
+    )
 
 
 #: Below this many organizations a plan is made in one process whatever ``jobs`` says (same result, less time).
 MIN_SHARDED_ORGS = 200
+
+
+def _processes(n: int) -> ProcessPoolExecutor:
+    """``n`` worker processes, each a fresh interpreter (forkserver where there is one): forking a process
+    that runs threads (a server, a test runner) is not safe."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method))
 
 
 def deal(groups: Sequence[Sequence[str]], n: int) -> list[tuple[str, ...]]:
@@ -218,12 +337,7 @@ def _plan_shards(
     parts = deal(groups, workers)
     if len(parts) == 1 and executor is None:
         return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=parts[0], progress=progress)
-    # a fresh interpreter per worker (forkserver): forking a process that runs threads (a server, a test
-    # runner) is not safe
-    context = multiprocessing.get_context(
-        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    )
-    pool = executor if executor is not None else ProcessPoolExecutor(min(workers, len(parts)), mp_context=context)
+    pool = executor if executor is not None else _processes(min(workers, len(parts)))
     try:
         futures = {pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=p): p for p in parts}
         if progress is not None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import datetime as dt
 import os
 import re
 import stat
@@ -52,7 +53,7 @@ from .feeds import (
     render_feed,
 )
 
-__all__ = ["RUN_MARKER", "FeedSet", "WrittenFeed", "atomic_write", "build_feeds", "write_feeds"]
+__all__ = ["RUN_MARKER", "FeedSet", "WrittenFeed", "atomic_write", "build_feeds", "build_feeds_by_shard", "write_feeds"]
 
 RUN_MARKER = ".lianxue-run-incomplete"
 """The file :func:`write_feeds` keeps in the output directory while it writes (see the module's docs)."""
@@ -206,7 +207,7 @@ def build_feeds(
     which: FeedSet = FeedSet(),
     out: Path | None = None,
     adjust: Callable[[icalendar.Event, Occurrence], None] | None = None,
-) -> Iterable[WrittenFeed]:
+) -> Iterator[WrittenFeed]:
     """Yield each feed of ``plan`` in turn: organizations in file order, people, supervisors, to-dos.
 
     Feeds are produced one at a time, so memory stays flat in the number of organizations. When
@@ -223,60 +224,141 @@ def build_feeds(
         out: The directory holding the previous feeds, if any (nothing is written here).
         adjust: Called with each event before it is written (the plugins' ``lianxue_adjust_event``).
     """
+    interrupted = out is not None and (out / RUN_MARKER).exists()
+    ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
     # An item held during another activity (each member speaking at the monthly study) is part of that
     # activity's event, not an event of its own.
     shown = [o for o in plan.occurrences if o.shown]
     by_org = _by_org(shown)
-    interrupted = out is not None and (out / RUN_MARKER).exists()
-    ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
+    produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
     if which.organizations:
-        produced: set[str] = set()
-        for org in tree:
-            items = by_org.get(org.id)
-            if items:
-                produced.add(f"{org.id}.ics")
-                yield _feed(ctx, f"{org.id}.ics", f"{org.name} {plan.year}", items)
-        yield from _orphans(ctx, "", produced)
+        yield from _org_feeds(ctx, by_org, produced)
+        yield from _orphans(ctx, "", produced[""])
     if which.people:
-        by_person: dict[str, list[Occurrence]] = {}
-        for occ in shown:
-            for person in occ.people:
-                by_person.setdefault(person, []).append(occ)
-        prefix = org_prefix(tree)
-        produced = set()
-        for member in tree.members:
-            mine = by_person.get(member.id)
-            if mine:
-                produced.add(f"people/{member.id}.ics")
-                yield _feed(ctx, f"people/{member.id}.ics", f"{member.name} {plan.year}", mine, prefix=prefix)
-        yield from _orphans(ctx, "people", produced)
+        yield from _people_feeds(ctx, shown, produced)
+        yield from _orphans(ctx, "people", produced["people"])
     for sup in which.supervisors:
         overseen = {o.id for o in tree.overseen_by(sup)}
-        items = [o for o in shown if o.org in overseen and not o.slot]
-        yield _feed(
-            ctx,
-            f"supervisors/{sup}.ics",
-            f"{tree[sup].name} 督查 {plan.year}",
-            items,
-            prefix=org_prefix(tree),
-            uid_prefix=f"watch.{sup}.",
-            description=f"{tree[sup].name}所督查党组织的{plan.year}年学习教育安排",
-        )
+        yield _supervisor_feed(ctx, sup, [o for o in shown if o.org in overseen and not o.slot])
     if which.todo:
-        produced = set()
-        for org in tree:
-            items = [o for o in by_org.get(org.id) if o.all_day]
-            if items:
-                produced.add(f"todo/{org.id}.ics")
-                yield _feed(
-                    ctx,
-                    f"todo/{org.id}.ics",
-                    f"{org.name} {plan.year} 待办",
-                    items,
-                    uid_prefix="todo.",
-                    component="VTODO",
-                )
-        yield from _orphans(ctx, "todo", produced)
+        yield from _todo_feeds(ctx, by_org, produced)
+        yield from _orphans(ctx, "todo", produced["todo"])
+
+
+def build_feeds_by_shard(
+    plans: Iterable[Plan],
+    tree: OrganizationTree,
+    obligations: Mapping[str, Obligation],
+    *,
+    options: FeedOptions,
+    which: FeedSet = FeedSet(),
+    out: Path | None = None,
+    adjust: Callable[[icalendar.Event, Occurrence], None] | None = None,
+) -> Iterator[WrittenFeed]:
+    """:func:`build_feeds` over a plan that comes shard by shard (:func:`lianxue_core.scheduling.shards`):
+    the same feeds, byte for byte, while only one shard's plan is held at a time.
+
+    Each shard's organization, people and to-do feeds are yielded as the shard comes (a person's items all
+    lie in one shard: the shards are cut where nobody is shared); the supervisors' feeds, which look across
+    shards, and the cancellations of feeds no longer produced come after the last shard. The order of the
+    feeds is the shards' order, not the file's: sort what :func:`write_feeds` returns if it matters.
+    """
+    interrupted = out is not None and (out / RUN_MARKER).exists()
+    produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
+    watched: dict[str, list[Occurrence]] = {sup: [] for sup in which.supervisors}
+    overseen = {sup: {o.id for o in tree.overseen_by(sup)} for sup in which.supervisors}
+    last: Plan | None = None
+    for plan in plans:
+        last = plan
+        ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
+        shown = [o for o in plan.occurrences if o.shown]
+        yield from _shard_feeds(ctx, shown, which, produced)
+        for sup, items in watched.items():
+            items.extend(o for o in shown if o.org in overseen[sup] and not o.slot)
+    if last is None:
+        return
+    ctx = _Context(out, last, options, obligations, tree, adjust, resend_cancelled=interrupted)
+    if which.organizations:
+        yield from _orphans(ctx, "", produced[""])
+    if which.people:
+        yield from _orphans(ctx, "people", produced["people"])
+    order = {org.id: n for n, org in enumerate(tree)}
+    for sup in which.supervisors:
+        # in the order of the whole plan (organizations in file order, then start), as one plan gives it
+        yield _supervisor_feed(ctx, sup, sorted(watched[sup], key=lambda o: (order[o.org], *_plan_key(o))))
+    if which.todo:
+        yield from _orphans(ctx, "todo", produced["todo"])
+
+
+def _plan_key(occ: Occurrence) -> tuple[object, ...]:
+    """The planner's order within one organization (see :func:`lianxue_core.scheduling.merge_plans`)."""
+    start = occ.start
+    time = start.time() if isinstance(start, dt.datetime) else dt.time.min
+    return (occ.first_day, not occ.all_day, time, occ.obligation, occ.slot)
+
+
+def _shard_feeds(
+    ctx: _Context, shown: Sequence[Occurrence], which: FeedSet, produced: dict[str, set[str]]
+) -> Iterator[WrittenFeed]:
+    """One shard's organization, people and to-do feeds; their paths added to ``produced``."""
+    by_org = _by_org(shown)
+    if which.organizations:
+        yield from _org_feeds(ctx, by_org, produced)
+    if which.people:
+        yield from _people_feeds(ctx, shown, produced)
+    if which.todo:
+        yield from _todo_feeds(ctx, by_org, produced)
+
+
+def _org_feeds(ctx: _Context, by_org: _OrgIndex, produced: dict[str, set[str]]) -> Iterator[WrittenFeed]:
+    for org in ctx.tree:
+        items = by_org.get(org.id)
+        if items:
+            path = f"{org.id}.ics"
+            _once(produced[""], path)
+            yield _feed(ctx, path, f"{org.name} {ctx.plan.year}", items)
+
+
+def _people_feeds(ctx: _Context, shown: Sequence[Occurrence], produced: dict[str, set[str]]) -> Iterator[WrittenFeed]:
+    by_person: dict[str, list[Occurrence]] = {}
+    for occ in shown:
+        for person in occ.people:
+            by_person.setdefault(person, []).append(occ)
+    prefix = org_prefix(ctx.tree)
+    for member in ctx.tree.members:
+        mine = by_person.get(member.id)
+        if mine:
+            path = f"people/{member.id}.ics"
+            _once(produced["people"], path)
+            yield _feed(ctx, path, f"{member.name} {ctx.plan.year}", mine, prefix=prefix)
+
+
+def _todo_feeds(ctx: _Context, by_org: _OrgIndex, produced: dict[str, set[str]]) -> Iterator[WrittenFeed]:
+    for org in ctx.tree:
+        items = [o for o in by_org.get(org.id) or () if o.all_day]
+        if items:
+            path = f"todo/{org.id}.ics"
+            _once(produced["todo"], path)
+            yield _feed(ctx, path, f"{org.name} {ctx.plan.year} 待办", items, uid_prefix="todo.", component="VTODO")
+
+
+def _supervisor_feed(ctx: _Context, sup: str, items: Sequence[Occurrence]) -> WrittenFeed:
+    tree, year = ctx.tree, ctx.plan.year
+    return _feed(
+        ctx,
+        f"supervisors/{sup}.ics",
+        f"{tree[sup].name} 督查 {year}",
+        items,
+        prefix=org_prefix(tree),
+        uid_prefix=f"watch.{sup}.",
+        description=f"{tree[sup].name}所督查党组织的{year}年学习教育安排",
+    )
+
+
+def _once(produced: set[str], path: str) -> None:
+    if path in produced:  # two shards share a person or an organization: the cut is wrong, not the input
+        raise RuntimeError(f"{path} would be written by two shards of the plan")
+    produced.add(path)
 
 
 # -- writing: temporary files, one sync, renames, one fsync per folder -------------------------------------

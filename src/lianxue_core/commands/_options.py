@@ -32,6 +32,7 @@ __all__ = [
     "add_jobs_option",
     "add_year_options",
     "check_out_dir",
+    "feed_options",
     "feeds_for",
     "feeds_json",
     "jobs_of",
@@ -185,10 +186,14 @@ def feeds_for(
     for sup in which.supervisors:
         if sup not in tree:
             raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+    return app.feeds(tree, plan, host, options=feed_options(args), which=which, previous=previous)
+
+
+def feed_options(args: argparse.Namespace) -> FeedOptions:
+    """The feeds' options from ``--alarm`` / ``--no-alarm`` and ``SOURCE_DATE_EPOCH``."""
     if args.alarm is not None and args.alarm < 0:
         raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
-    options = FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
-    return app.feeds(tree, plan, host, options=options, which=which, previous=previous)
+    return FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
 
 
 def feeds_json(written: list[WrittenFeed], out_dir: Path) -> dict[str, object]:

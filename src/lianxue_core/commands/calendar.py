@@ -7,12 +7,16 @@ import argparse
 import json
 import logging
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .. import app
 from ..app import load_county
 from ..calendar import FeedSet, WrittenFeed, write_feeds
+from ..errors import InputError, Problem
 from ..model import OrganizationTree
+from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
 from ._options import (
@@ -21,14 +25,15 @@ from ._options import (
     add_format_option,
     add_year_options,
     check_out_dir,
-    feeds_for,
+    feed_options,
     feeds_json,
-    plan_for,
+    jobs_of,
     report_feeds,
+    year_of,
 )
-from ._progress import each
+from ._progress import counting, each
 
-__all__ = ["HELP", "add_arguments", "run", "write_calendars"]
+__all__ = ["HELP", "add_arguments", "run", "summary_of", "write_calendars"]
 
 log = logging.getLogger("lianxue")
 
@@ -44,25 +49,75 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def write_calendars(
-    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, plan: Plan, err: TextIO
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    err: TextIO,
+    obligations: dict[str, tuple[Obligation, ...]] | None = None,
+    on_plan: Callable[[Plan], object] | None = None,
 ) -> list[WrittenFeed]:
-    """Write the feeds the arguments ask for into ``args.out``, updated against the ones already there (a
-    progress bar on ``err`` when it is a terminal)."""
+    """Plan the year shard by shard and write the feeds the arguments ask for into ``args.out``, updated against
+    the ones already there; only a few shards' plans are held at a time (:func:`lianxue_core.app.plan_stream`).
+    ``on_plan`` sees each shard's plan (the run's summary counts them). Progress bars on ``err`` when it is a
+    terminal. Returns what was written, in the order of the file (organizations, people, supervisors, to-dos).
+    """
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+    options = feed_options(args)
+    year = year_of(args)
     started = time.perf_counter()
-    feeds = each(args, err, feeds_for(args, host, tree, plan, which, previous=args.out), "日历 feeds", "个")
-    written = write_feeds(feeds, args.out, no_fsync=args.no_fsync)
-    log.info("wrote %d feeds in %.1f s", len(written), time.perf_counter() - started)
-    return written
+    with counting(args, err, "计划 planning", len(tree), "个组织") as advance:
+        plans = app.plan_stream(
+            tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
+        )
+
+        def told() -> Iterator[Plan]:
+            for plan in plans:
+                for warning in plan.warnings:
+                    log.warning("warning: %s", warning)
+                if on_plan is not None:
+                    on_plan(plan)
+                yield plan
+
+        feeds = app.feeds_by_shard(tree, told(), host, options=options, which=which, previous=args.out)
+        written = write_feeds(each(args, err, feeds, "日历 feeds", "个"), args.out, no_fsync=args.no_fsync)
+    log.info(
+        "planned %d organizations and wrote %d feeds in %.1f s", len(tree), len(written), time.perf_counter() - started
+    )
+    return sorted(written, key=_file_order(tree, which))
+
+
+def summary_of(plan: Plan) -> Plan:
+    """A shard's plan without its items: what a summary keeps (year, provisional, warnings)."""
+    return Plan(plan.year, plan.provisional, plan.workdays_source, (), warnings=plan.warnings)
+
+
+def _file_order(tree: OrganizationTree, which: FeedSet) -> Callable[[WrittenFeed], tuple[int, int, str]]:
+    """Feeds in the order of the file: organizations, people, supervisors, to-dos (feeds no longer produced
+    after the others of their folder)."""
+    orgs = {org.id: n for n, org in enumerate(tree)}
+    members = {m.id: n for n, m in enumerate(tree.members)}
+    sups = {s: n for n, s in enumerate(which.supervisors)}
+    folders = {"": (0, orgs), "people": (1, members), "supervisors": (2, sups), "todo": (3, orgs)}
+
+    def key(feed: WrittenFeed) -> tuple[int, int, str]:
+        folder, _, name = feed.path.rpartition("/")
+        rank, index = folders.get(folder, (4, {}))
+        return (rank, index.get(name.removesuffix(".ics"), len(index)), feed.path)
+
+    return key
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue calendar``."""
     check_out_dir(args)
     tree = load_county(args.orgfile, host)
-    plan = plan_for(args, host, tree, err)
-    written = write_calendars(args, host, tree, plan, err)
+    shards: list[Plan] = []
+    written = write_calendars(args, host, tree, err, on_plan=lambda p: shards.append(summary_of(p)))
     if args.format == "json":
+        plan = shards[0]
         doc = {"file": str(args.orgfile), "year": plan.year, "provisional": plan.provisional}
         print(json.dumps({**doc, **feeds_json(written, args.out)}, ensure_ascii=False, indent=2), file=out)
     else:

@@ -12,6 +12,7 @@ from typing import TextIO
 from ..app import load_county, obligations_of
 from ..examples import example_path
 from ..plugins import PluginHost
+from ..scheduling import Plan
 from ..textable import render_table, terminal_width
 from . import validate
 from ._options import (
@@ -21,11 +22,10 @@ from ._options import (
     add_year_options,
     check_out_dir,
     feeds_json,
-    plan_for,
     report_feeds,
     year_of,
 )
-from .calendar import write_calendars
+from .calendar import summary_of, write_calendars
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -44,32 +44,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
-    """Run ``lianxue run``."""
+    """Run ``lianxue run``: the plan is made and written shard by shard, and counted as it goes."""
     check_out_dir(args)
     args.orgfile = args.orgfile or example_path()
     tree = load_county(args.orgfile, host)
     obligations = obligations_of(tree, host, year_of(args))  # asked once, for the plan and the guidance counts
-    plan = plan_for(args, host, tree, err, obligations)
-    written = write_calendars(args, host, tree, plan, err)  # before printing: a closed pipe must not stop it
-    per_org = Counter(o.org for o in plan.occurrences if o.shown)
-    parts = sum(1 for o in plan.occurrences if not o.shown)
-    unplaced = Counter(u.org for u in plan.unplaced)
+    count = _Counts()
+    # written before anything is printed: a closed pipe must not stop it
+    written = write_calendars(args, host, tree, err, obligations, on_plan=count.add)
+    plan = count.first
+    parts, activities = count.parts, sum(count.per_org.values())
+    unplaced_total = sum(count.unplaced.values())
+    reasons = sorted(count.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
     rows = []
     total_guidance = 0
     for org in tree:
         guidance = sum(1 for o in obligations[org.id] if not o.schedulable)
         total_guidance += guidance
-        rows.append([org.id, org.name, org.track or "-", str(per_org[org.id]), str(unplaced[org.id]), str(guidance)])
+        rows.append(
+            [org.id, org.name, org.track or "-", str(count.per_org[org.id]), str(count.unplaced[org.id]), str(guidance)]
+        )
     if args.format == "json":
         doc = {
             "file": str(args.orgfile),
             **validate.summary(tree, host),
             "year": plan.year,
             "provisional": plan.provisional,
-            "activities": len(plan.occurrences) - parts,
+            "activities": activities,
             "parts": parts,
-            "unplaced": len(plan.unplaced),
-            "combined": len(plan.combined),
+            "unplaced": unplaced_total,
+            "combined": count.combined,
             "guidance": total_guidance,
             "per_org": [
                 {
@@ -82,10 +86,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
                 }
                 for r, org in zip(rows, tree, strict=True)
             ],
-            "unplaced_reasons": [
-                {"obligation": ob, "reason": why, "count": n}
-                for (ob, why), n in Counter((u.obligation, u.reason) for u in plan.unplaced).most_common()
-            ],
+            "unplaced_reasons": [{"obligation": ob, "reason": why, "count": n} for (ob, why), n in reasons],
             "feeds": feeds_json(written, args.out),
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
@@ -95,17 +96,44 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
     out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows, terminal_width(out)))
     print(
-        f"\n{len(tree)} organizations: {len(plan.occurrences) - parts} activities planned "
-        f"(and {parts} members' parts held during them), {len(plan.unplaced)} unplaced, "
-        f"{len(plan.combined)} combined with another activity, {total_guidance} guidance items.",
+        f"\n{len(tree)} organizations: {activities} activities planned "
+        f"(and {parts} members' parts held during them), {unplaced_total} unplaced, "
+        f"{count.combined} combined with another activity, {total_guidance} guidance items.",
         file=out,
     )
-    if plan.unplaced:
-        reasons = Counter((u.obligation, u.reason) for u in plan.unplaced)
+    if reasons:
         print("Not placed (see `lianxue plan` for each item):", file=out)
-        for (obligation, reason), n in reasons.most_common(MAX_REASONS):
+        for (obligation, reason), n in reasons[:MAX_REASONS]:
             print(f"  {n} × {obligation}: {reason}", file=out)
         if len(reasons) > MAX_REASONS:
             print(f"  ... and {len(reasons) - MAX_REASONS} more reasons", file=out)
     report_feeds(written, args.out, out)
     return EXIT_OK
+
+
+class _Counts:
+    """What the summary says of the plan, counted shard by shard (the plan itself is not kept)."""
+
+    def __init__(self) -> None:
+        self.per_org: Counter[str] = Counter()
+        self.unplaced: Counter[str] = Counter()
+        self.reasons: Counter[tuple[str, str]] = Counter()
+        self.parts = 0
+        self.combined = 0
+        self.shards: list[Plan] = []
+
+    def add(self, plan: Plan) -> None:
+        self.shards.append(summary_of(plan))
+        for occ in plan.occurrences:
+            if occ.shown:
+                self.per_org[occ.org] += 1
+            else:
+                self.parts += 1
+        for item in plan.unplaced:
+            self.unplaced[item.org] += 1
+            self.reasons[(item.obligation, item.reason)] += 1
+        self.combined += len(plan.combined)
+
+    @property
+    def first(self) -> Plan:
+        return self.shards[0]
