@@ -24,7 +24,7 @@ import datetime as dt
 import multiprocessing
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -220,9 +220,7 @@ def plan_stream(
     calendar = workday_calendar(host, year, holidays=holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     notes = tuple(_notes(tree, host, resolved, None))
-    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
-    if executor is None and len(tree) < MIN_SHARDED_ORGS:
-        workers = 1
+    workers = _workers(tree, jobs, executor)
     parts = deal(shards(tree, resolved, year, calendar), max(workers, -(-len(tree) // max(size, 1)))) or [()]
     first = True
 
@@ -233,19 +231,43 @@ def plan_stream(
             return attrs.evolve(plan, warnings=(*plan.warnings, *notes))
         return attrs.evolve(plan, warnings=())
 
-    if workers == 1 and executor is None:
+    for plan in _shard_plans(tree, resolved, year, calendar, parts, workers, executor, progress):
+        yield told(plan)
+
+
+def _workers(tree: OrganizationTree, jobs: int | None, executor: Executor | None) -> int:
+    """How many processes plan: ``jobs`` (``None``: one per core), one for a small tree with no executor
+    (starting processes would cost more than it saves; the plan is the same)."""
+    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+    return 1 if executor is None and len(tree) < MIN_SHARDED_ORGS else workers
+
+
+def _shard_plans(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    parts: Sequence[tuple[str, ...]],
+    workers: int,
+    executor: Executor | None,
+    progress: Callable[[int], object] | None,
+    orgs: Collection[str] | None = None,
+) -> Iterator[Plan]:
+    """The plans of ``parts`` (shards of the tree), in this process or on ``workers`` processes (or
+    ``executor``), in the order of ``parts`` as far as they are done: at most two shards per worker in flight,
+    so finished plans do not pile up."""
+    if executor is None and (workers == 1 or len(parts) == 1):
         for part in parts:
-            plan = make_plan(tree, resolved, year, calendar, shard=part, progress=progress)
-            yield told(plan)
+            yield make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
         return
     pool = executor if executor is not None else _processes(min(workers, len(parts)))
     try:
         waiting = iter(parts)
         running: dict[Future[Plan], tuple[str, ...]] = {}
 
-        def submit() -> None:  # at most two shards per worker in flight: finished plans are not piled up
+        def submit() -> None:
             for part in waiting:
-                running[pool.submit(make_plan, tree, resolved, year, calendar, shard=part)] = part
+                running[pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=part)] = part
                 if len(running) >= 2 * workers:
                     return
 
@@ -256,7 +278,7 @@ def plan_stream(
                 part = running.pop(future)
                 if progress is not None:
                     progress(len(part))
-                yield told(future.result())
+                yield future.result()
             submit()
     finally:
         if executor is None:
@@ -325,9 +347,7 @@ def _plan_shards(
 ) -> Plan:
     """The plan of ``tree`` (kept to ``orgs``), sharded when more than one process plans it or when only some
     organizations are wanted (then only the groups holding them are planned)."""
-    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
-    if executor is None and len(tree) < MIN_SHARDED_ORGS:
-        workers = 1  # starting processes would cost more than it saves; the plan is the same
+    workers = _workers(tree, jobs, executor)
     if orgs is None and workers == 1 and executor is None:
         return make_plan(tree, obligations, year, calendar, progress=progress)
     groups = shards(tree, obligations, year, calendar)
@@ -335,18 +355,9 @@ def _plan_shards(
         wanted = set(orgs)
         groups = [g for g in groups if wanted.intersection(g)]
     parts = deal(groups, workers)
-    if len(parts) == 1 and executor is None:
-        return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=parts[0], progress=progress)
-    pool = executor if executor is not None else _processes(min(workers, len(parts)))
-    try:
-        futures = {pool.submit(make_plan, tree, obligations, year, calendar, orgs=orgs, shard=p): p for p in parts}
-        if progress is not None:
-            for done in as_completed(futures):
-                progress(len(futures[done]))
-        return merge_plans([f.result() for f in futures], tree)
-    finally:
-        if executor is None:
-            pool.shutdown()
+    return merge_plans(
+        list(_shard_plans(tree, obligations, year, calendar, parts, workers, executor, progress, orgs)), tree
+    )
 
 
 def same_clause_twice(
