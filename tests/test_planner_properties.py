@@ -111,3 +111,21 @@ def test_streamed_json_is_the_json_of_the_plan(inputs: Inputs) -> None:
     assert render_plan_json(plan) == json.dumps(plan.to_json(), ensure_ascii=False, indent=2) + "\n"
     empty = attrs.evolve(plan, occurrences=(), unplaced=(), combined=(), warnings=())
     assert render_plan_json(empty) == json.dumps(empty.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_fixed_day_duty_after_a_weekly_meeting_says_why_it_moved() -> None:
+    """Found by the property above: a monthly fixed-day duty that must follow a weekly meeting has no Monday
+    left in the month (it meets on Mondays only); it goes to the first working day after the meeting and the
+    note says why, instead of a silent month-end marker."""
+    from lianxue_core.testing import TreeBuilder
+    from strategies_planning import obligation
+
+    theme_day = obligation("theme-day", Cadence.monthly(), fixed_day=True)
+    weekly = obligation("o0", Cadence.weekly())
+    duty = obligation("o2", Cadence.monthly(), ActivityKind.DUTY, fixed_day=True, after=("t.o0",))
+    tree = TreeBuilder().org("o0", kind="committee", weekdays=[1], activity_day="每月第一个星期一").build()
+    inputs = Inputs(tree, {"o0": (theme_day, weekly, duty)}, 2025)
+    plan = make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
+    assert plan_problems(inputs, plan) == []
+    moved = [o for o in plan.for_org("o0") if o.obligation == "t.o2" and "前序步骤" in o.note]
+    assert moved, [o.note for o in plan.for_org("o0") if o.obligation == "t.o2"]

@@ -732,6 +732,11 @@ class _Planner:
             if days:
                 day = self._preference(org, req, days)[0]
                 return day, day, self._fixed_note(req, day, opts, first=first)
+            # no day it meets on is left in the month (it must follow a step that came late): the first
+            # working day after that step, and the note says why it is not on the fixed day
+            working = self._swapped_last(self._between(self._working_days, first, req.last))
+            if working:
+                return working[0], working[0], self._fixed_note(req, working[0], opts, first=first)
         days = self._swapped_last(self._between(self._working_days, first, req.last))
         if not days:
             return None
