@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lianxue_core.model import OrganizationTree
-from lianxue_core.obligations import ActivityKind, Cadence
+from lianxue_core.obligations import ActivityKind, Cadence, CadenceKind
 from lianxue_core.scheduling import make_plan
 from strategies_planning import Inputs, activity_days, obligation, plan_problems, planning_inputs, trees
 
@@ -129,3 +129,34 @@ def test_a_fixed_day_duty_after_a_weekly_meeting_says_why_it_moved() -> None:
     assert plan_problems(inputs, plan) == []
     moved = [o for o in plan.for_org("o0") if o.obligation == "t.o2" and "前序步骤" in o.note]
     assert moved, [o.note for o in plan.for_org("o0") if o.obligation == "t.o2"]
+
+
+def test_a_visiting_lecture_fulfils_no_per_member_item_of_its_host() -> None:
+    """Found by the property above: a leader's 党课 held in a linked branch's fixed-day meeting counts for that
+    branch's own 党课, but never for a per-member item there (each member's own talk): the meeting must not
+    say it fulfils what no combined period records."""
+    from lianxue_core.obligations import Audience
+    from lianxue_core.testing import TreeBuilder
+    from strategies_planning import obligation
+
+    theme_day = obligation("theme-day", Cadence.monthly(), fixed_day=True)
+    per_member = obligation("o0", Cadence.per_member(CadenceKind.YEARLY), attend_links=True)
+    lecture = obligation(
+        "o3",
+        Cadence.weekly(),
+        ActivityKind.LECTURE,
+        leads=Audience.COMMITTEE,
+        combines_with=("t.o0",),
+        attend_links=True,
+    )
+    b = TreeBuilder().org("o0", kind="committee").org("o1", parent="o0").org("o2", parent="o0")
+    b.member("m1-1", "党员m1-1", "o1", roles=["deputy-secretary"], links=["o0"])
+    b.member("m2-0", "党员m2-0", "o2")
+    inputs = Inputs(
+        b.build(), {"o0": (theme_day, per_member), "o1": (theme_day, lecture), "o2": (theme_day, per_member)}, 2025
+    )
+    plan = make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
+    assert plan_problems(inputs, plan) == []
+    hosts = [o for o in plan.occurrences if any("党课：" in a for a in o.agenda)]
+    assert hosts  # the lecture was held at a branch's fixed-day meeting
+    assert all("t.o0" not in o.also_fulfils for o in hosts)

@@ -1300,7 +1300,8 @@ class _Planner:
         out = []
         for partner_id in ob.combines_with:
             partner = st.by_id.get(partner_id)
-            if partner is None or partner.id in st.done:
+            # a per-member item (each member's own talk) or an attendance duty is not met by one meeting
+            if partner is None or partner.id in st.done or _slotted(partner) or not _activity(partner):
                 continue
             for p in _periods(partner.cadence, self.year):
                 if host.first_day in p and (partner.id, p.label) not in st.served:
