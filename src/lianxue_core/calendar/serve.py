@@ -669,9 +669,12 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("Stopped.", file=out, flush=True)
+        # uvicorn catches Ctrl-C, stops, then raises it again; whether that reaches here as KeyboardInterrupt or
+        # as a plain return depends on when asyncio sees it: stopped either way
+        pass
     finally:
         stop.set()
         server.server_close()
     if failure:
         raise failure[0]
+    print("Stopped.", file=out, flush=True)
