@@ -265,7 +265,9 @@ def test_ledger_bad_input_exits_2(tmp_path: Path) -> None:
 # -- in LibreOffice ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs Debian's libreoffice-writer-nogui")
+@pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs Debian's libreoffice-writer-nogui"
+)
 def test_documents_convert_to_pdf_in_libreoffice(plan_docx: Path, ledger: Path, tmp_path: Path) -> None:
     assert SOFFICE is not None
     for document in (plan_docx, ledger):
