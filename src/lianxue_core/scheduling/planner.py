@@ -33,7 +33,7 @@ import functools
 import math
 import zlib
 import zoneinfo
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -1444,6 +1444,28 @@ def _org_name(tree: OrganizationTree, org_id: str) -> str:
     return org.name if org is not None else org_id
 
 
+def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) -> list[Occurrence]:
+    """By organization in file order, then by day (all-day items first), time, obligation and slot; items
+    equal in all of these keep the order they came in (a stable sort per organization)."""
+    by_org: dict[str, list[Occurrence]] = {}
+    for occ in occurrences:
+        by_org.setdefault(occ.org, []).append(occ)
+    out: list[Occurrence] = []
+    for org in tree:
+        items = by_org.get(org.id)
+        if items:
+            items.sort(key=_within_org)
+            out += items
+    return out
+
+
+def _within_org(occ: Occurrence) -> tuple[object, ...]:
+    start = occ.start
+    if isinstance(start, dt.datetime):
+        return (start.date(), True, start.time(), occ.obligation, occ.slot)
+    return (start, False, dt.time.min, occ.obligation, occ.slot)
+
+
 def _time_of_day(occ: Occurrence) -> dt.time:
     return occ.start.time() if isinstance(occ.start, dt.datetime) else dt.time.min
 
@@ -1551,10 +1573,7 @@ def _assemble(
     """The plan from what the planner placed: by organization in file order, then by start; the unplaced
     and combined items by organization in file order, each organization's in the order they arose."""
     order = {org.id: n for n, org in enumerate(tree)}
-    occurrences = sorted(
-        (o for o in planner.occurrences if wanted is None or o.org in wanted),
-        key=lambda o: (order[o.org], o.first_day, not o.all_day, _time_of_day(o), o.obligation, o.slot),
-    )
+    occurrences = _in_plan_order((o for o in planner.occurrences if wanted is None or o.org in wanted), tree)
     warnings = []
     if calendar.provisional:
         why = (
@@ -1625,12 +1644,7 @@ def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
         year=first.year,
         provisional=first.provisional,
         workdays_source=first.workdays_source,
-        occurrences=tuple(
-            sorted(
-                (o for p in parts for o in p.occurrences),
-                key=lambda o: (order[o.org], o.first_day, not o.all_day, _time_of_day(o), o.obligation, o.slot),
-            )
-        ),
+        occurrences=tuple(_in_plan_order((o for p in parts for o in p.occurrences), tree)),
         unplaced=tuple(sorted((u for p in parts for u in p.unplaced), key=lambda u: order[u.org])),
         combined=tuple(sorted((c for p in parts for c in p.combined), key=lambda c: order[c.org])),
         warnings=first.warnings,
