@@ -526,6 +526,8 @@ def check_records(
     key: str = "supervisor",
     jobs: int | None = 1,
     executor: Executor | None = None,
+    obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
+    plan: Plan | None = None,
 ) -> CheckOutcome:
     """Check what was held against the year's plan: the same check as ``lianxue check``.
 
@@ -540,6 +542,8 @@ def check_records(
         source: The file or option a problem with ``supervisor`` is reported against (the CLI passes the
             organization file), with ``key``.
         jobs, executor: How the plan is made (see :func:`plan_year`).
+        obligations, plan: The year's obligations (:func:`obligations_of`) and plan (:func:`plan_year`, of the
+            whole tree) when already made: a report per supervisor checks against one plan.
 
     Raises:
         InputError: A bad record file (every bad row), an unknown supervisor, a year out of range.
@@ -562,7 +566,7 @@ def check_records(
         scope = tree.overseen_by(sup.id)
         if not scope:
             raise InputError([Problem(source, f"organization {sup.id!r} supervises no organization", key=key)])
-    obligations = obligations_of(tree, host, year)
+    obligations = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     catalogue = {o.id: o for o in host.catalogue()}
     items = list(records)
     warnings: list[str] = []
@@ -581,7 +585,10 @@ def check_records(
     if outside:
         warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
     calendar = workday_calendar(host, year, holidays=holidays)
-    plan = _plan_shards(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor)
+    if plan is None:
+        plan = _plan_shards(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor)
+    elif plan.year != year:
+        raise InputError([Problem(source, f"the plan given is of {plan.year}, not of {year}", key="plan")])
     result = check(
         tree,
         plan,
