@@ -1,5 +1,12 @@
 """Shared fixtures. The ``lianxue_core.testing`` plugin (``lianxue_host``, ``lianxue_host_factory``)
-is loaded by ``-p lianxue_core.testing`` in ``pyproject.toml``; nothing here is autouse."""
+is loaded by ``-p lianxue_core.testing`` in ``pyproject.toml``.
+
+One fixture is autouse: ``english``. lianxue speaks Chinese by default (``lianxue_core.i18n``); the test suite
+asserts its messages in English, the msgids themselves, so that a changed translation breaks no test of
+behaviour. ``english`` sets the locale to ``LANG=en_US.UTF-8`` (the other locale variables removed, so that
+nothing outranks it) for ``lianxue_core.cli.main`` in this process and for every subprocess that inherits the
+environment, and chooses English with ``i18n.setup("en")`` for code that does not go through ``main``. The
+Chinese is asserted in ``tests/test_i18n.py``, which asks for it with ``--lang`` or its own environment."""
 
 from __future__ import annotations
 
@@ -11,11 +18,26 @@ from pathlib import Path
 
 import pytest
 
+from lianxue_core import i18n
 from plugin_fixtures import write_distribution
 
 pytest_plugins = ["pytester"]
 
 InstallDist = Callable[..., Path]
+
+#: The locale variables gettext reads, ``LANG`` the last: ``english`` leaves ``LANG`` alone to decide.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES")
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test in English (see the module's docstring): the locale and the process's language."""
+    for key in LOCALE_VARIABLES:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    i18n.setup("en")
+    yield
+    i18n.setup("en")
 
 
 def builtin_plugin_names() -> list[str]:

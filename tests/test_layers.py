@@ -15,6 +15,7 @@ SRC = Path(__file__).parents[1] / "src" / "lianxue_core"
 STAGES = [
     "files",
     "textsafe",
+    "i18n",
     "errors",
     "limits",
     "model",

@@ -15,10 +15,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import __version__
+from . import __version__, i18n
 from .commands import COMMANDS
 from .commands._options import EXIT_INPUT, EXIT_OK, EXIT_PLUGIN
 from .errors import InputError, PluginConflictError, PluginError
+from .i18n import _
 from .plugins import PluginHost
 from .textsafe import for_terminal
 
@@ -28,30 +29,35 @@ __all__ = ["main"]
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_INPUT, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="lianxue",
-        description="两学一做 study-education rules as schedules, calendars and supervision reports.",
+        description=_("两学一做 study-education rules as schedules, calendars and supervision reports."),
     )
     parser.add_argument("--version", action="version", version=f"lianxue {__version__}")
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=_("language of messages: zh_CN (the default) or en; default: from the locale (LANG=en_US.UTF-8: English)"),
+    )
     parser.add_argument(
         "--block",
         metavar="PLUGIN",
         action="append",
         default=[],
-        help="do not load the plugin with this entry-point name (repeatable; see also LIANXUE_BLOCK_PLUGINS)",
+        help=_("do not load the plugin with this entry-point name (repeatable; see also LIANXUE_BLOCK_PLUGINS)"),
     )
     talk = parser.add_mutually_exclusive_group()
-    talk.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no warnings, errors only")
+    talk.add_argument("-q", "--quiet", action="store_true", help=_("no progress bars and no warnings, errors only"))
     talk.add_argument(
-        "-v", "--verbose", action="count", default=0, help="say what is done and how long it takes (-vv: more)"
+        "-v", "--verbose", action="count", default=0, help=_("say what is done and how long it takes (-vv: more)")
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, command in COMMANDS.items():
-        parser_of = sub.add_parser(name, help=command.HELP)
+        parser_of = sub.add_parser(name, help=_(command.HELP))
         command.add_arguments(parser_of)
         # -q / -v after the command too (`lianxue run -q`); not given there, the top level's values stand
         talk_here = parser_of.add_mutually_exclusive_group()
@@ -87,10 +93,23 @@ def _logging(args: argparse.Namespace, err: TextIO) -> None:
     log.propagate = False
 
 
+def _lang_of(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the arguments before the command's own (``None``: from the locale), read before the
+    parser is built."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang")
+    try:
+        known, _rest = pre.parse_known_args(list(argv))
+    except SystemExit:  # `--lang` without a value: the real parser says so
+        return None
+    return known.lang if isinstance(known.lang, str) else None
+
+
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the command line with ``argv``; return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
+    i18n.setup(_lang_of(sys.argv[1:] if argv is None else argv))  # before the parser: its help is translated
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -106,19 +125,19 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return int(COMMANDS[args.command].run(args, host, out, err))
     except InputError as exc:
         for problem in exc.problems:
-            print(f"lianxue: error: {problem}", file=err)
+            print(_("lianxue: error: {problem}").format(problem=problem), file=err)
         return EXIT_INPUT
     except (PluginError, PluginConflictError) as exc:
-        print(f"lianxue: plugin error: {exc}", file=err)
+        print(_("lianxue: plugin error: {error}").format(error=exc), file=err)
         return EXIT_PLUGIN
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         if out is sys.stdout:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except KeyboardInterrupt:
-        print("lianxue: interrupted", file=err)
+        print(_("lianxue: interrupted"), file=err)
         return 130
     except OSError as exc:  # a file or directory the command must write cannot be written
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"lianxue: error: {where}{exc.strerror or exc}", file=err)
+        print(_("lianxue: error: {problem}").format(problem=f"{where}{exc.strerror or exc}"), file=err)
         return EXIT_INPUT

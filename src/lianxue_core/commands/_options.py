@@ -15,6 +15,7 @@ from .. import app
 from ..app import MIN_SHARDED_ORGS
 from ..calendar import FeedOptions, FeedSet, WrittenFeed, stamp_from_environment
 from ..errors import InputError, Problem
+from ..i18n import _, ngettext
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
@@ -54,12 +55,12 @@ EXIT_PLUGIN = 3
 
 def add_year_options(parser: argparse.ArgumentParser) -> None:
     """``--year``, ``--holidays`` and ``--jobs``."""
-    parser.add_argument("--year", type=int, default=None, help="the year to plan (default: this year)")
+    parser.add_argument("--year", type=int, default=None, help=_("the year to plan (default: this year)"))
     parser.add_argument(
         "--holidays",
         metavar="FILE",
         type=Path,
-        help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
+        help=_("override file with the official holiday arrangement of a year lianxue does not know yet (TOML)"),
     )
     add_jobs_option(parser)
 
@@ -68,9 +69,9 @@ def add_alarm_options(parser: argparse.ArgumentParser) -> None:
     """``--alarm MINUTES`` or ``--no-alarm``."""
     alarm = parser.add_mutually_exclusive_group()
     alarm.add_argument(
-        "--alarm", metavar="MINUTES", type=int, default=24 * 60, help="reminder lead time (default 1440)"
+        "--alarm", metavar="MINUTES", type=int, default=24 * 60, help=_("reminder lead time (default 1440)")
     )
-    alarm.add_argument("--no-alarm", action="store_true", help="write no reminders")
+    alarm.add_argument("--no-alarm", action="store_true", help=_("write no reminders"))
 
 
 def add_calendar_options(parser: argparse.ArgumentParser) -> None:
@@ -79,26 +80,28 @@ def add_calendar_options(parser: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         default=Path("lianxue-calendars"),
-        help="directory for the feeds (default: lianxue-calendars)",
+        help=_("directory for the feeds (default: lianxue-calendars)"),
     )
     parser.add_argument(
-        "--people", action="store_true", help="also write people/<member-id>.ics for every listed member"
+        "--people", action="store_true", help=_("also write people/<member-id>.ics for every listed member")
     )
     parser.add_argument(
         "--supervisor",
         metavar="ID",
         action="append",
         default=[],
-        help="also write supervisors/<ID>.ics: what that organization must watch (repeatable)",
+        help=_("also write supervisors/<ID>.ics: what that organization must watch (repeatable)"),
     )
     parser.add_argument(
-        "--todo", action="store_true", help="also write todo/<org-id>.ics: a VTODO for every deadline and duty"
+        "--todo", action="store_true", help=_("also write todo/<org-id>.ics: a VTODO for every deadline and duty")
     )
     parser.add_argument(
         "--no-fsync",
         action="store_true",
-        help="do not sync the feeds to disk (scratch runs: faster; a power cut may lose them, a killed run "
-        "still leaves every feed whole)",
+        help=_(
+            "do not sync the feeds to disk (scratch runs: faster; a power cut may lose them, a killed run "
+            "still leaves every feed whole)"
+        ),
     )
     add_alarm_options(parser)
 
@@ -111,8 +114,10 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         type=int,
         default=None,
-        help="plan with N processes at once (default: one per core; files under "
-        f"{MIN_SHARDED_ORGS} organizations are planned in one). The result is the same whatever N is",
+        help=_(
+            "plan with N processes at once (default: one per core; files under {n} organizations are planned "
+            "in one). The result is the same whatever N is"
+        ).format(n=MIN_SHARDED_ORGS),
     )
 
 
@@ -120,7 +125,7 @@ def jobs_of(args: argparse.Namespace) -> int | None:
     """``--jobs``, checked (``None``: one per core)."""
     jobs = getattr(args, "jobs", None)
     if jobs is not None and jobs < 1:
-        raise InputError([Problem("--jobs", f"must be at least 1 (got {jobs})")])
+        raise InputError([Problem("--jobs", _("must be at least 1 (got {jobs})").format(jobs=jobs))])
     return None if jobs is None else int(jobs)
 
 
@@ -129,7 +134,7 @@ def check_out_dir(args: argparse.Namespace) -> None:
     out: Path = args.out
     if out.exists() and not out.is_dir():
         raise InputError(
-            [Problem(str(out), "is a file, not a folder: --out names the folder the feeds go into", key="--out")]
+            [Problem(str(out), _("is a file, not a folder: --out names the folder the feeds go into"), key="--out")]
         )
 
 
@@ -153,7 +158,10 @@ def plan_for(
     if orgs:
         unknown = [o for o in orgs if o not in tree]
         if unknown:
-            raise InputError(Problem(str(args.orgfile), f"no organization with id {o!r}", key="--org") for o in unknown)
+            raise InputError(
+                Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org")
+                for o in unknown
+            )
     started = time.perf_counter()
     with counting(args, err, "计划 planning", None if orgs else len(tree), "个组织") as advance:
         plan = app.plan_year(
@@ -168,7 +176,7 @@ def plan_for(
         )
     log.info("planned %d organizations in %.1f s", len(orgs or tree), time.perf_counter() - started)
     for warning in plan.warnings:
-        log.warning("warning: %s", warning)  # "lianxue: warning: ..." on err; -q leaves it out
+        log.warning(_("warning: %s"), warning)  # "lianxue: warning: ..." on err; -q leaves it out
     return plan
 
 
@@ -185,14 +193,16 @@ def feeds_for(
     ``previous`` when given."""
     for sup in which.supervisors:
         if sup not in tree:
-            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+            raise InputError(
+                [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=sup), key="--supervisor")]
+            )
     return app.feeds(tree, plan, host, options=feed_options(args), which=which, previous=previous)
 
 
 def feed_options(args: argparse.Namespace) -> FeedOptions:
     """The feeds' options from ``--alarm`` / ``--no-alarm`` and ``SOURCE_DATE_EPOCH``."""
     if args.alarm is not None and args.alarm < 0:
-        raise InputError([Problem("--alarm", f"must not be negative (got {args.alarm})")])
+        raise InputError([Problem("--alarm", _("must not be negative (got {minutes})").format(minutes=args.alarm))])
     return FeedOptions(stamp=stamp_from_environment(), alarm_minutes=None if args.no_alarm else args.alarm)
 
 
@@ -217,7 +227,7 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
         "--format",
         choices=["table", "json"],
         default="table",
-        help="json: one JSON document on standard output (schemas in docs/cli-json.md)",
+        help=_("json: one JSON document on standard output (schemas in docs/cli-json.md)"),
     )
 
 
@@ -227,7 +237,10 @@ def report_feeds(written: list[WrittenFeed], out_dir: Path, out: TextIO) -> None
     changed = sum(f.changed for f in written)
     cancelled = sum(f.cancelled for f in written)
     print(
-        f"Wrote {len(written)} calendars ({events} events, {changed} new or changed, {cancelled} cancelled) "
-        f"to {out_dir}/",
+        ngettext(
+            "Wrote {n} calendar ({events} events, {changed} new or changed, {cancelled} cancelled) to {dir}/",
+            "Wrote {n} calendars ({events} events, {changed} new or changed, {cancelled} cancelled) to {dir}/",
+            len(written),
+        ).format(n=len(written), events=events, changed=changed, cancelled=cancelled, dir=out_dir),
         file=out,
     )

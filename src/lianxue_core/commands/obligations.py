@@ -7,21 +7,22 @@ import argparse
 from typing import TextIO
 
 from .. import catalogue
+from ..i18n import N_, _
 from ..plugins import PluginHost
 from ._options import EXIT_INPUT, EXIT_OK
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "list the obligations every plugin defines, with their sources"
+HELP = N_("list the obligations every plugin defines, with their sources")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue obligations``'s arguments to ``parser``."""
-    parser.add_argument("--track", metavar="KEY", help="only this track's obligations")
+    parser.add_argument("--track", metavar="KEY", help=_("only this track's obligations"))
     parser.add_argument(
         "--options",
         action="store_true",
-        help="list the options an organization may set (core and plugins), with type, default and meaning",
+        help=_("list the options an organization may set (core and plugins), with type, default and meaning"),
     )
     parser.add_argument("--format", choices=["table", "json", "markdown"], default="table")
 
@@ -39,8 +40,9 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         return EXIT_OK
     tracks = host.tracks()
     if args.track is not None and args.track not in tracks and args.track != "*":
-        known = ", ".join(sorted(tracks)) or "(none)"
-        print(f"lianxue: error: unknown track {args.track!r}; known tracks: {known}", file=err)
+        known = ", ".join(sorted(tracks)) or _("(none)")
+        problem = _("unknown track {key!r}; known tracks: {known}").format(key=args.track, known=known)
+        print(_("lianxue: error: {problem}").format(problem=problem), file=err)
         return EXIT_INPUT
     items = host.catalogue(args.track)
     if args.format == "json":

@@ -6,13 +6,14 @@ import argparse
 import json
 from typing import TextIO
 
+from ..i18n import N_, _
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
 from ._options import EXIT_OK
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "list the loaded plugins with their distributions, tracks and hooks"
+HELP = N_("list the loaded plugins with their distributions, tracks and hooks")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,5 +44,6 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         ]
         for i in infos
     ]
-    out.write(render_table(["plugin", "distribution", "tracks", "obligations", "hooks"], rows, terminal_width(out)))
+    headers = [_("plugin"), _("distribution"), _("tracks"), _("obligations"), _("hooks")]
+    out.write(render_table(headers, rows, terminal_width(out)))
     return EXIT_OK

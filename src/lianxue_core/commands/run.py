@@ -11,6 +11,7 @@ from typing import TextIO
 
 from ..app import load_county, obligations_of
 from ..examples import example_path
+from ..i18n import N_, _, ngettext
 from ..plugins import PluginHost
 from ..scheduling import Plan
 from ..textable import render_table, terminal_width
@@ -29,7 +30,7 @@ from .calendar import summary_of, write_calendars
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "the main job: check an organization file and plan the year"
+HELP = N_("the main job: check an organization file and plan the year")
 
 #: Reasons for unplaced items listed in the summary before "... and N more".
 MAX_REASONS = 10
@@ -37,7 +38,9 @@ MAX_REASONS = 10
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue run``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", nargs="?", type=Path, help="organization file (default: the bundled example county)")
+    parser.add_argument(
+        "orgfile", nargs="?", type=Path, help=_("organization file (default: the bundled example county)")
+    )
     add_year_options(parser)
     add_calendar_options(parser)
     add_format_option(parser)
@@ -91,22 +94,37 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
-    print(f"{args.orgfile}: OK", file=out)
+    print(_("{file}: OK").format(file=args.orgfile), file=out)
     validate.print_summary(validate.summary(tree, host), out)
-    print(f"\nPlan for {plan.year}" + ("（暂定 provisional）" if plan.provisional else "") + ":", file=out)
-    out.write(render_table(["org", "名称", "track", "activities", "unplaced", "guidance"], rows, terminal_width(out)))
+    title = (_("Plan for {year} (provisional):") if plan.provisional else _("Plan for {year}:")).format(year=plan.year)
+    print("\n" + title, file=out)
+    headers = [_("org"), _("name"), _("track"), _("activities"), _("unplaced"), _("guidance")]
+    out.write(render_table(headers, rows, terminal_width(out)))
     print(
-        f"\n{len(tree)} organizations: {activities} activities planned "
-        f"(and {parts} members' parts held during them), {unplaced_total} unplaced, "
-        f"{count.combined} combined with another activity, {total_guidance} guidance items.",
+        "\n"
+        + ngettext(
+            "{n} organization: {activities} activities planned (and {parts} members' parts held during them), "
+            "{unplaced} unplaced, {combined} combined with another activity, {guidance} guidance items.",
+            "{n} organizations: {activities} activities planned (and {parts} members' parts held during them), "
+            "{unplaced} unplaced, {combined} combined with another activity, {guidance} guidance items.",
+            len(tree),
+        ).format(
+            n=len(tree),
+            activities=activities,
+            parts=parts,
+            unplaced=unplaced_total,
+            combined=count.combined,
+            guidance=total_guidance,
+        ),
         file=out,
     )
     if reasons:
-        print("Not placed (see `lianxue plan` for each item):", file=out)
+        print(_("Not placed (see `lianxue plan` for each item):"), file=out)
         for (obligation, reason), n in reasons[:MAX_REASONS]:
             print(f"  {n} × {obligation}: {reason}", file=out)
         if len(reasons) > MAX_REASONS:
-            print(f"  ... and {len(reasons) - MAX_REASONS} more reasons", file=out)
+            more = len(reasons) - MAX_REASONS
+            print("  " + ngettext("... and {n} more reason", "... and {n} more reasons", more).format(n=more), file=out)
     report_feeds(written, args.out, out)
     return EXIT_OK
 

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from ..app import load_county
 from ..errors import InputError
+from ..i18n import N_, _
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..textable import render_table
@@ -17,12 +18,12 @@ from ._options import EXIT_OK
 
 __all__ = ["HELP", "add_arguments", "print_summary", "run", "summary"]
 
-HELP = "check an organization file and print a summary"
+HELP = N_("check an organization file and print a summary")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue validate``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     parser.add_argument("--format", choices=["table", "json"], default="table")
 
 
@@ -45,15 +46,19 @@ def summary(tree: OrganizationTree, host: PluginHost) -> dict[str, Any]:
 def print_summary(counts: dict[str, Any], out: TextIO) -> None:
     """The summary as a line and two tables."""
     print(
-        f"{counts['organizations']} organizations, {counts['members']} members "
-        f"({counts['listed_members']} listed by name), {counts['links']} links",
+        _("{orgs} organizations, {members} members ({listed} listed by name), {links} links").format(
+            orgs=counts["organizations"],
+            members=counts["members"],
+            listed=counts["listed_members"],
+            links=counts["links"],
+        ),
         file=out,
     )
     names = counts["track_names"]
     rows = [[k, names.get(k, ""), str(v)] for k, v in counts["per_track"].items()]
-    print(render_table(["track", "名称", "organizations"], rows), file=out, end="")
+    print(render_table([_("track"), _("name"), _("organizations")], rows), file=out, end="")
     rows = [[k, str(v)] for k, v in counts["per_kind"].items()]
-    print(render_table(["kind", "organizations"], rows), file=out, end="")
+    print(render_table([_("kind"), _("organizations")], rows), file=out, end="")
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
@@ -75,6 +80,6 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             file=out,
         )
     else:
-        print(f"{args.orgfile}: OK", file=out)
+        print(_("{file}: OK").format(file=args.orgfile), file=out)
         print_summary(counts, out)
     return EXIT_OK
