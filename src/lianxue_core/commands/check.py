@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-from ..app import check_records, check_year, load_county
+from ..app import check_records, check_year, load_county, obligations_of, plan_year
 from ..errors import InputError, Problem
 from ..files import atomic_write
 from ..model import OrganizationTree
@@ -89,9 +89,22 @@ def _split(
         raise InputError([Problem(str(args.orgfile), f"no organization with id {top!r}", key="--supervisor")])
     within = None if top is None else {top} | {o.id for o in tree.overseen_by(top)}
     supervisors = [o.id for o in tree if tree.overseen_by(o.id) and (within is None or o.id in within)]
+    # the year planned once, every report checked against it
+    obligations = obligations_of(tree, host, year)
+    plan = plan_year(tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args))
     code = 0
     for sup in supervisors:
-        outcome = check_records(tree, host, records, as_of=as_of, year=year, supervisor=sup, holidays=args.holidays)
+        outcome = check_records(
+            tree,
+            host,
+            records,
+            as_of=as_of,
+            year=year,
+            supervisor=sup,
+            holidays=args.holidays,
+            obligations=obligations,
+            plan=plan,
+        )
         text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
         atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", text)
         code = max(code, outcome.exit_code)
