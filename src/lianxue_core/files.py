@@ -17,8 +17,9 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; never leave a partial file.
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8 text, or bytes as they are: a Word document) to ``path`` through a temporary file
+    and a rename; never leave a partial file.
 
     The file gets the mode of the file it replaces, or ``0o666`` less the umask for a new one (the
     temporary file's own ``0o600`` would hide the feed from a web server running as another user).
@@ -34,8 +35,8 @@ def atomic_write(path: Path, text: str) -> None:
         mode = stat.S_IMODE(st.st_mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
             f.flush()
             os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())

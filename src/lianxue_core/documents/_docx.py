@@ -9,11 +9,8 @@ byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import io
 import os
-import stat
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +29,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from ..files import atomic_write
 from ..textsafe import for_terminal
 
 __all__ = [
@@ -255,32 +253,6 @@ def to_bytes(document: Document, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename, as
-    :func:`lianxue_core.files.atomic_write` writes text: never a partial file, the mode of the file replaced."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    else:
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EEXIST, "exists and is not a regular file; give a file path", str(path))
-        mode = stat.S_IMODE(st.st_mode)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fchmod(f.fileno(), mode)
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` to ``path`` whole or not at all (:func:`lianxue_core.files.atomic_write`)."""
+    atomic_write(path, data)

@@ -219,6 +219,35 @@ class _Request:
     theme: str = ""
 
 
+def _member_request(
+    ob: Obligation,
+    opts: MeetingOptions,
+    period: Period,
+    first: dt.date,
+    last: dt.date,
+    title: str,
+    people: tuple[str, ...],
+    slot: str,
+    earliest: bool,
+    times: tuple[dt.time, ...],
+) -> _Request:
+    """One member's item of a per-member obligation (a talk: ``talk_minutes`` long, at one of ``times``)."""
+    return _Request(
+        obligation=ob,
+        period=period,
+        first=first,
+        last=last,
+        title=title,
+        people=people,
+        slot=slot,
+        minutes=opts.talk_minutes,
+        timed=ob.kind in TIMED_KINDS,
+        location=opts.location,
+        earliest=earliest,
+        times=times,
+    )
+
+
 def _hash(*parts: str) -> int:
     return zlib.crc32("/".join(parts).encode("utf-8"))
 
@@ -582,23 +611,9 @@ class _Planner:
 
     def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         times = self._talk_times(opts)
-        timed = ob.kind in TIMED_KINDS
         for period, first, last, items in self._member_rounds(org, ob, opts):
             for slot, title, people in items:
-                yield _Request(
-                    obligation=ob,
-                    period=period,
-                    first=first,
-                    last=last,
-                    title=title,
-                    people=people,
-                    slot=slot,
-                    minutes=opts.talk_minutes,
-                    timed=timed,
-                    location=opts.location,
-                    earliest=chained,
-                    times=times,
-                )
+                yield _member_request(ob, opts, period, first, last, title, people, slot, chained, times)
 
     def _per_household(self, org: Organization, ob: Obligation, opts: MeetingOptions) -> Iterator[_Request]:
         tree = self.tree
@@ -1083,20 +1098,7 @@ class _Planner:
                 else:
                     occ = self._ride_along(org, ob, label, days, title, people, slot, hosts, host_days, info)
                 if occ is None:
-                    req = _Request(
-                        obligation=ob,
-                        period=period,
-                        first=first,
-                        last=last,
-                        title=title,
-                        people=people,
-                        slot=slot,
-                        minutes=opts.talk_minutes,
-                        timed=timed,
-                        location=opts.location,
-                        earliest=chained,
-                        times=times,
-                    )
+                    req = _member_request(ob, opts, period, first, last, title, people, slot, chained, times)
                     occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
                     if occ is None:
                         continue
