@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # imported when used: the report modules are not needed to pl
     import icalendar
 
     from .scheduling import Occurrence
+    from .supervision.replan import Replan
     from .supervision.report import Report
 
 __all__ = [
@@ -171,6 +172,61 @@ def plan_year(
     plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor, progress)
     notes = _notes(tree, host, resolved, orgs)
     return attrs.evolve(plan, warnings=(*plan.warnings, *notes)) if notes else plan
+
+
+def replan_year(
+    tree: OrganizationTree,
+    host: PluginHost,
+    year: int,
+    records: Sequence[Record],
+    as_of: dt.date,
+    *,
+    previous_tree: OrganizationTree | None = None,
+    holidays: str | Path | None = None,
+) -> Replan:
+    """Re-plan the rest of ``year`` from ``as_of`` around what ``records`` show was held: the same as
+    ``lianxue plan|calendar|run|publish ORGFILE --records FILE… --as-of DATE [--previous OLD]``.
+
+    Held items move to the day they were held (same UID), open ones are placed again in the rest of their
+    window, missed ones are listed and left out (their events are cancelled), the rest stays where it was
+    (see :mod:`lianxue_core.supervision.replan` and docs/planning.md, "During the year").
+
+    Args:
+        tree: The organization file as it is now.
+        host: The plugin host.
+        year: The year (``as_of`` must be in it).
+        records: What was held (:func:`lianxue_core.supervision.read_records`, or ``Record`` values).
+        as_of: The first day of the rest of the year.
+        previous_tree: The organization file the year was first planned from, when it changed since.
+        holidays: An override file with the year's official holiday arrangement.
+
+    Raises:
+        InputError: ``as_of`` outside ``year``, a year out of range, a bad override file.
+    """
+    from .supervision.replan import replan
+
+    check_year(year)
+    if as_of.year != year:
+        raise InputError([Problem("as_of", f"{as_of.isoformat()} is not in {year}, the year planned")])
+    calendar = workday_calendar(host, year, holidays=holidays)
+    obligations = obligations_of(tree, host, year)
+    previous_obligations = obligations_of(previous_tree, host, year) if previous_tree is not None else None
+    replanned = replan(
+        tree,
+        obligations,
+        year,
+        calendar,
+        records,
+        as_of,
+        previous_tree=previous_tree,
+        previous_obligations=previous_obligations,
+    )
+    notes = _notes(tree, host, obligations, None)
+    if notes:
+        replanned = attrs.evolve(
+            replanned, plan=attrs.evolve(replanned.plan, warnings=(*replanned.plan.warnings, *notes))
+        )
+    return replanned
 
 
 def _notes(

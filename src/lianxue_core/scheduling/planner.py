@@ -43,6 +43,7 @@ from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meet
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
+from .pins import Key, Pins, key_of
 
 __all__ = ["Combined", "Plan", "Unplaced", "make_plan", "merge_plans", "shards"]
 
@@ -186,6 +187,18 @@ class _Bookings:
             for day in range(first, last + 1):
                 per.setdefault(day, []).extend((a, b))
 
+    def unbook(self, people: Sequence[str], a: int, b: int) -> None:
+        """Undo one :meth:`book` of the same people and minutes (a re-plan moving a kept item)."""
+        first, last = a // 1440, max(a, b - 1) // 1440
+        for person in people:
+            per = self._busy.get(person, {})
+            for day in range(first, last + 1):
+                iv = per.get(day, [])
+                for i in range(0, len(iv), 2):
+                    if iv[i] == a and iv[i + 1] == b:
+                        del iv[i : i + 2]
+                        break
+
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -277,6 +290,7 @@ class _Planner:
         obligations: dict[str, tuple[Obligation, ...]],
         year: int,
         calendar: WorkdayCalendar,
+        pins: Pins | None = None,
     ) -> None:
         self.tree = tree
         self.obligations = obligations
@@ -295,6 +309,84 @@ class _Planner:
         self.states: dict[str, _OrgState] = {}
         self.activity_days = self._activity_days()
         self.fixed_hosts: dict[str, list[int]] = {}  # org id -> indices of its fixed-day activities
+        # a re-plan (``pins``): kept items booked first, so nothing placed again takes their time
+        self.pins = pins
+        self.forced: dict[Key, str] = {}  # kept items that had to move, and why
+        self._prebooked: dict[Key, tuple[tuple[str, ...], int, int]] = {}
+        self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
+        if pins is not None:
+            self._prebook(pins)
+
+    def _prebook(self, pins: Pins) -> None:
+        for key, occ in pins.kept.items():
+            if occ.at_org:
+                self._lectures[(occ.org, occ.obligation, occ.slot)] = occ
+            if not isinstance(occ.start, dt.datetime) or not isinstance(occ.end, dt.datetime):
+                continue
+            if occ.at_org:  # a leader's 党课 at another organization's activity books the leader
+                people: tuple[str, ...] = (occ.slot.split("/")[0],)
+            elif occ.at:  # a part of another activity follows that activity
+                continue
+            else:
+                people = occ.people + (() if occ.slot else (f"org:{occ.org}",))
+            a, b = self.bookings.span(occ.start, occ.end)
+            self.bookings.book(people, a, b)
+            self._prebooked[key] = (people, a, b)
+        for occ in (*pins.held.values(), *pins.missed.values()):
+            if occ.at_org:
+                self._lectures[(occ.org, occ.obligation, occ.slot)] = occ
+
+    def _release(self, key: Key, why: str) -> None:
+        """A kept item must move: its time is freed and the reason kept for the re-plan's report."""
+        booked = self._prebooked.pop(key, None)
+        if booked is not None:
+            self.bookings.unbook(*booked)
+        self.forced[key] = why
+
+    def _keep(self, org: Organization, req: _Request, kept: Occurrence, key: Key, first: dt.date) -> Occurrence | None:
+        """A kept item where it is, with what the organization file now says (its people, title, room), or
+        ``None`` when a constraint forces it to move (it is then released)."""
+        if kept.first_day < first:
+            self._release(key, f"须在前序步骤之后（{first.isoformat()}起）")
+            return None
+        if not req.first <= kept.first_day <= req.last or req.timed != (not kept.all_day):
+            self._release(key, "组织文件变更后原定日期不再适用")
+            return None
+        if isinstance(kept.start, dt.datetime) and isinstance(kept.end, dt.datetime):
+            booked = self._prebooked.get(key)
+            a, b = self.bookings.span(kept.start, kept.end)
+            have = set(booked[0]) if booked else set()
+            own = () if req.slot else (f"org:{org.id}",)
+            extra = [p for p in (*req.people, *own, *req.tokens) if p not in have]
+            who = self.bookings.clash(extra, a, b) if extra else None
+            if who is not None:
+                self._release(key, f"{self._name(who)}在原定时间已有其他安排")
+                return None
+            self.bookings.book(extra, a, b)
+        return Occurrence(
+            org=org.id,
+            obligation=req.obligation.id,
+            period=req.period.label,
+            start=kept.start,
+            end=kept.end,
+            title=req.title,
+            people=req.people,
+            location=req.location,
+            provisional=self.calendar.provisional,
+            slot=req.slot,
+            note=kept.note,
+            theme=req.theme,
+        )
+
+    def _from_as_of(self, key: Key, first: dt.date) -> dt.date:
+        """The first day an item may take in a re-plan: never before ``as_of`` unless held or missed."""
+        pins = self.pins
+        if pins is None or key in pins.held or key in pins.missed:
+            return first
+        return max(first, pins.as_of)
+
+    def _is_missed(self, occ: Occurrence) -> bool:
+        return self.pins is not None and key_of(occ) in self.pins.missed
 
     # -- days --------------------------------------------------------------------------------------
 
@@ -768,6 +860,28 @@ class _Planner:
         ob = req.obligation
         first = req.first if not_before is None else max(req.first, not_before)
         provisional = self.calendar.provisional
+        if self.pins is not None:
+            key = (org.id, ob.id, req.period.label, req.slot)
+            pinned = self.pins.fixed(key)
+            if pinned is not None:
+                return pinned
+            kept = self.pins.kept.get(key)
+            if kept is not None:
+                occ = self._keep(org, req, kept, key, first)
+                if occ is not None:
+                    return occ
+            first = max(first, self.pins.as_of)
+            if first > req.last:
+                self.unplaced.append(
+                    Unplaced(
+                        org.id,
+                        ob.id,
+                        req.period.label,
+                        f"{req.period.label}在重新计划的起始日（{self.pins.as_of.isoformat()}）之前已结束",
+                        req.slot,
+                    )
+                )
+                return None
         if not req.timed:
             span = self._all_day(org, opts, req, first)
             if span is None:
@@ -951,6 +1065,8 @@ class _Planner:
             (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
             key=lambda o: o.first_day,
         )
+        if self.pins is not None:  # an activity that was missed hosts nothing: its window is closed
+            hosts = [o for o in hosts if not self._is_missed(o)]
         host_days = [o.first_day for o in hosts]
         host_info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]] = {}
         # what one activity of ``ob`` may also fulfil: the same for every request (``finished`` changes after)
@@ -988,9 +1104,12 @@ class _Planner:
             if ob.precedes and not req.timed:
                 req = self._before_first(req, ob, placed)
             occ = None
-            if req.slot and hosts:  # a per-member item held at the activity it combines with
+            key = (org.id, ob.id, req.period.label, req.slot)
+            if req.slot and hosts and (self.pins is None or self.pins.fixed(key) is None):
+                # a per-member item held at the activity it combines with,
                 # at a host in its days and after its predecessors (``after``)
                 first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
+                first = self._from_as_of(key, first)
                 occ = self._ride_along(
                     org,
                     ob,
@@ -1069,6 +1188,8 @@ class _Planner:
             not_before = self._not_before(ob, label, last, st.placed, st)  # the same for every member
             # at a host in the period's days and after the predecessors (``after``)
             earliest = max(first, not_before) if isinstance(not_before, dt.date) else first
+            if self.pins is not None:  # a re-plan: what was not held is held again from ``as_of`` on
+                earliest = max(earliest, self.pins.as_of)
             days = (earliest, last, timed)
             # the first host in those days, where each member whose people are all there already
             # (everyone listed, at a meeting of all members) is held without another look at the bookings
@@ -1086,6 +1207,12 @@ class _Planner:
                     self.combined.append(Combined(org.id, ob.id, label, by, slot))
                     claims.pop((ob.id, label, slot), None)
                     continue
+                if self.pins is not None:
+                    pinned = self.pins.fixed((org_id, ob_id, label, slot))
+                    if pinned is not None:  # held, or missed: as it was
+                        done.append(pinned)
+                        self.occurrences.append(pinned)
+                        continue
                 if not_before is False:
                     self.unplaced.append(Unplaced(org.id, ob.id, label, self._blocked_reason(ob), slot))
                     continue
@@ -1250,7 +1377,30 @@ class _Planner:
             prior = [o for o in done if o.period == label] or [o for o in done if o.first_day <= day]
             return all(_last_day(o) < day for o in prior)
 
-        indices = [i for h in holders for i in self.fixed_hosts.get(h, ()) if in_window(self.occurrences[i].first_day)]
+        pinned = None if self.pins is None else self._lectures.get((org.id, ob.id, slot))
+        if pinned is not None and self.pins is not None:
+            key = key_of(pinned)
+            if self.pins.fixed(key) is not None:  # held (or missed) where it was
+                self.occurrences.append(pinned)
+                st.placed.setdefault(ob.id, []).append(pinned)
+                return True
+        as_of = None if self.pins is None else self.pins.as_of
+        indices = [
+            i
+            for h in holders
+            for i in self.fixed_hosts.get(h, ())
+            if in_window(self.occurrences[i].first_day) and (as_of is None or self.occurrences[i].first_day >= as_of)
+        ]
+        if pinned is not None:  # kept: at the same activity when it is still there, else it moves
+            same = [
+                i
+                for i in indices
+                if self.occurrences[i].org == pinned.at_org and self.occurrences[i].start == pinned.start
+            ]
+            if same:
+                indices = same
+            else:
+                self._release(key_of(pinned), "所在的活动已改期")
         if not indices:
             return False
         # spread the leaders over the year: start in a month picked by a stable hash
@@ -1262,9 +1412,12 @@ class _Planner:
             if leader.id in host.people:
                 continue
             a, b = self.bookings.span(host.start, host.end)
-            if self.bookings.clash([leader.id], a, b) is not None:
+            if pinned is not None and key_of(pinned) in self._prebooked:
+                del self._prebooked[key_of(pinned)]  # its own booking, made first
+            elif self.bookings.clash([leader.id], a, b) is not None:
                 continue
-            self.bookings.book([leader.id], a, b)
+            else:
+                self.bookings.book([leader.id], a, b)
             where = _org_name(self.tree, org.id)
             served = self._mark_lecture_served(host, ob)
             self.occurrences[i] = attrs.evolve(
@@ -1306,6 +1459,8 @@ class _Planner:
             if partner is None or partner.id in st.done or _slotted(partner) or not _activity(partner):
                 continue
             for p in _periods(partner.cadence, self.year):
+                if self.pins is not None and (target.id, partner.id, p.label, "") in self.pins.kept:
+                    continue  # a re-plan keeps the branch's own 党课 where it is
                 if host.first_day in p and (partner.id, p.label) not in st.served:
                     st.served[(partner.id, p.label)] = host.obligation
                     out.append(partner.id)
@@ -1569,13 +1724,34 @@ def make_plan(
     return _assemble(planner, tree, year, calendar, wanted)
 
 
+def plan_pinned(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    pins: Pins,
+) -> tuple[Plan, dict[Key, str]]:
+    """Plan ``year`` again around ``pins`` (see :func:`lianxue_core.scheduling.replan`): the held and kept items
+    where they are, everything else from ``pins.as_of`` on by the rules of :func:`make_plan`. Returns the plan
+    (the missed items left out) and the kept items a constraint forced to move, with why."""
+    planner = _Planner(tree, obligations, year, calendar, pins)
+    for org in tree:
+        planner.plan_org(org, fixed=True)
+    for org in tree:
+        planner.plan_org(org, fixed=False)
+    planner.attendances()
+    return _assemble(planner, tree, year, calendar, None), dict(planner.forced)
+
+
 def _assemble(
     planner: _Planner, tree: OrganizationTree, year: int, calendar: WorkdayCalendar, wanted: set[str] | None
 ) -> Plan:
     """The plan from what the planner placed: by organization in file order, then by start; the unplaced
     and combined items by organization in file order, each organization's in the order they arose."""
     order = {org.id: n for n, org in enumerate(tree)}
-    occurrences = _in_plan_order((o for o in planner.occurrences if wanted is None or o.org in wanted), tree)
+    occurrences = _in_plan_order(
+        (o for o in planner.occurrences if (wanted is None or o.org in wanted) and not planner._is_missed(o)), tree
+    )
     warnings = []
     if calendar.provisional:
         why = (
