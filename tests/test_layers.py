@@ -13,9 +13,9 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[1] / "src" / "lianxue_core"
 STAGES = [
+    "i18n",
     "files",
     "textsafe",
-    "i18n",
     "errors",
     "limits",
     "model",

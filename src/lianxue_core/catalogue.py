@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+from .i18n import _
 from .obligations import Obligation, Track
 from .optionspec import OptionSpec
 from .textable import render_table
@@ -31,7 +32,7 @@ def render_table_text(obligations: Sequence[Obligation]) -> str:
         [o.id, o.cadence.describe(), o.kind.label, o.title, f"{o.source.section} {o.source.item}".strip()]
         for o in obligations
     ]
-    return render_table(["id", "周期", "类别", "名称", "出处"], rows)
+    return render_table(["id", _("cadence"), _("kind"), _("title"), _("source")], rows)
 
 
 def _md_cell(text: str) -> str:
@@ -104,7 +105,7 @@ def render_options_table(specs: Sequence[OptionSpec]) -> str:
         [_option_name(s), s.describe(), _default(s), ", ".join(s.declared_by), s.meaning.replace("\n", " ")]
         for s in specs
     ]
-    return render_table(["option", "type", "default", "declared by", "meaning"], rows)
+    return render_table([_("option"), _("type"), _("default"), _("declared by"), _("meaning")], rows)
 
 
 def render_options_markdown(specs: Sequence[OptionSpec]) -> str:

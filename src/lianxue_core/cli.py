@@ -12,18 +12,69 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TextIO
 
 from . import __version__, i18n
 from .commands import COMMANDS
 from .commands._options import EXIT_INPUT, EXIT_OK, EXIT_PLUGIN
 from .errors import InputError, PluginConflictError, PluginError
-from .i18n import _
+from .i18n import N_, _, ngettext
 from .plugins import PluginHost
 from .textsafe import for_terminal
 
 __all__ = ["main"]
+
+
+#: argparse's own words (Python 3.11 and later), in lianxue's catalogue: argparse looks each up with the ``_`` of
+#: its module, which :func:`_argparse_words` routes to :func:`lianxue_core.i18n._` while the command line parses.
+#: Its programming errors (a conflicting option string...) are left out: no user sees them.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _translated(message: str | None) -> str | None:
+    return message if message is None else _(message)
+
+
+@contextmanager
+def _argparse_words() -> Iterator[None]:
+    """argparse's own words ("usage:", "options", its error messages) in lianxue's language while the block runs.
+
+    argparse marks them with ``gettext`` under the global domain and looks them up through its module's ``_`` and
+    ``ngettext`` when it builds a parser, formats help and reports an error. The command line swaps those two
+    names for :mod:`lianxue_core.i18n`'s around building and running its own parser, and puts them back after:
+    nothing else in the process (a plugin's parser, the caller of :func:`main`) sees another language.
+    """
+    names: dict[str, Callable[..., str | None]] = {"_": _translated, "ngettext": ngettext}
+    saved = {name: getattr(argparse, name) for name in names}
+    for name, function in names.items():
+        setattr(argparse, name, function)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(argparse, name, function)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="lianxue",
         description=_("两学一做 study-education rules as schedules, calendars and supervision reports."),
     )
-    parser.add_argument("--version", action="version", version=f"lianxue {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"lianxue {__version__}", help=_("show the version and exit")
+    )
     parser.add_argument(
         "--lang",
         metavar="LANG",
@@ -95,7 +148,7 @@ def _logging(args: argparse.Namespace, err: TextIO) -> None:
 
 def _lang_of(argv: Sequence[str]) -> str | None:
     """``--lang`` from the arguments before the command's own (``None``: from the locale), read before the
-    parser is built."""
+    parser is built. A language lianxue does not speak is given back as it is: :func:`main` refuses it."""
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--lang")
     try:
@@ -109,15 +162,23 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     """Run the command line with ``argv``; return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    i18n.setup(_lang_of(sys.argv[1:] if argv is None else argv))  # before the parser: its help is translated
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    if args.command is None:
-        parser.print_help(out)
-        return EXIT_OK
+    lang = _lang_of(sys.argv[1:] if argv is None else argv)
+    i18n.setup(lang if lang is None or i18n.speaks(lang) else None)  # before the parser: its help is translated
+    if lang is not None and not i18n.speaks(lang):
+        # an explicit --lang that is not zh or en is bad input (exit 2), in the locale's language; a locale in
+        # another language is not an error: it gives Chinese
+        bad = _("--lang {lang!r}: lianxue speaks zh_CN (Chinese) and en (English)").format(lang=lang)
+        print(_("lianxue: error: {problem}").format(problem=for_terminal(bad)), file=err)
+        return EXIT_INPUT
+    with _argparse_words():
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:
+            return int(exc.code or 0)
+        if args.command is None:
+            parser.print_help(out)
+            return EXIT_OK
     _logging(args, err)
     try:
         host = PluginHost(blocked=args.block)
@@ -138,6 +199,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         print(_("lianxue: interrupted"), file=err)
         return 130
     except OSError as exc:  # a file or directory the command must write cannot be written
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(_("lianxue: error: {problem}").format(problem=f"{where}{exc.strerror or exc}"), file=err)
+        reason = i18n.os_reason(exc)
+        said = _("{where}: {what}").format(where=exc.filename, what=reason) if exc.filename else reason
+        print(_("lianxue: error: {problem}").format(problem=said), file=err)
         return EXIT_INPUT

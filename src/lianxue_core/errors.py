@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from .i18n import N_, _
 from .textsafe import for_terminal
 
 __all__ = [
@@ -41,12 +42,11 @@ class Problem:
     def __str__(self) -> str:
         """One line for a terminal or a log: control characters in any part (a file name with ESC or a line
         break, an organization name with BEL) are shown escaped (:func:`lianxue_core.textsafe.for_terminal`)."""
-        parts = [self.file]
-        if self.subject:
-            parts.append(self.subject)
-        if self.key:
-            parts.append(f"key {self.key!r}")
-        return for_terminal(": ".join(parts) + f": {self.message}")
+        text = self.file
+        for part in (self.subject, _("key {key!r}").format(key=self.key) if self.key else None, self.message):
+            if part:
+                text = _("{where}: {what}").format(where=text, what=part)
+        return for_terminal(text)
 
 
 class LianxueError(Exception):
@@ -66,7 +66,18 @@ def _one_line(text: str) -> str:
 
 
 def _where(plugin: str, distribution: str | None) -> str:
-    return f'plugin "{plugin}"' + (f" (from {distribution})" if distribution else "")
+    if distribution:
+        return _('plugin "{plugin}" (from {distribution})').format(plugin=plugin, distribution=distribution)
+    return _('plugin "{plugin}"').format(plugin=plugin)
+
+
+#: What two plugins can both provide (:class:`PluginConflictError`), as its messages name it.
+_WHAT = {
+    "track": N_("track"),
+    "obligation": N_("obligation"),
+    "option": N_("option"),
+    "entry-point name": N_("entry-point name"),
+}
 
 
 class PluginError(LianxueError):
@@ -86,7 +97,7 @@ class PluginError(LianxueError):
         self.plugin = plugin
         self.distribution = distribution
         self.reason = _one_line(message)
-        super().__init__(f"{_where(plugin, distribution)}: {self.reason}")
+        super().__init__(_("{where}: {what}").format(where=_where(plugin, distribution), what=self.reason))
 
 
 class PluginConflictError(PluginError):
@@ -116,6 +127,9 @@ class PluginConflictError(PluginError):
         self.what = what
         self.key = key
         self.plugins = (first, second)
-        verb = "declared" if what == "option" else "registered"
-        extra = f" {detail}" if detail else ""
-        super().__init__(second[0], f"{what} {key!r} is also {verb} by {_where(*first)}{extra}", second[1])
+        message = (
+            _("{what} {key!r} is also declared by {plugin}")
+            if what == "option"
+            else _("{what} {key!r} is also registered by {plugin}")
+        ).format(what=_(_WHAT.get(what, what)), key=key, plugin=_where(*first))
+        super().__init__(second[0], message + (f" {detail}" if detail else ""), second[1])

@@ -8,6 +8,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .i18n import _
+
 __all__ = ["atomic_write"]
 
 
@@ -31,7 +33,7 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         mode = 0o666 & ~_umask()
     else:
         if not stat.S_ISREG(st.st_mode):  # never rename over a directory, a device or a pipe
-            raise OSError(errno.EEXIST, "exists and is not a regular file; give a file path", str(path))
+            raise OSError(errno.EEXIST, _("exists and is not a regular file; give a file path"), str(path))
         mode = stat.S_IMODE(st.st_mode)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

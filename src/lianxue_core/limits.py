@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .errors import InputError, Problem
+from .i18n import N_, _, os_reason
 
 __all__ = ["Limits", "current", "depth_of", "read_limited", "read_toml"]
 
@@ -88,8 +89,12 @@ class Limits:
                 continue
             value = _parse(raw, sized=field.name.endswith("_bytes"))
             if value is None or value < 1:
-                unit = " (a K, M or G suffix is allowed)" if field.name.endswith("_bytes") else ""
-                problems.append(Problem(var, f"must be a whole number of 1 or more{unit}, not {raw!r}"))
+                message = (
+                    _("must be a whole number of 1 or more (a K, M or G suffix is allowed), not {raw!r}")
+                    if field.name.endswith("_bytes")
+                    else _("must be a whole number of 1 or more, not {raw!r}")
+                )
+                problems.append(Problem(var, message.format(raw=raw)))
             else:
                 values[field.name] = value
         if problems:
@@ -124,14 +129,27 @@ def size_text(n: int) -> str:
         if n >= size:
             value = n / size
             return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{n} bytes"
+    return _("{n} bytes").format(n=n)
+
+
+#: The kinds of file read within the limits, as the callers of :func:`read_limited` name them (``what``);
+#: translated in the message.
+KINDS_OF_FILE = (
+    N_("the organization file"),
+    N_("the record file"),
+    N_("the holiday file"),
+    N_("the mapping file"),
+    N_("the spreadsheet"),
+)
 
 
 def too_big(file: str, what: str, field: str, limit: int) -> Problem:
     """The problem of a file past a size limit: names the file, the limit and how to raise it."""
     return Problem(
         file,
-        f"{what} is larger than the limit of {size_text(limit)}; set {env_name(field)} to read a larger one",
+        _("{what} is larger than the limit of {limit}; set {variable} to read a larger one").format(
+            what=_(what), limit=size_text(limit), variable=env_name(field)
+        ),
     )
 
 
@@ -160,7 +178,8 @@ def read_limited(path: str | Path, limit: int, *, what: str, field: str, display
             if len(data) <= limit and stat.S_ISREG(info.st_mode) and len(data) > info.st_size:
                 data += f.read(limit + 1 - len(data))  # it grew while being read
     except OSError as exc:
-        raise InputError([Problem(name, f"cannot read the file: {exc.strerror or exc}")]) from None
+        reason = os_reason(exc)
+        raise InputError([Problem(name, _("cannot read the file: {reason}").format(reason=reason))]) from None
     except MemoryError:  # a limit raised past the machine's memory
         raise InputError([too_big(name, what, field, limit)]) from None
     if len(data) > limit:
@@ -192,14 +211,20 @@ def depth_of(value: object, stop: int) -> int:
 def too_deep(file: str, limit: int) -> Problem:
     """The problem of values nested past :attr:`Limits.depth`."""
     return Problem(
-        file, f"values are nested more than {limit} levels deep; set {env_name('depth')} to read deeper nesting"
+        file,
+        _("values are nested more than {limit} levels deep; set {variable} to read deeper nesting").format(
+            limit=limit, variable=env_name("depth")
+        ),
     )
 
 
 def long_number(file: str, limit: int) -> Problem:
     """The problem of a number past :attr:`Limits.number_digits`."""
     return Problem(
-        file, f"a number has more than {limit} digits; set {env_name('number_digits')} to read longer numbers"
+        file,
+        _("a number has more than {limit} digits; set {variable} to read longer numbers").format(
+            limit=limit, variable=env_name("number_digits")
+        ),
     )
 
 
@@ -235,9 +260,10 @@ def read_toml(path: str | Path, *, what: str, field: str, display: str | None = 
     try:
         doc = tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]) from None
+        message = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
+        raise InputError([Problem(name, message)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(name, f"TOML syntax error: {exc}")]) from None
+        raise InputError([Problem(name, _("TOML syntax error: {message}").format(message=exc))]) from None
     except RecursionError:
         raise InputError([too_deep(name, limit.depth)]) from None
     except ValueError:  # an integer past Python's own limit on digits

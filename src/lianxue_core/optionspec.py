@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from .i18n import N_, _
 from .orgoptions import (
     DEFAULT_MINUTES,
     DEFAULT_TALK_MINUTES,
@@ -55,17 +56,18 @@ class OptionKind(enum.StrEnum):
 def type_name(value: object) -> str:
     """How a problem names the TOML type of ``value``: ``a string``, ``a whole number``, ``true/false``..."""
     names = {
-        str: "a string",
-        int: "a whole number",
-        float: "a decimal number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-        dt.datetime: "a date and time",
-        dt.date: "a date",
-        dt.time: "a time of day",
+        str: N_("a string"),
+        int: N_("a whole number"),
+        float: N_("a decimal number"),
+        bool: N_("true/false"),
+        list: N_("a list"),
+        dict: N_("a table"),
+        dt.datetime: N_("a date and time"),
+        dt.date: N_("a date"),
+        dt.time: N_("a time of day"),
     }
-    return names.get(type(value), type(value).__name__)
+    name = names.get(type(value))
+    return type(value).__name__ if name is None else _(name)
 
 
 def _whole(value: object) -> bool:
@@ -79,7 +81,9 @@ def _strings(value: Iterable[str]) -> tuple[str, ...]:
 def _check_name(instance: OptionSpec, attribute: attrs.Attribute[str], value: str) -> None:
     rest = value.removeprefix("*.")
     if not rest or "*" in rest or (value.startswith("*") and not value.startswith("*.")):
-        raise ValueError(f"option name {value!r}: write a name, or '*.SUFFIX' for a per-obligation option")
+        raise ValueError(
+            _("option name {name!r}: write a name, or '*.SUFFIX' for a per-obligation option").format(name=value)
+        )
 
 
 @attrs.frozen
@@ -127,44 +131,57 @@ class OptionSpec:
         return self.name.startswith("*.")
 
     def describe(self) -> str:
-        """The type as a person reads it: ``true or false``, ``a whole number of days from 0 to 366``..."""
+        """The type as a person reads it, in the language chosen (:mod:`lianxue_core.i18n`): ``true or false``,
+        ``a whole number of days from 0 to 366``..."""
+        return self._describe(_)
+
+    def _describe(self, tr: Callable[[str], str]) -> str:
+        """The type as a person reads it, each message through ``tr`` (``_``; the identity for the JSON, which
+        is English whatever the language)."""
         if self.expected:
-            return self.expected
+            return tr(self.expected)
         kind = self.kind
         if kind is OptionKind.BOOL:
-            return "true or false"
+            return tr(N_("true or false"))
         if kind is OptionKind.INT:
-            number = "a whole number" + (f" of {self.unit}" if self.unit else "")
+            unit = {"minutes": N_("minutes"), "days": N_("days")}.get(self.unit or "", self.unit or "")
+            number = tr(N_("a whole number of {unit}")).format(unit=tr(unit)) if unit else tr(N_("a whole number"))
             if self.low is not None and self.high is not None:
-                return f"{number} from {self.low} to {self.high}"
+                return tr(N_("{number} from {low} to {high}")).format(number=number, low=self.low, high=self.high)
             if self.low is not None:
-                return f"{number} of at least {self.low}"
+                return tr(N_("{number} of at least {low}")).format(number=number, low=self.low)
             if self.high is not None:
-                return f"{number} of at most {self.high}"
+                return tr(N_("{number} of at most {high}")).format(number=number, high=self.high)
             return number
         if kind is OptionKind.STR:
-            return "a string"
+            return tr(N_("a string"))
         if kind is OptionKind.CHOICE:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return tr(N_("one of {choices}")).format(choices=tr(N_(", ")).join(repr(c) for c in self.choices))
         if kind in (OptionKind.STR_LIST, OptionKind.INT_LIST):
-            what = "strings" if kind is OptionKind.STR_LIST else "whole numbers"
-            if kind is OptionKind.INT_LIST and self.low is not None and self.high is not None:
-                what += f" from {self.low} to {self.high}"
+            if kind is OptionKind.STR_LIST:
+                what = tr(N_("strings"))
+            elif self.low is not None and self.high is not None:
+                what = tr(N_("whole numbers from {low} to {high}")).format(low=self.low, high=self.high)
+            else:
+                what = tr(N_("whole numbers"))
             if self.min_items == 1:
-                return f"a non-empty list of {what}"
-            least = f" of at least {self.min_items}" if self.min_items else ""
-            return f"a list{least} of {what}"
+                return tr(N_("a non-empty list of {what}")).format(what=what)
+            if self.min_items:
+                return tr(N_("a list of at least {n} of {what}")).format(n=self.min_items, what=what)
+            return tr(N_("a list of {what}")).format(what=what)
         if kind is OptionKind.TIME:
-            return "a time of day as 'HH:MM'"
+            return tr(N_("a time of day as 'HH:MM'"))
         if kind is OptionKind.ACTIVITY_DAY:
-            return "a monthly day such as '每月第一个星期五' or '每月15日'"
-        return "a table"
+            return tr(N_("a monthly day such as '每月第一个星期五' or '每月15日'"))
+        return tr(N_("a table"))
 
     def problem(self, value: object) -> str | None:
         """What is wrong with ``value`` for this option, or ``None`` when it is good."""
         if self.check is not None:
             return self.check(value)
-        return None if self._fits(value) else f"must be {self.describe()}, not {value!r}"
+        return (
+            None if self._fits(value) else _("must be {what}, not {value!r}").format(what=self.describe(), value=value)
+        )
 
     def _in_range(self, value: object) -> bool:
         return (
@@ -216,7 +233,7 @@ class OptionSpec:
             default = default.strftime("%H:%M")
         return {
             "name": self.name,
-            "type": self.describe(),
+            "type": self._describe(lambda message: message),
             "kind": str(self.kind),
             "default": default,
             "meaning": self.meaning,
@@ -230,7 +247,7 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
     names = sorted(choices)
     words = [n for n in names if value in re.split(r"[_.]", n)]
     close = words[:1] or difflib.get_close_matches(value, names, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
 
 
 @attrs.frozen
@@ -291,13 +308,22 @@ class OptionSchema:
             spec = self.spec_for(key)
             if spec is None:
                 if self.strict:
-                    problems.append((key, f"unknown option{_suggest(key, names)}; {_LISTED}"))
+                    problems.append(
+                        (key, _("unknown option{hint}; {listed}").format(hint=_suggest(key, names), listed=_(_LISTED)))
+                    )
                 continue
             if spec.per_obligation and self.obligations is not None:
                 slug = key[: -len(spec.name) + 1]
                 if slug not in self.obligations:
                     hint = _suggest(slug, self.obligations)
-                    problems.append((key, f"no obligation {slug!r}{hint} has an option {spec.name[2:]!r}; {_LISTED}"))
+                    problems.append(
+                        (
+                            key,
+                            _("no obligation {slug!r}{hint} has an option {option!r}; {listed}").format(
+                                slug=slug, hint=hint, option=spec.name[2:], listed=_(_LISTED)
+                            ),
+                        )
+                    )
                     continue
             message = spec.problem(value)
             if message is not None:
@@ -305,7 +331,7 @@ class OptionSchema:
         return problems
 
 
-_LISTED = "`lianxue obligations --options` lists every option"
+_LISTED = N_("`lianxue obligations --options` lists every option")
 
 
 # -- the core's options ----------------------------------------------------------------------------------
@@ -313,25 +339,25 @@ _LISTED = "`lianxue obligations --options` lists every option"
 
 def _timezone(value: object) -> str | None:
     if not isinstance(value, str):
-        return f"must be a string, not {type_name(value)}"
+        return _("must be a string, not {type}").format(type=type_name(value))
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         # ValueError: not a relative key or not a TZif file; OSError: a directory such as "Asia".
-        return f"{value!r} is not a known time zone (e.g. 'Asia/Shanghai')"
+        return _("{value!r} is not a known time zone (e.g. 'Asia/Shanghai')").format(value=value)
     return None
 
 
 def _meeting_time(value: object) -> str | None:
     if isinstance(value, dt.time) or (isinstance(value, str) and TIME_RE.fullmatch(value)):
         return None
-    return f"{value!r} is not a time of day as 'HH:MM' (e.g. '14:30')"
+    return _("{value!r} is not a time of day as 'HH:MM' (e.g. '14:30')").format(value=value)
 
 
 def _minutes_of_meeting(value: object) -> str | None:
     if _whole(value) and 0 < value <= 24 * 60:  # type: ignore[operator]
         return None
-    return f"{value!r} is not a whole number of minutes from 1 to 1440"
+    return _("{value!r} is not a whole number of minutes from 1 to 1440").format(value=value)
 
 
 def _scheduling(key: str) -> Callable[[Any], str | None]:
@@ -347,17 +373,17 @@ def _scheduling(key: str) -> Callable[[Any], str | None]:
 def _themes(value: Any) -> str | None:
     if isinstance(value, list | tuple):
         if len(value) > 12:
-            return f"has {len(value)} themes: a year has 12 months"
+            return _("has {n} themes: a year has 12 months").format(n=len(value))
         bad = [v for v in value if not isinstance(v, str)]
-        return f"themes must be texts, not {bad[0]!r}" if bad else None
+        return _("themes must be texts, not {value!r}").format(value=bad[0]) if bad else None
     if isinstance(value, Mapping):
         for month, theme in value.items():
             if str(month).lstrip("0") not in {str(m) for m in range(1, 13)}:
-                return f"{month!r} is not a month from 1 to 12"
+                return _("{month!r} is not a month from 1 to 12").format(month=month)
             if not isinstance(theme, str):
-                return f"the theme of month {month} must be a text, not {theme!r}"
+                return _("the theme of month {month} must be a text, not {theme!r}").format(month=month, theme=theme)
         return None
-    return f"must be a list of up to 12 texts or a table from month to text, not {value!r}"
+    return _("must be a list of up to 12 texts or a table from month to text, not {value!r}").format(value=value)
 
 
 #: The options the core reads: the meeting options (:func:`~lianxue_core.orgoptions.meeting_options`)
@@ -370,7 +396,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             OptionKind.STR,
             DEFAULT_TIMEZONE,
             "时区 the organization's IANA time zone",
-            expected="an IANA time zone such as 'Asia/Shanghai'",
+            expected=N_("an IANA time zone such as 'Asia/Shanghai'"),
             check=_timezone,
         ),
         OptionSpec(
@@ -472,7 +498,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             'or a table by month (`themes = { 3 = "学党章", 7 = "七一主题党日" }`); shown in the monthly '
             "activities' events and in the Markdown plan",
             check=_themes,
-            expected="a list of up to 12 texts, or a table from month (1 to 12) to text",
+            expected=N_("a list of up to 12 texts, or a table from month (1 to 12) to text"),
         ),
         OptionSpec(
             "*.minutes",

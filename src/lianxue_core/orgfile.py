@@ -21,6 +21,7 @@ import attrs
 
 from . import limits
 from .errors import InputError, Problem
+from .i18n import _, ngettext
 from .limits import read_limited
 from .model import Member, MemberFlag, MemberRole, Organization, OrganizationTree, OrgKind
 from .optionspec import OptionSchema
@@ -82,8 +83,8 @@ def load(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        message = f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
-        raise InputError([Problem(name, message, f"line {line}")]) from None
+        message = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
+        raise InputError([Problem(name, message, _("line {line}").format(line=line))]) from None
     return loads(text, filename=name, tracks=tracks, options=options)
 
 
@@ -125,9 +126,13 @@ def loads(
 def _syntax_problem(filename: str, message: str) -> Problem:
     match = _TOML_WHERE.match(message)
     if match is None:
-        return Problem(filename, f"TOML syntax error: {message}")
-    where = f"line {match['line']}, column {match['col']}" if match["line"] else "end of file"
-    return Problem(filename, f"TOML syntax error: {match['what']}", where)
+        return Problem(filename, _("TOML syntax error: {message}").format(message=message))
+    where = (
+        _("line {line}, column {column}").format(line=match["line"], column=match["col"])
+        if match["line"]
+        else _("end of file")
+    )
+    return Problem(filename, _("TOML syntax error: {message}").format(message=match["what"]), where)
 
 
 @attrs.define
@@ -166,26 +171,29 @@ class _Reader:
         if len(known) <= self.suggest_budget:
             self.suggest_budget -= len(known)
             hint = _suggest(ref, known)
-        return f"unknown organization {_shown(ref)}{hint}; no [[org]] has this id"
+        return _("unknown organization {id}{hint}; no [[org]] has this id").format(id=_shown(ref), hint=hint)
 
     def read(self, doc: dict[str, Any]) -> OrganizationTree:
         for key in doc:
             if key not in TOP_KEYS:
                 self.problem(
-                    f"unknown top-level key{_suggest(key, TOP_KEYS)}; expected one of {_list(TOP_KEYS)}", key=key
+                    _("unknown top-level key{hint}; expected one of {keys}").format(
+                        hint=_suggest(key, TOP_KEYS), keys=_list(TOP_KEYS)
+                    ),
+                    key=key,
                 )
         defaults = doc.get("defaults", {})
         if not isinstance(defaults, dict):
-            self.problem(f"must be a table ([defaults]), not {_type(defaults)}", key="defaults")
+            self.problem(_("must be a table ([defaults]), not {type}").format(type=_type(defaults)), key="defaults")
             defaults = {}
         defaults = self.schema.normalise(defaults)
         self.check_options(defaults, "[defaults]")
         raw_orgs = self.table_array(doc, "org")
         raw_members = self.table_array(doc, "member")
         if not doc:
-            self.problem("the file is empty; add at least one [[org]] table")
+            self.problem(_("the file is empty; add at least one [[org]] table"))
         elif "org" not in doc:
-            self.problem("the file defines no organizations; add at least one [[org]] table")
+            self.problem(_("the file defines no organizations; add at least one [[org]] table"))
 
         org_lines = self.header_lines(_ORG_HEADER, len(raw_orgs))
         drafts: list[_Draft] = []
@@ -214,9 +222,13 @@ class _Reader:
     def table_array(self, doc: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = doc.get(key, [])
         if isinstance(value, dict):
-            self.problem(f"must be an array of tables: write [[{key}]] with two brackets, not [{key}]", key=key)
+            self.problem(
+                _("must be an array of tables: write [[{key}]] with two brackets, not [{key}]").format(key=key), key=key
+            )
         elif not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            self.problem(f"must be an array of tables ([[{key}]]), not {_type(value)}", key=key)
+            self.problem(
+                _("must be an array of tables ([[{key}]]), not {type}").format(key=key, type=_type(value)), key=key
+            )
         else:
             return value
         self.unreadable.add(key)
@@ -233,25 +245,25 @@ class _Reader:
         return lines if len(lines) == count else None
 
     def where(self, kind: str, n: int, raw: Mapping[str, Any], lines: list[int] | None) -> str:
-        line = f" (line {lines[n]})" if lines is not None else ""
         ident = raw.get("id")
-        if isinstance(ident, str) and ident.strip():
-            shown = clip(ident, 64)  # one line, whatever the id holds
-            return f'{kind} "{shown}"{line}'
-        return f"{kind} #{n + 1}{line}"
+        # one line, whatever the id holds
+        shown = f'"{clip(ident, 64)}"' if isinstance(ident, str) and ident.strip() else f"#{n + 1}"
+        if lines is None:
+            return _("{table} {id}").format(table=kind, id=shown)
+        return _("{table} {id} (line {line})").format(table=kind, id=shown, line=lines[n])
 
     def string(self, raw: Mapping[str, Any], key: str, subject: str, *, required: bool = False) -> str | None:
         if key not in raw:
             if required:
-                self.problem("is required", subject, key)
+                self.problem(_("is required"), subject, key)
             return None
         value = raw[key]
         if not isinstance(value, str):
-            self.problem(f"must be a string, not {_type(value)}", subject, key)
+            self.problem(_("must be a string, not {type}").format(type=_type(value)), subject, key)
             return None
         if not value.strip():
             self.problem(
-                "must not be empty" if required else "must not be empty; leave the key out instead", subject, key
+                _("must not be empty") if required else _("must not be empty; leave the key out instead"), subject, key
             )
             return None
         return value
@@ -268,7 +280,7 @@ class _Reader:
 
     def id_list(self, raw: Mapping[str, Any], key: str, subject: str) -> tuple[str, ...]:
         value = raw.get(key, [])
-        if not self.string_list(value, subject, key, "a list of organization ids (strings)"):
+        if not self.string_list(value, subject, key, _("a list of organization ids (strings)")):
             return ()
         ok = True
         for v in value:
@@ -282,13 +294,19 @@ class _Reader:
             return None
         value = raw[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(f"must be a whole number, not {_type(value)}", subject, key)
+            self.problem(_("must be a whole number, not {type}").format(type=_type(value)), subject, key)
             return None
         if value < 0:
-            self.problem(f"must not be negative (got {value})", subject, key)
+            self.problem(_("must not be negative (got {value})").format(value=value), subject, key)
             return None
         if value > MAX_COUNT:
-            self.problem(f"{value} is more than one organization can have (at most {MAX_COUNT})", subject, key)
+            self.problem(
+                _("{value} is more than one organization can have (at most {most})").format(
+                    value=value, most=MAX_COUNT
+                ),
+                subject,
+                key,
+            )
             return None
         return value
 
@@ -296,7 +314,7 @@ class _Reader:
         self, raw: Mapping[str, Any], key: str, subject: str, enum: type[MemberRole | MemberFlag]
     ) -> frozenset[Any]:
         value = raw.get(key, [])
-        if not self.string_list(value, subject, key, "a list of strings"):
+        if not self.string_list(value, subject, key, _("a list of strings")):
             return frozenset()
         known = [str(e) for e in enum]
         labels = {e.label: str(e) for e in enum}
@@ -305,17 +323,25 @@ class _Reader:
             if v in known:
                 out.add(enum(v))
             else:
-                what = key.removesuffix("s")
-                self.problem(f"unknown {what} {v!r}{_suggest(v, known, labels)}; known: {_list(known)}", subject, key)
+                hint = _suggest(v, known, labels)
+                self.problem(
+                    _("unknown value {value!r}{hint}; known: {known}").format(value=v, hint=hint, known=_list(known)),
+                    subject,
+                    key,
+                )
         return frozenset(out)
 
     def string_list(self, value: object, subject: str, key: str, what: str) -> bool:
         if not isinstance(value, list):
-            self.problem(f"must be {what}, not {_type(value)}", subject, key)
+            self.problem(_("must be {what}, not {type}").format(what=what, type=_type(value)), subject, key)
             return False
         wrong = [v for v in value if not isinstance(v, str)]
         if wrong:
-            self.problem(f"must be {what}; {wrong[0]!r} is {_type(wrong[0])}", subject, key)
+            self.problem(
+                _("must be {what}; {value!r} is {type}").format(what=what, value=wrong[0], type=_type(wrong[0])),
+                subject,
+                key,
+            )
             return False
         return True
 
@@ -331,7 +357,13 @@ class _Reader:
         before = len(self.problems)
         for key in raw:
             if key not in ORG_KEYS:
-                self.problem(f"unknown key{_suggest(key, ORG_KEYS)}; expected one of {_list(ORG_KEYS)}", subject, key)
+                self.problem(
+                    _("unknown key{hint}; expected one of {keys}").format(
+                        hint=_suggest(key, ORG_KEYS), keys=_list(ORG_KEYS)
+                    ),
+                    subject,
+                    key,
+                )
         org_id = self.ident(raw, "id", subject, required=True)
         name = self.string(raw, "name", subject, required=True)
         kind = OrgKind.BRANCH
@@ -342,12 +374,23 @@ class _Reader:
             except ValueError:
                 known = [str(k) for k in OrgKind]
                 hint = _suggest(kind_raw, known, {k.label: str(k) for k in OrgKind})
-                self.problem(f"unknown kind {kind_raw!r}{hint}; known: {_list(known)}", subject, "kind")
+                self.problem(
+                    _("unknown kind {kind!r}{hint}; known: {known}").format(
+                        kind=kind_raw, hint=hint, known=_list(known)
+                    ),
+                    subject,
+                    "kind",
+                )
         track = self.string(raw, "track", subject)
         if track is not None and self.tracks is not None and track not in self.tracks:
-            known_tracks = _list(self.tracks) if self.tracks else "(none: are the plugins installed?)"
+            known_tracks = _list(self.tracks) if self.tracks else _("(none: are the plugins installed?)")
+            hint = _suggest(track, self.tracks)
             self.problem(
-                f"unknown track {track!r}{_suggest(track, self.tracks)}; known tracks: {known_tracks}", subject, "track"
+                _("unknown track {track!r}{hint}; known tracks: {known}").format(
+                    track=track, hint=hint, known=known_tracks
+                ),
+                subject,
+                "track",
             )
         draft = _Draft(
             subject,
@@ -360,14 +403,18 @@ class _Reader:
         households = self.count(raw, "households", subject)
         options = raw.get("options", {})
         if not isinstance(options, dict):
-            self.problem(f"must be a table, not {_type(options)}", subject, "options")
+            self.problem(_("must be a table, not {type}").format(type=_type(options)), subject, "options")
             options = {}
         if options:  # most organizations set none: the check has nothing to do
             options = self.schema.normalise(options)
             self.check_options(options, subject, "options.")
         if org_id is not None:
             if org_id in first:
-                self.problem(f"duplicate organization id; first defined as {first[org_id].subject}", subject, "id")
+                self.problem(
+                    _("duplicate organization id; first defined as {first}").format(first=first[org_id].subject),
+                    subject,
+                    "id",
+                )
                 return draft
             first[org_id] = draft
         if len(self.problems) > before or org_id is None or name is None:
@@ -391,12 +438,12 @@ class _Reader:
             if ref is None:
                 continue
             if ref == draft.id:
-                self.problem(f"an organization cannot be its own {key}", draft.subject, key)
+                self.problem(_("an organization cannot be its own {key}").format(key=key), draft.subject, key)
             elif ref not in known:
                 self.problem(self.unknown_org(ref, known), draft.subject, key)
         for link in draft.links:
             if link == draft.id:
-                self.problem("an organization cannot link to itself", draft.subject, "links")
+                self.problem(_("an organization cannot link to itself"), draft.subject, "links")
             elif link not in known:
                 self.problem(self.unknown_org(link, known), draft.subject, "links")
 
@@ -406,10 +453,10 @@ class _Reader:
         parents = {
             i: d.parent for i, d in known.items() if d.parent is not None and d.parent in known and d.parent != i
         }
-        reported = self.report_cycles(parents, known, "parent", "the parents form a cycle", set())
+        reported = self.report_cycles(parents, known, "parent", _("the parents form a cycle"), set())
         supervisors = {i: d.supervisor or d.parent for i, d in known.items()}
         overseers = {i: s for i, s in supervisors.items() if s is not None and s in known and s != i}
-        self.report_cycles(overseers, known, "supervisor", "the supervisors form a cycle", reported)
+        self.report_cycles(overseers, known, "supervisor", _("the supervisors form a cycle"), reported)
 
     def report_cycles(
         self, edges: Mapping[str, str], known: Mapping[str, _Draft], key: str, message: str, reported: set[str]
@@ -425,8 +472,13 @@ class _Reader:
             n = len(self.listed.get(draft.id or "", ()))
             if draft.members is not None and draft.members < n:
                 self.problem(
-                    f"is {draft.members}, but {n} [[member]] tables name this organization; "
-                    "give the total, or leave the key out",
+                    ngettext(
+                        "is {members}, but {n} [[member]] table names this organization; give the total, or leave "
+                        "the key out",
+                        "is {members}, but {n} [[member]] tables name this organization; give the total, or leave "
+                        "the key out",
+                        n,
+                    ).format(members=draft.members, n=n),
                     draft.subject,
                     "members",
                 )
@@ -440,7 +492,11 @@ class _Reader:
         for key in raw:
             if key not in MEMBER_KEYS:
                 self.problem(
-                    f"unknown key{_suggest(key, MEMBER_KEYS)}; expected one of {_list(MEMBER_KEYS)}", subject, key
+                    _("unknown key{hint}; expected one of {keys}").format(
+                        hint=_suggest(key, MEMBER_KEYS), keys=_list(MEMBER_KEYS)
+                    ),
+                    subject,
+                    key,
                 )
         member_id = self.ident(raw, "id", subject, required=True)
         name = self.string(raw, "name", subject, required=True)
@@ -457,7 +513,9 @@ class _Reader:
             self.listed.setdefault(org, set()).add(member_id)
         if member_id is not None:
             if member_id in seen:
-                self.problem(f"duplicate member id; first defined as {seen[member_id]}", subject, "id")
+                self.problem(
+                    _("duplicate member id; first defined as {first}").format(first=seen[member_id]), subject, "id"
+                )
                 return None
             seen[member_id] = subject
         if len(self.problems) > before or member_id is None or name is None or org is None:
@@ -508,7 +566,7 @@ def _cycle_text(cycle: list[str]) -> str:
         return " -> ".join([*cycle, cycle[0]])
     head = cycle[: CYCLE_SHOWN // 2]
     tail = cycle[-(CYCLE_SHOWN // 2) :]
-    return " -> ".join([*head, "...", *tail, cycle[0]]) + f" ({len(cycle)} organizations)"
+    return " -> ".join([*head, "...", *tail, cycle[0]]) + _(" ({n} organizations)").format(n=len(cycle))
 
 
 def merge_options(defaults: Mapping[str, Any], options: Mapping[str, Any]) -> dict[str, Any]:
@@ -522,35 +580,41 @@ def merge_options(defaults: Mapping[str, Any], options: Mapping[str, Any]) -> di
 
 
 def _list(items: Iterable[str]) -> str:
-    return ", ".join(items)
+    return _(", ").join(items)
 
 
 def _suggest(value: str, choices: Iterable[str], labels: Mapping[str, str] | None = None) -> str:
     """`` (did you mean 'x'?)`` for a near miss, or for a Chinese label (``党委``) of a known value."""
     if labels and value.strip() in labels:
-        return f" (did you mean {labels[value.strip()]!r}?)"
+        return _(" (did you mean {value!r}?)").format(value=labels[value.strip()])
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
 
 
 def _bad_id(value: str) -> str:
     if len(value) > 64 and re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
-        return f"{value[:20]!r}... is {len(value)} characters long; an id has at most 64 (ids become file names)"
+        return _("{value!r}... is {n} characters long; an id has at most 64 (ids become file names)").format(
+            value=value[:20], n=len(value)
+        )
     if value.lower() in RESERVED_IDS:
         return _reserved_id(value)
-    return f"{_shown(value)} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
+    return _(
+        "{value} is not a valid id: use lower-case letters, digits and '-', starting with a letter or digit"
+    ).format(value=_shown(value))
 
 
 def _reserved_id(value: str) -> str:
-    return (
-        f"{value!r} is a name Windows reserves for a device (con, prn, aux, nul, com1-com9, lpt1-lpt9) "
+    return _(
+        "{value!r} is a name Windows reserves for a device (con, prn, aux, nul, com1-com9, lpt1-lpt9) "
         "and cannot be a file name there; ids become file names: choose another id"
-    )
+    ).format(value=value)
 
 
 def _shown(value: str) -> str:
     """A value quoted for a message: control characters escaped, a long value shortened."""
-    return repr(value) if len(value) <= 80 else f"{value[:60]!r}... ({len(value)} characters)"
+    return (
+        repr(value) if len(value) <= 80 else _("{value!r}... ({n} characters)").format(value=value[:60], n=len(value))
+    )
 
 
 # -- writing ------------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 from dateutil import rrule as du_rrule
 
+from .i18n import _
+
 __all__ = ["ActivityDay", "MeetingOptions", "default_activity_day", "meeting_options", "parse_activity_day"]
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -176,8 +178,10 @@ def parse_activity_day(text: str) -> ActivityDay:
         except ValueError:
             pass
     raise ValueError(
-        f"{text!r} is not a monthly day such as '每月第一个星期五', '每月最后一个周三', '每月15日' "
-        "or 'FREQ=MONTHLY;BYDAY=1FR'"
+        _(
+            "{text!r} is not a monthly day such as '每月第一个星期五', '每月最后一个周三', '每月15日' "
+            "or 'FREQ=MONTHLY;BYDAY=1FR'"
+        ).format(text=text)
     )
 
 
@@ -236,10 +240,12 @@ def meeting_options(options: Mapping[str, Any]) -> tuple[MeetingOptions, list[tu
             zoneinfo.ZoneInfo(tz)
             fields["timezone"] = tz
         except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-            problems.append(("timezone", f"{tz!r} is not a known time zone (e.g. 'Asia/Shanghai')"))
+            problems.append(
+                ("timezone", _("{value!r} is not a known time zone (e.g. 'Asia/Shanghai')").format(value=tz))
+            )
     evening = options.get("evening", False)
     if not isinstance(evening, bool):
-        problems.append(("evening", f"must be true or false, not {evening!r}"))
+        problems.append(("evening", _("must be true or false, not {value!r}").format(value=evening)))
         evening = False
     fields["evening"] = evening
     if evening:
@@ -251,7 +257,9 @@ def meeting_options(options: Mapping[str, Any]) -> tuple[MeetingOptions, list[tu
         elif isinstance(t, str) and TIME_RE.match(t):
             fields["time"] = dt.time(int(t[:2]), int(t[3:]))
         else:
-            problems.append(("meeting_time", f"{t!r} is not a time of day as 'HH:MM' (e.g. '14:30')"))
+            problems.append(
+                ("meeting_time", _("{value!r} is not a time of day as 'HH:MM' (e.g. '14:30')").format(value=t))
+            )
     for key, name, low, high in (
         ("meeting_minutes", "minutes", 1, 24 * 60),
         ("talk_minutes", "talk_minutes", 5, 8 * 60),
@@ -263,16 +271,23 @@ def meeting_options(options: Mapping[str, Any]) -> tuple[MeetingOptions, list[tu
         if _minutes(value, low, high):
             fields[name] = value
         else:
-            problems.append((key, f"{value!r} is not a whole number between {low} and {high}"))
+            problems.append(
+                (
+                    key,
+                    _("{value!r} is not a whole number between {low} and {high}").format(
+                        value=value, low=low, high=high
+                    ),
+                )
+            )
     location = options.get("location")
     if location is not None:
         if isinstance(location, str):
             fields["location"] = location.strip()
         else:
-            problems.append(("location", f"must be a string, not {location!r}"))
+            problems.append(("location", _("must be a string, not {value!r}").format(value=location)))
     allow = options.get("allow_weekends", False)
     if not isinstance(allow, bool):
-        problems.append(("allow_weekends", f"must be true or false, not {allow!r}"))
+        problems.append(("allow_weekends", _("must be true or false, not {value!r}").format(value=allow)))
         allow = False
     fields["allow_weekends"] = allow
     weekdays = options.get("weekdays")
@@ -284,11 +299,18 @@ def meeting_options(options: Mapping[str, Any]) -> tuple[MeetingOptions, list[tu
         ):
             fields["weekdays"] = frozenset(weekdays)
         else:
-            problems.append(("weekdays", f"{weekdays!r} is not a non-empty list of ISO weekdays 1 (Monday) to 7"))
+            problems.append(
+                (
+                    "weekdays",
+                    _("{value!r} is not a non-empty list of ISO weekdays 1 (Monday) to 7").format(value=weekdays),
+                )
+            )
     day = options.get("activity_day")
     if day is not None:
         if not isinstance(day, str):
-            problems.append(("activity_day", f"must be a string such as '每月第一个星期五', not {day!r}"))
+            problems.append(
+                ("activity_day", _("must be a string such as '每月第一个星期五', not {value!r}").format(value=day))
+            )
         else:
             try:
                 fields["activity_day"] = parse_activity_day(day)

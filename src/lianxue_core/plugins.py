@@ -35,6 +35,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginConflictError, PluginError
+from .i18n import _
 from .model import Organization, OrganizationTree
 from .obligations import Obligation, Track, has_branches
 from .optionspec import CORE, CORE_OPTIONS, OptionSchema, OptionSpec
@@ -93,17 +94,29 @@ def implementation_problems(plugin: object) -> list[str]:
         impl = pluggy.HookImpl(plugin, "", getattr(plugin, attr), opts)
         if hook not in HOOKS:
             close = difflib.get_close_matches(hook, HOOKS, n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            problems.append(f"{attr} implements unknown hook {hook!r} ({hint}known hooks: {', '.join(sorted(HOOKS))})")
+            hint = _("did you mean {hook}? ").format(hook=close[0]) if close else ""
+            problems.append(
+                _("{function} implements unknown hook {hook!r} ({hint}known hooks: {hooks})").format(
+                    function=attr, hook=hook, hint=hint, hooks=", ".join(sorted(HOOKS))
+                )
+            )
             continue
         extra = [a for a in impl.argnames if a not in inspect.signature(HOOKS[hook]).parameters]
         if extra:
             problems.append(
-                f"{attr}({', '.join(impl.argnames)}) has argument(s) {', '.join(map(repr, extra))} "
-                f"that the specification {_spec_signature(hook)} does not have"
+                _("{function}({arguments}) has argument(s) {extra} that the specification {spec} does not have").format(
+                    function=attr,
+                    arguments=", ".join(impl.argnames),
+                    extra=", ".join(map(repr, extra)),
+                    spec=_spec_signature(hook),
+                )
             )
         if impl.wrapper or impl.hookwrapper:
-            problems.append(f"{attr} is a hook wrapper; lianxue calls each plugin on its own and runs no wrappers")
+            problems.append(
+                _("{function} is a hook wrapper; lianxue calls each plugin on its own and runs no wrappers").format(
+                    function=attr
+                )
+            )
     return problems
 
 
@@ -203,8 +216,10 @@ class PluginHost:
         for name in sorted((only or set()) - found - self.blocked):
             raise PluginError(
                 name,
-                f"LIANXUE_PLUGINS names it, but no installed distribution has an entry point of that name "
-                f"in the {ENTRY_POINT_GROUP!r} group",
+                _(
+                    "LIANXUE_PLUGINS names it, but no installed distribution has an entry point of that name "
+                    "in the {group!r} group"
+                ).format(group=ENTRY_POINT_GROUP),
             )
         loaded: dict[str, str | None] = {}
         for ep in eps:
@@ -219,7 +234,13 @@ class PluginHost:
             try:
                 plugin = ep.load()
             except Exception as exc:
-                raise PluginError(ep.name, f"error importing {ep.value!r}: {type(exc).__name__}: {exc}", label) from exc
+                raise PluginError(
+                    ep.name,
+                    _("error importing {module!r}: {error}").format(
+                        module=ep.value, error=f"{type(exc).__name__}: {exc}"
+                    ),
+                    label,
+                ) from exc
             self.register(plugin, ep.name, distribution=dist, version=version)
 
     def register(
@@ -237,7 +258,9 @@ class PluginHost:
         """
         label = _dist_label(distribution, version)
         if self._pm.has_plugin(name):
-            raise PluginError(name, f"the name is already taken by plugin {self._describe(name)}", label)
+            raise PluginError(
+                name, _("the name is already taken by plugin {plugin}").format(plugin=self._describe(name)), label
+            )
         problems = implementation_problems(plugin)
         if problems:
             raise PluginError(name, "; ".join(problems), label)
@@ -257,7 +280,7 @@ class PluginHost:
 
     def _describe(self, name: str) -> str:
         label = self._label(name)
-        return f'"{name}"' + (f" (from {label})" if label else "")
+        return f'"{name}"' + (_(" (from {distribution})").format(distribution=label) if label else "")
 
     def _who(self, name: str) -> tuple[str, str | None]:
         return name, self._label(name)
@@ -282,7 +305,7 @@ class PluginHost:
         except Exception as exc:
             raise PluginError(
                 impl.plugin_name,
-                f"hook {hook_name} raised {type(exc).__name__}: {exc}",
+                _("hook {hook} raised {error}").format(hook=hook_name, error=f"{type(exc).__name__}: {exc}"),
                 self._label(impl.plugin_name),
             ) from exc
 
@@ -292,18 +315,24 @@ class PluginHost:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
             raise PluginError(
                 plugin,
-                f"hook {hook} returned {type(value).__name__}, expected a sequence",
+                _("hook {hook} returned {type}, expected a sequence").format(hook=hook, type=type(value).__name__),
                 self._label(plugin),
             )
         try:
             items = list(value)
         except Exception as exc:
-            raise PluginError(plugin, f"hook {hook} raised {type(exc).__name__}: {exc}", self._label(plugin)) from exc
+            raise PluginError(
+                plugin,
+                _("hook {hook} raised {error}").format(hook=hook, error=f"{type(exc).__name__}: {exc}"),
+                self._label(plugin),
+            ) from exc
         for item in items:
             if not isinstance(item, kind):
                 raise PluginError(
                     plugin,
-                    f"hook {hook} returned a {type(item).__name__}, expected {kind.__name__}",
+                    _("hook {hook} returned a {type}, expected {expected}").format(
+                        hook=hook, type=type(item).__name__, expected=kind.__name__
+                    ),
                     self._label(plugin),
                 )
         return items
@@ -317,7 +346,9 @@ class PluginHost:
                     other = tracks[track.key][1]
                     if other == plugin:
                         raise PluginError(
-                            plugin, f"hook lianxue_tracks returned track {track.key!r} twice", self._label(plugin)
+                            plugin,
+                            _("hook lianxue_tracks returned track {key!r} twice").format(key=track.key),
+                            self._label(plugin),
                         )
                     raise PluginConflictError("track", track.key, self._who(other), self._who(plugin))
                 tracks[track.key] = (track, plugin)
@@ -328,14 +359,17 @@ class PluginHost:
                     other = obligations[ob.id][1]
                     if other == plugin:
                         raise PluginError(
-                            plugin, f"hook lianxue_catalogue returned obligation {ob.id!r} twice", self._label(plugin)
+                            plugin,
+                            _("hook lianxue_catalogue returned obligation {id!r} twice").format(id=ob.id),
+                            self._label(plugin),
                         )
                     raise PluginConflictError("obligation", ob.id, self._who(other), self._who(plugin))
                 if ob.track != "*" and ob.track not in tracks:
                     raise PluginError(
                         plugin,
-                        f"obligation {ob.id!r} names track {ob.track!r}, which no plugin registers "
-                        f"(known: {', '.join(sorted(tracks)) or 'none'})",
+                        _("obligation {id!r} names track {track!r}, which no plugin registers (known: {known})").format(
+                            id=ob.id, track=ob.track, known=", ".join(sorted(tracks)) or _("none")
+                        ),
                         self._label(plugin),
                     )
                 obligations[ob.id] = (ob, plugin)
@@ -371,7 +405,9 @@ class PluginHost:
             for spec in self._expect_sequence(plugin, "lianxue_options", result, OptionSpec):
                 if spec.name in seen:
                     raise PluginError(
-                        plugin, f"hook lianxue_options returned option {spec.name!r} twice", self._label(plugin)
+                        plugin,
+                        _("hook lianxue_options returned option {name!r} twice").format(name=spec.name),
+                        self._label(plugin),
                     )
                 seen.add(spec.name)
                 known = specs.get(spec.name)
@@ -383,7 +419,9 @@ class PluginHost:
                         spec.name,
                         self._who(known.declared_by[0]),
                         self._who(plugin),
-                        detail=f"as {known.describe()!r}; this plugin declares it as {spec.describe()!r}",
+                        detail=_("as {first!r}; this plugin declares it as {second!r}").format(
+                            first=known.describe(), second=spec.describe()
+                        ),
                     )
                 else:
                     specs[spec.name] = attrs.evolve(known, declared_by=(*known.declared_by, plugin))
@@ -418,7 +456,7 @@ class PluginHost:
         A plugin that does not implement ``lianxue_obligations`` contributes its catalogue entries that
         apply to the organization.
         """
-        _, index = self._index
+        _tracks, index = self._index
         answered: set[str] = set()
         found: dict[str, Obligation] = {}
         for plugin, result in self._call_each("lianxue_obligations", organization=organization, tree=tree, year=year):
@@ -428,7 +466,7 @@ class PluginHost:
                 if owner != plugin:
                     raise PluginError(
                         plugin,
-                        f"hook lianxue_obligations returned {ob.id!r}, which is not in its catalogue",
+                        _("hook lianxue_obligations returned {id!r}, which is not in its catalogue").format(id=ob.id),
                         self._label(plugin),
                     )
                 found[ob.id] = ob
@@ -450,7 +488,9 @@ class PluginHost:
                 if not isinstance(result, WorkdayCalendar) or result.year != year:
                     raise PluginError(
                         impl.plugin_name,
-                        f"hook lianxue_workdays returned {result!r}, expected a WorkdayCalendar for {year}",
+                        _("hook lianxue_workdays returned {result!r}, expected a WorkdayCalendar for {year}").format(
+                            result=result, year=year
+                        ),
                         self._label(impl.plugin_name),
                     )
                 return result
@@ -470,15 +510,18 @@ class PluginHost:
             if result is not None:
                 raise PluginError(
                     impl.plugin_name,
-                    f"hook lianxue_adjust_event returned a {type(result).__name__}; "
-                    "it must change the event in place and return None",
+                    _(
+                        "hook lianxue_adjust_event returned a {type}; it must change the event in place and return None"
+                    ).format(type=type(result).__name__),
                     self._label(impl.plugin_name),
                 )
             if event.get("UID") != uid:
                 raise PluginError(
                     impl.plugin_name,
-                    f"hook lianxue_adjust_event changed the event's UID from {uid!r} to {event.get('UID')!r}; "
-                    "subscribers rely on it staying the same",
+                    _(
+                        "hook lianxue_adjust_event changed the event's UID from {old!r} to {new!r}; "
+                        "subscribers rely on it staying the same"
+                    ).format(old=uid, new=event.get("UID")),
                     self._label(impl.plugin_name),
                 )
 
@@ -521,8 +564,10 @@ class PluginHost:
             if not isinstance(result, PointsRules):
                 raise PluginError(
                     impl.plugin_name,
-                    f"hook lianxue_points_rules returned {type(result).__name__}, expected rules with "
-                    "'name' and 'awards(record, obligation, tree)'",
+                    _(
+                        "hook lianxue_points_rules returned {type}, expected rules with "
+                        "'name' and 'awards(record, obligation, tree)'"
+                    ).format(type=type(result).__name__),
                     self._label(impl.plugin_name),
                 )
             return result

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from .errors import InputError, Problem
+from .i18n import _
 from .limits import read_toml
 from .textsafe import for_terminal
 
@@ -179,32 +180,44 @@ def _parse_days(
 ) -> set[dt.date]:
     out: set[dt.date] = set()
     if not isinstance(value, list):
-        problems.append(Problem(file, "must be a list of dates or 'YYYY-MM-DD..YYYY-MM-DD' ranges", subject, key))
+        problems.append(Problem(file, _("must be a list of dates or 'YYYY-MM-DD..YYYY-MM-DD' ranges"), subject, key))
         return out
     for item in value:
         if isinstance(item, dt.date) and not isinstance(item, dt.datetime):
             days = [item]
         elif isinstance(item, str):
-            first, _, last = item.partition("..")
+            first, _dots, last = item.partition("..")
             try:
                 a = dt.date.fromisoformat(first.strip())
                 b = dt.date.fromisoformat(last.strip()) if last else a
             except ValueError:
-                problems.append(Problem(file, f"{item!r} is not a date (YYYY-MM-DD) or range (A..B)", subject, key))
+                problems.append(
+                    Problem(
+                        file, _("{item!r} is not a date (YYYY-MM-DD) or range (A..B)").format(item=item), subject, key
+                    )
+                )
                 continue
             if b < a:
-                problems.append(Problem(file, f"range {item!r} ends before it starts", subject, key))
+                problems.append(
+                    Problem(file, _("range {item!r} ends before it starts").format(item=item), subject, key)
+                )
                 continue
             if last and year is not None and (a.year != year or b.year != year):
-                problems.append(Problem(file, f"{item!r} is not within {year}", subject, key))
+                problems.append(
+                    Problem(file, _("{item!r} is not within {year}").format(item=item, year=year), subject, key)
+                )
                 continue
             days = [a + dt.timedelta(days=n) for n in range((b - a).days + 1)]
         else:
-            problems.append(Problem(file, f"{item!r} is not a date (YYYY-MM-DD) or range (A..B)", subject, key))
+            problems.append(
+                Problem(file, _("{item!r} is not a date (YYYY-MM-DD) or range (A..B)").format(item=item), subject, key)
+            )
             continue
         for day in days:
             if year is not None and day.year != year:
-                problems.append(Problem(file, f"{day.isoformat()} is not in {year}", subject, key))
+                problems.append(
+                    Problem(file, _("{day} is not in {year}").format(day=day.isoformat(), year=year), subject, key)
+                )
             else:
                 out.add(day)
     return out
@@ -229,49 +242,61 @@ def load_overrides(path: str | Path) -> dict[int, WorkdayCalendar]:
     problems: list[Problem] = []
     for key in doc:
         if key != "year":
-            problems.append(Problem(file, "unknown top-level key; expected [[year]] tables", key=key))
+            problems.append(Problem(file, _("unknown top-level key; expected [[year]] tables"), key=key))
     tables = doc.get("year", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        problems.append(Problem(file, "must be an array of tables ([[year]])", key="year"))
+        problems.append(Problem(file, _("must be an array of tables ([[year]])"), key="year"))
         tables = []
     if not tables and not problems:
-        problems.append(Problem(file, "the file defines no years; add a [[year]] table"))
+        problems.append(Problem(file, _("the file defines no years; add a [[year]] table")))
     out: dict[int, WorkdayCalendar] = {}
     for n, table in enumerate(tables):
         year = table.get("year")
-        subject = f"year #{n + 1}" if not isinstance(year, int) else f"year {year}"
+        subject = _("year #{n}").format(n=n + 1) if not isinstance(year, int) else _("year {year}").format(year=year)
         for key in table:
             if key not in _OVERRIDE_KEYS:
                 problems.append(
-                    Problem(file, f"unknown key; expected one of {', '.join(_OVERRIDE_KEYS)}", subject, key)
+                    Problem(
+                        file,
+                        _("unknown key; expected one of {keys}").format(keys=_(", ").join(_OVERRIDE_KEYS)),
+                        subject,
+                        key,
+                    )
                 )
         if "year" not in table:
-            problems.append(Problem(file, "is required", subject, "year"))
+            problems.append(Problem(file, _("is required"), subject, "year"))
             year = None
         elif isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
-            problems.append(Problem(file, f"{year!r} is not a year between 1900 and 2100", subject, "year"))
+            problems.append(
+                Problem(file, _("{year!r} is not a year between 1900 and 2100").format(year=year), subject, "year")
+            )
             year = None
         elif year in out:
-            problems.append(Problem(file, "is given twice", subject, "year"))
+            problems.append(Problem(file, _("is given twice"), subject, "year"))
         holidays = _parse_days(table.get("holidays", []), "holidays", year, file, subject, problems)
         workdays = _parse_days(table.get("workdays", []), "workdays", year, file, subject, problems)
         for day in sorted(holidays & workdays):
             problems.append(
-                Problem(file, f"{day.isoformat()} is both a holiday and a working day", subject, "workdays")
+                Problem(
+                    file,
+                    _("{day} is both a holiday and a working day").format(day=day.isoformat()),
+                    subject,
+                    "workdays",
+                )
             )
         for day in sorted(workdays):
             if day.weekday() < 5:
                 problems.append(
                     Problem(
                         file,
-                        f"{day.isoformat()} is a weekday; list only weekend days worked (调休)",
+                        _("{day} is a weekday; list only weekend days worked (调休)").format(day=day.isoformat()),
                         subject,
                         "workdays",
                     )
                 )
         source = table.get("source", "")
         if not isinstance(source, str):
-            problems.append(Problem(file, f"must be a string, not {source!r}", subject, "source"))
+            problems.append(Problem(file, _("must be a string, not {value!r}").format(value=source), subject, "source"))
             source = ""
         if year is not None:
             out[year] = WorkdayCalendar(
@@ -279,7 +304,7 @@ def load_overrides(path: str | Path) -> dict[int, WorkdayCalendar]:
                 holidays=frozenset(holidays),
                 workdays=frozenset(workdays),
                 provisional=False,
-                source=source or f"override file {file}",
+                source=source or _("override file {file}").format(file=file),
             )
     if problems:
         raise InputError(problems)

@@ -35,6 +35,7 @@ import attrs
 import icalendar
 
 from ..errors import InputError, LianxueError, Problem
+from ..i18n import _
 
 # The CalDAV client is the optional extra `lianxue[caldav]`: without it this module (and so `lianxue publish`,
 # which imports it first) stops with one line saying how to install it, before reading anything.
@@ -146,11 +147,11 @@ def check_url(url: str) -> str | None:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError on a bad port)
     except ValueError as exc:
-        return f"not a URL ({exc})"
+        return _("not a URL ({error})").format(error=exc)
     if parts.scheme not in ("http", "https"):
-        return "must start with http:// or https://"
+        return _("must start with http:// or https://")
     if not parts.hostname:
-        return "has no host name"
+        return _("has no host name")
     return None
 
 
@@ -343,22 +344,24 @@ def _read_feed(feed: WrittenFeed, names: Mapping[str, str] | None) -> _Feed:
 def _reason(exc: BaseException) -> str:
     """One short line saying why a request failed."""
     if isinstance(exc, caldav_error.AuthorizationError):
-        return f"the server refused the credentials or the request (HTTP {exc.status or 401}/403)"
+        return _("the server refused the credentials or the request (HTTP {status}/403)").format(
+            status=exc.status or 401
+        )
     if isinstance(exc, caldav_error.DAVError):
         reason = " ".join(str(exc.reason).split())
         if reason in ("", "no reason"):
-            reason = "the server gave no reason"
+            reason = _("the server gave no reason")
         if exc.status in (404, 405, 501):
-            reason += " (is this the address of a CalDAV server?)"
+            reason += _(" (is this the address of a CalDAV server?)")
         status = f"HTTP {exc.status}: " if exc.status else ""
         return f"{type(exc).__name__}: {status}{reason}"[:300]
     text = str(exc)
     errno = re.search(r"\[Errno -?\d+\] ([^')\"]+)", text)
     if errno:
-        return f"cannot connect ({errno.group(1).strip()})"
+        return _("cannot connect ({reason})").format(reason=errno.group(1).strip())
     resolve = re.search(r"Failed to resolve '([^']+)'", text)
     if resolve:
-        return f"cannot connect (unknown host {resolve.group(1)})"
+        return _("cannot connect (unknown host {host})").format(host=resolve.group(1))
     first = " ".join(text.split())
     return f"{type(exc).__name__}: {first}"[:300]
 
@@ -502,7 +505,9 @@ def publish(
             try:
                 done.append(_sync(session, feed))
             except (caldav_error.DAVError, OSError) as exc:
-                message = f"cannot publish organization {feed.org!r} ({feed.name}) to {shown}: {_reason(exc)}"
+                message = _("cannot publish organization {org!r} ({name}) to {url}: {reason}").format(
+                    org=feed.org, name=feed.name, url=shown, reason=_reason(exc)
+                )
                 raise PublishError(redact_url(message), PublishReport(shown, tuple(done))) from exc
     finally:
         session.close()

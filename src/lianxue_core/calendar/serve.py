@@ -43,6 +43,7 @@ from typing import Any, TextIO
 import attrs
 
 from ..errors import InputError, LianxueError, Problem
+from ..i18n import _, ngettext, os_reason
 
 try:
     import h11
@@ -624,7 +625,9 @@ def serve(
             error is raised, as ``lianxue calendar`` would raise it.
     """
     server = FeedServer(host, port, log=err, limits=limits)
-    print(f"Listening at {server.url} (Ctrl-C to stop): building the calendars...", file=out, flush=True)
+    print(
+        _("Listening at {url} (Ctrl-C to stop): building the calendars...").format(url=server.url), file=out, flush=True
+    )
     stop = threading.Event()
     failure: list[BaseException] = []
 
@@ -647,11 +650,13 @@ def serve(
         except Exception as exc:  # the first build's error is the command's error
             if isinstance(exc, OSError):  # a file that cannot be read: bad input, not a port that cannot be bound
                 where = str(watch[0]) if watch else "lianxue serve"
-                exc = InputError([Problem(where, f"cannot build the calendars ({exc.strerror or exc})")])
+                reason = os_reason(exc)
+                exc = InputError([Problem(where, _("cannot build the calendars ({reason})").format(reason=reason))])
             failure.append(exc)
             server.shutdown()
             return
-        print(f"Serving {count} calendars at {server.url}", file=out, flush=True)
+        serving = ngettext("Serving {n} calendar at {url}", "Serving {n} calendars at {url}", count)
+        print(serving.format(n=count, url=server.url), file=out, flush=True)
         while not stop.wait(poll):
             now = _signature(watch)
             if now == seen:
@@ -660,9 +665,13 @@ def serve(
             try:
                 count = build_once()
             except LianxueError as exc:
-                print(f"lianxue: warning: {escape_log(str(exc))}; still serving the previous calendars", file=err)
+                warning = _("{problem}; still serving the previous calendars").format(problem=escape_log(str(exc)))
+                print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
                 continue
-            print(f"Rebuilt: serving {count} calendars at {server.url}", file=out, flush=True)
+            rebuilt = ngettext(
+                "Rebuilt: serving {n} calendar at {url}", "Rebuilt: serving {n} calendars at {url}", count
+            )
+            print(rebuilt.format(n=count, url=server.url), file=out, flush=True)
 
     thread = threading.Thread(target=worker, name="lianxue-build", daemon=True)
     thread.start()

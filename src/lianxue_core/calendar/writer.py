@@ -39,6 +39,7 @@ import attrs
 import icalendar
 
 from ..files import atomic_write
+from ..i18n import _
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..scheduling.occurrence import Occurrence
@@ -416,7 +417,7 @@ class _Batch:
             mode = self.new_mode
         else:
             if not stat.S_ISREG(st.st_mode):  # never rename over a directory, a device or a pipe
-                raise OSError(17, "exists and is not a regular file; give a file path", str(path))
+                raise OSError(17, _("exists and is not a regular file; give a file path"), str(path))
             mode = stat.S_IMODE(st.st_mode)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         self.pending.append((Path(tmp), path, cancels))

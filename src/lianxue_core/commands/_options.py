@@ -163,7 +163,7 @@ def plan_for(
                 for o in unknown
             )
     started = time.perf_counter()
-    with counting(args, err, "计划 planning", None if orgs else len(tree), "个组织") as advance:
+    with counting(args, err, _("planning"), None if orgs else len(tree), _("orgs")) as advance:
         plan = app.plan_year(
             tree,
             host,

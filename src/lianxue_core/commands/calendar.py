@@ -15,6 +15,7 @@ from .. import app
 from ..app import load_county
 from ..calendar import FeedSet, WrittenFeed, write_feeds
 from ..errors import InputError, Problem
+from ..i18n import N_, _
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
@@ -37,12 +38,12 @@ __all__ = ["HELP", "add_arguments", "run", "summary_of", "write_calendars"]
 
 log = logging.getLogger("lianxue")
 
-HELP = "write the plan as iCalendar feeds (.ics), one per organization"
+HELP = N_("write the plan as iCalendar feeds (.ics), one per organization")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue calendar``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
     add_calendar_options(parser)
     add_format_option(parser)
@@ -64,11 +65,13 @@ def write_calendars(
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
     for sup in which.supervisors:
         if sup not in tree:
-            raise InputError([Problem(str(args.orgfile), f"no organization with id {sup!r}", key="--supervisor")])
+            raise InputError(
+                [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=sup), key="--supervisor")]
+            )
     options = feed_options(args)
     year = year_of(args)
     started = time.perf_counter()
-    with counting(args, err, "计划 planning", len(tree), "个组织") as advance:
+    with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
         plans = app.plan_stream(
             tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
         )
@@ -76,15 +79,18 @@ def write_calendars(
         def told() -> Iterator[Plan]:
             for plan in plans:
                 for warning in plan.warnings:
-                    log.warning("warning: %s", warning)
+                    log.warning(_("warning: %s"), warning)
                 if on_plan is not None:
                     on_plan(plan)
                 yield plan
 
         feeds = app.feeds_by_shard(tree, told(), host, options=options, which=which, previous=args.out)
-        written = write_feeds(each(args, err, feeds, "日历 feeds", "个"), args.out, no_fsync=args.no_fsync)
+        written = write_feeds(each(args, err, feeds, _("writing feeds"), _("feeds")), args.out, no_fsync=args.no_fsync)
     log.info(
-        "planned %d organizations and wrote %d feeds in %.1f s", len(tree), len(written), time.perf_counter() - started
+        _("planned %d organizations and wrote %d feeds in %.1f s"),
+        len(tree),
+        len(written),
+        time.perf_counter() - started,
     )
     return sorted(written, key=_file_order(tree, which))
 

@@ -14,6 +14,7 @@ from typing import TextIO
 from ..app import check_records, check_year, load_county, obligations_of, plan_year
 from ..errors import InputError, Problem
 from ..files import atomic_write
+from ..i18n import N_, _, ngettext
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
@@ -22,7 +23,7 @@ from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "check records of what was held against the plan; report findings"
+HELP = N_("check records of what was held against the plan; report findings")
 
 #: Input warnings printed on stderr before "... and N more"; every one is in the report.
 MAX_WARNINGS = 20
@@ -37,42 +38,43 @@ def _date(text: str) -> dt.date:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue check``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     parser.add_argument(
         "--records",
         metavar="FILE",
         type=Path,
         action="append",
         required=True,
-        help="records of what was held: .csv, .json or .ics (repeatable)",
+        help=_("records of what was held: .csv, .json or .ics (repeatable)"),
     )
-    parser.add_argument("--year", type=int, default=None, help="the year to check (default: the year of --as-of)")
+    parser.add_argument("--year", type=int, default=None, help=_("the year to check (default: the year of --as-of)"))
     parser.add_argument(
         "--as-of",
         metavar="DATE",
         type=_date,
         default=None,
-        help="the day of the check; periods not ended by then are 'due' (default: today)",
+        help=_("the day of the check; periods not ended by then are 'due' (default: today)"),
     )
     parser.add_argument(
-        "--supervisor", metavar="ID", help="only what this organization supervises, rolled up through the tree"
+        "--supervisor", metavar="ID", help=_("only what this organization supervises, rolled up through the tree")
     )
     parser.add_argument("--format", choices=["table", "json", "html"], default="table")
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write the report here (atomically) instead of stdout")
-    parser.add_argument("--split-by", choices=["supervisor"], default=None, help=SPLIT_HELP)
+    parser.add_argument(
+        "--out", metavar="FILE", type=Path, help=_("write the report here (atomically) instead of stdout")
+    )
+    parser.add_argument("--split-by", choices=["supervisor"], default=None, help=_(SPLIT_HELP))
     parser.add_argument(
         "--holidays",
         metavar="FILE",
         type=Path,
-        help="override file with the official holiday arrangement of a year lianxue does not know yet (TOML)",
+        help=_("override file with the official holiday arrangement of a year lianxue does not know yet (TOML)"),
     )
     add_jobs_option(parser)
 
 
-# --split-by's words (one place, for the message catalogue to come)
-SPLIT_HELP = "每个督查党组织（督查其他党组织者）一份报告，写入 --out 目录 / one report per supervising organization"
-SPLIT_NEEDS_OUT = "--split-by 需要 --out 目录 / needs --out DIR"
-SPLIT_WROTE = "已写入{n}份督查报告到 {out}/（每个督查党组织一份：<id>.{ext}）"
+# --split-by's words (translated where they are used)
+SPLIT_HELP = N_("one report per supervising organization (one that supervises others), written into the --out folder")
+SPLIT_NEEDS_OUT = N_("--split-by needs --out DIR")
 _SUFFIX = {"html": "html", "json": "json", "table": "txt"}
 
 
@@ -83,10 +85,12 @@ def _split(
     read once. Returns the exit code (1 when any report has findings) and the number of reports."""
     records, warnings = read_record_files(tree, host, args.records, year)
     for warning in warnings[:MAX_WARNINGS]:
-        print(f"lianxue: warning: {warning}", file=err)
+        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     top = args.supervisor
     if top is not None and top not in tree:
-        raise InputError([Problem(str(args.orgfile), f"no organization with id {top!r}", key="--supervisor")])
+        raise InputError(
+            [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=top), key="--supervisor")]
+        )
     within = None if top is None else {top} | {o.id for o in tree.overseen_by(top)}
     supervisors = [o.id for o in tree if tree.overseen_by(o.id) and (within is None or o.id in within)]
     # the year planned once, every report checked against it
@@ -118,7 +122,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         InputError: A bad organization file, record file or option (the command line prints each problem).
     """
     if args.split_by is not None and args.out is None:
-        raise InputError([Problem("--split-by", SPLIT_NEEDS_OUT)])
+        raise InputError([Problem("--split-by", _(SPLIT_NEEDS_OUT))])
     tree = load_county(args.orgfile, host)
     as_of: dt.date = args.as_of or dt.date.today()
     year: int = as_of.year if args.year is None else args.year
@@ -126,7 +130,12 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     check_year(year, "--year")
     if args.split_by is not None:
         code, count = _split(args, host, tree, as_of, year, err)
-        print(SPLIT_WROTE.format(n=count, out=args.out, ext=_SUFFIX[args.format]), file=out)
+        wrote = ngettext(
+            "Wrote {n} supervision report to {out}/ (one per supervising organization: <id>.{ext})",
+            "Wrote {n} supervision reports to {out}/ (one per supervising organization: <id>.{ext})",
+            count,
+        )
+        print(wrote.format(n=count, out=args.out, ext=_SUFFIX[args.format]), file=out)
         return code
     outcome = check_records(
         tree,
@@ -141,18 +150,20 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         jobs=jobs_of(args),
     )
     for warning in outcome.warnings[:MAX_WARNINGS]:
-        print(f"lianxue: warning: {warning}", file=err)
+        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     if len(outcome.warnings) > MAX_WARNINGS:
-        print(f"lianxue: warning: ... and {len(outcome.warnings) - MAX_WARNINGS} more (all in the report)", file=err)
+        more = len(outcome.warnings) - MAX_WARNINGS
+        print(_("lianxue: warning: ... and {n} more (all in the report)").format(n=more), file=err)
     for warning in outcome.plan_warnings:
-        print(f"lianxue: warning: {warning}", file=err)
+        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
     report = outcome.report
     if args.out is not None:
         atomic_write(args.out, text)
         print(
-            f"Wrote {args.out}: {len(report.problems)} findings, {report.summary()['due']} due "
-            f"({len(report.orgs)} organizations)",
+            _("Wrote {file}: {findings} findings, {due} due ({orgs} organizations)").format(
+                file=args.out, findings=len(report.problems), due=report.summary()["due"], orgs=len(report.orgs)
+            ),
             file=out,
         )
     else:

@@ -25,6 +25,7 @@ from ..app import load_county, plan_year
 from ..errors import InputError, Problem
 from ..examples import example_path
 from ..files import atomic_write
+from ..i18n import N_, _
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..scheduling import Occurrence, Plan
@@ -32,14 +33,7 @@ from ._options import EXIT_OK, year_of
 
 __all__ = ["HELP", "add_arguments", "example_records", "run"]
 
-# -- the command's words (one place, for the message catalogue to come) ------------------------------------
-HELP = "写出示例县、一年的示例活动记录和说明，开箱即可试用 / write the example county, a year of records and a README"
-H_DIR = "写入的目录（默认 lianxue-example；须为新目录或空目录） / a new or empty directory (default lianxue-example)"
-H_YEAR = "记录的年份（默认：今年） / the year of the records (default: this year)"
-E_NOT_EMPTY = "目录已存在且不为空；请指定新目录 / exists and is not empty: give a new directory"
-E_NOT_DIR = "已存在且不是目录 / exists and is not a directory"
-WROTE = "已生成示例：{dir}/（deqing.toml：{orgs}个党组织；records.csv：{records}条{year}年活动记录；README.md）"
-NEXT = "先看督查报告 / first, the supervision report:\n  {command}"
+HELP = N_("write the example county, a year of example records and a README, to try lianxue at once")
 
 #: The town whose organizations lag far behind the rest (洛舍镇党委 in the example county).
 WORST = "luoshe"
@@ -225,8 +219,14 @@ def _csv(rows: list[dict[str, str]]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue example``'s arguments to ``parser``."""
-    parser.add_argument("dir", nargs="?", type=Path, default=Path("lianxue-example"), help=H_DIR)
-    parser.add_argument("--year", type=int, default=None, help=H_YEAR)
+    parser.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=Path("lianxue-example"),
+        help=_("the directory to write (default lianxue-example; a new or empty directory)"),
+    )
+    parser.add_argument("--year", type=int, default=None, help=_("the year of the records (default: this year)"))
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
@@ -237,15 +237,15 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     """
     target: Path = args.dir
     if target.exists() and not target.is_dir():
-        raise InputError([Problem(str(target), E_NOT_DIR)])
+        raise InputError([Problem(str(target), _("exists and is not a directory"))])
     if target.is_dir() and any(target.iterdir()):
-        raise InputError([Problem(str(target), E_NOT_EMPTY)])
+        raise InputError([Problem(str(target), _("exists and is not empty: give a new directory"))])
     year = year_of(args)
     source = example_path()
     tree = load_county(source, host)
     plan = plan_year(tree, host, year)
     for warning in plan.warnings:
-        print(f"lianxue: 注意 warning: {warning}", file=err)
+        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     rows = list(example_records(tree, plan))
     d = shlex.quote(str(target))
     worst = tree[WORST].name if WORST in tree else WORST
@@ -253,7 +253,11 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     atomic_write(target / "records.csv", _csv(rows))
     readme = README.format(year=year, orgs=len(tree), records=len(rows), worst=worst, worst_id=WORST, d=d)
     atomic_write(target / "README.md", readme)
-    print(WROTE.format(dir=target, orgs=len(tree), records=len(rows), year=year), file=out)
+    wrote = _(
+        "Wrote the example to {dir}/ (deqing.toml: {orgs} organizations; records.csv: {records} records of {year}; "
+        "README.md)"
+    )
+    print(wrote.format(dir=target, orgs=len(tree), records=len(rows), year=year), file=out)
     first = next(line for line in readme.splitlines() if line.startswith("lianxue "))
-    print(NEXT.format(command=first), file=out)
+    print(_("First, the supervision report:") + f"\n  {first}", file=out)
     return EXIT_OK

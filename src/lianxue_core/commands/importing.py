@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ..errors import InputError, Problem
 from ..files import atomic_write
+from ..i18n import N_, _, os_reason
 from ..importing.roster import ImportOptions, ImportResult, Override, import_roster, read_mapping
 from ..orgfile import dumps, loads
 from ..plugins import PluginHost
@@ -23,40 +24,40 @@ from ..textsafe import for_terminal
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "write an organization file from roster spreadsheets (.xlsx, .xls, .csv)"
+HELP = N_("write an organization file from roster spreadsheets (.xlsx, .xls, .csv)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``import`` command's arguments to ``parser``."""
-    parser.add_argument("orgs", type=Path, help="organizations spreadsheet (.xlsx, .xls, .ods or .csv)")
+    parser.add_argument("orgs", type=Path, help=_("organizations spreadsheet (.xlsx, .xls, .ods or .csv)"))
     parser.add_argument(
-        "members", nargs="?", type=Path, help="members spreadsheet (default: member sheets in ORGS, if any)"
+        "members", nargs="?", type=Path, help=_("members spreadsheet (default: member sheets in ORGS, if any)")
     )
-    parser.add_argument("--out", type=Path, required=True, help="the organization file to write (TOML)")
+    parser.add_argument("--out", type=Path, required=True, help=_("the organization file to write (TOML)"))
     parser.add_argument(
         "--format",
         choices=["table", "json"],
         default="table",
-        help="json: the summary as one JSON document on standard output (docs/cli-json.md)",
+        help=_("json: the summary as one JSON document on standard output (docs/cli-json.md)"),
     )
     parser.add_argument(
         "--track",
         metavar="ID=KEY",
         action="append",
         default=[],
-        help="the track of one organization (id, 党组织编码 or name); KEY 'none' for no track (repeatable)",
+        help=_("the track of one organization (id, 党组织编码 or name); KEY 'none' for no track (repeatable)"),
     )
     parser.add_argument(
-        "--mapping", metavar="FILE", type=Path, help="a TOML file whose [track] table settles tracks like --track"
+        "--mapping", metavar="FILE", type=Path, help=_("a TOML file whose [track] table settles tracks like --track")
     )
     parser.add_argument(
-        "--elderly-age", metavar="YEARS", type=int, default=70, help="flag members this old as elderly (default 70)"
+        "--elderly-age", metavar="YEARS", type=int, default=70, help=_("flag members this old as elderly (default 70)")
     )
     parser.add_argument(
-        "--as-of", metavar="DATE", type=dt.date.fromisoformat, help="count ages on this day (default: today)"
+        "--as-of", metavar="DATE", type=dt.date.fromisoformat, help=_("count ages on this day (default: today)")
     )
     parser.add_argument(
-        "--include-away", action="store_true", help="also write 失联 and 流动 members (left out by default)"
+        "--include-away", action="store_true", help=_("also write 失联 and 流动 members (left out by default)")
     )
 
 
@@ -69,12 +70,15 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     for item in args.track:
         org, sep, key = item.partition("=")
         if not sep or not org.strip() or not key.strip():
-            problems.append(Problem("--track", "write ID=KEY, e.g. --track org-1a2b3c4d=organs", item))
+            problems.append(Problem("--track", _("write ID=KEY, e.g. --track org-1a2b3c4d=organs"), item))
         else:
             overrides.append(Override("--track", org.strip(), key.strip()))
     if args.elderly_age < 1:
         problems.append(
-            Problem("--elderly-age", f"must be a whole number of years, 1 or more (got {args.elderly_age})")
+            Problem(
+                "--elderly-age",
+                _("must be a whole number of years, 1 or more (got {years})").format(years=args.elderly_age),
+            )
         )
     if problems:
         raise InputError(problems)
@@ -147,31 +151,38 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         atomic_write(path, text)
     except OSError as exc:
-        raise InputError([Problem(str(path), f"cannot write the file: {exc.strerror or exc}", key="--out")]) from None
+        raise InputError(
+            [Problem(str(path), _("cannot write the file: {reason}").format(reason=os_reason(exc)), key="--out")]
+        ) from None
 
 
 def _print_summary(result: ImportResult, args: argparse.Namespace, host: PluginHost, out: TextIO) -> None:
     tree = result.tree
     members = sum(tree.member_count(o.id) for o in tree)
     elderly = sum(1 for m in tree.members if "elderly" in m.flags)
-    print(f"Wrote {args.out}: {len(tree)} organizations, {members} members", file=out)
+    print(
+        _("Wrote {file}: {orgs} organizations, {members} members").format(
+            file=args.out, orgs=len(tree), members=members
+        ),
+        file=out,
+    )
     if result.has_members:
-        away = ", ".join(f"{n} {why}" for why, n in sorted(result.left_out.items())) or "none"
-        hint = "" if args.include_away or not result.left_out else " (--include-away writes 失联 and 流动 members)"
-        print(f"  members left out: {away}{hint}", file=out)
-        print(f"  elderly (aged {args.elderly_age} or more): {elderly}", file=out)
+        away = _(", ").join(f"{n} {why}" for why, n in sorted(result.left_out.items())) or _("none")
+        hint = "" if args.include_away or not result.left_out else _(" (--include-away writes 失联 and 流动 members)")
+        print("  " + _("members left out: {away}").format(away=away) + hint, file=out)
+        print("  " + _("elderly (aged {age} or more): {n}").format(age=args.elderly_age, n=elderly), file=out)
     names = host.tracks()
     per: Counter[tuple[str, str]] = Counter((o.track or "-", str(o.kind)) for o in tree)
     rows = [
-        [track, names[track].name if track in names else "(no track)", kind, str(n)]
+        [track, names[track].name if track in names else _("(no track)"), kind, str(n)]
         for (track, kind), n in sorted(per.items())
     ]
-    out.write(render_table(["track", "名称", "kind", "organizations"], rows))
+    out.write(render_table([_("track"), _("name"), _("kind"), _("organizations")], rows))
     for note in result.notes:
-        print(f"Note: {note}", file=out)
+        print(_("Note: {note}").format(note=note), file=out)
     if result.decisions:
-        print(f"\nNeeds a person's decision ({len(result.decisions)}):", file=out)
+        print("\n" + _("Needs a person's decision ({n}):").format(n=len(result.decisions)), file=out)
         for d in result.decisions:
             print(f"  - {d}", file=out)
     else:
-        print("\nNothing needs a person's decision.", file=out)
+        print("\n" + _("Nothing needs a person's decision."), file=out)

@@ -11,6 +11,7 @@ from typing import TextIO
 from ..app import load_county, obligations_of
 from ..documents import render_plan_docx, stamp, write_bytes
 from ..errors import InputError, Problem
+from ..i18n import N_, _, ngettext
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
@@ -21,25 +22,24 @@ from ._options import EXIT_OK, add_year_options, plan_for, year_of
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "the annual plan per organization, month by month"
+HELP = N_("the annual plan per organization, month by month")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue plan``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
     parser.add_argument(
-        "--org", metavar="ID", action="append", default=None, help="only this organization (repeatable)"
+        "--org", metavar="ID", action="append", default=None, help=_("only this organization (repeatable)")
     )
     parser.add_argument("--format", choices=["table", "json", "markdown", "docx"], default="table")
-    parser.add_argument("--out", metavar="DIR", type=Path, help=DOCX_HELP)
+    parser.add_argument("--out", metavar="DIR", type=Path, help=_(DOCX_HELP))
 
 
-# the docx format's words (one place, for the message catalogue to come)
-DOCX_HELP = "Word 文档（--format docx）写入的目录：每个组织一份 <id>.docx / directory for the Word plans"
-DOCX_NEEDS_OUT = "--format docx 需要 --out 目录 / needs --out DIR"
-OUT_NEEDS_DOCX = "--out 只用于 --format docx / only with --format docx"
-DOCX_WROTE = "已写入{n}份年度组织生活计划（Word）到 {out}/"
+# the docx format's words (translated where they are used)
+DOCX_HELP = N_("directory for the Word plans (--format docx): one <id>.docx per organization")
+DOCX_NEEDS_OUT = N_("--format docx needs --out DIR")
+OUT_NEEDS_DOCX = N_("--out is only for --format docx")
 
 
 def _write_docx(
@@ -59,13 +59,18 @@ def _write_docx(
     for org_id in ids:
         data = render_plan_docx(plan, tree, org_id, obligations[org_id], catalogue, when=when)
         write_bytes(args.out / f"{org_id}.docx", data)
-    print(DOCX_WROTE.format(n=len(ids), out=args.out), file=out)
+    print(
+        ngettext("Wrote {n} annual plan (Word) to {out}/", "Wrote {n} annual plans (Word) to {out}/", len(ids)).format(
+            n=len(ids), out=args.out
+        ),
+        file=out,
+    )
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue plan``."""
     if (args.format == "docx") != (args.out is not None):
-        raise InputError([Problem("--out", DOCX_NEEDS_OUT if args.out is None else OUT_NEEDS_DOCX)])
+        raise InputError([Problem("--out", _(DOCX_NEEDS_OUT if args.out is None else OUT_NEEDS_DOCX))])
     tree = load_county(args.orgfile, host)
     obligations = obligations_of(tree, host, year_of(args)) if args.format == "docx" else None
     plan = plan_for(args, host, tree, err, obligations)

@@ -11,26 +11,27 @@ from typing import TextIO
 from ..app import load_county
 from ..calendar import FeedSet
 from ..errors import InputError, Problem
+from ..i18n import N_, _, ngettext, os_reason
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
 from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_format_option, add_year_options, feeds_for, plan_for
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "make each organization's collection on a CalDAV server match its feed"
+HELP = N_("make each organization's collection on a CalDAV server match its feed")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue publish``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
-    parser.add_argument("--url", required=True, help="the CalDAV server (or principal) URL, http:// or https://")
-    parser.add_argument("--user", help="user name on the CalDAV server")
+    parser.add_argument("--url", required=True, help=_("the CalDAV server (or principal) URL, http:// or https://"))
+    parser.add_argument("--user", help=_("user name on the CalDAV server"))
     parser.add_argument(
         "--password-file",
         metavar="FILE",
         type=Path,
-        help="file whose first line is the password (a password is never given on the command line)",
+        help=_("file whose first line is the password (a password is never given on the command line)"),
     )
     add_alarm_options(parser)
     add_format_option(parser)
@@ -41,20 +42,22 @@ def _password(args: argparse.Namespace) -> str | None:
     if args.password_file is None:
         if args.user is not None:
             raise InputError(
-                [Problem("--user", "needs --password-file (the password is never taken on the command line)")]
+                [Problem("--user", _("needs --password-file (the password is never taken on the command line)"))]
             )
         return None
     path = str(args.password_file)
     if args.user is None:
-        raise InputError([Problem(path, "a password file needs --user", key="--password-file")])
+        raise InputError([Problem(path, _("a password file needs --user"), key="--password-file")])
     try:
         text = args.password_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError([Problem(path, f"cannot read the password file ({reason})", key="--password-file")]) from None
+        reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+        raise InputError(
+            [Problem(path, _("cannot read the password file ({reason})").format(reason=reason), key="--password-file")]
+        ) from None
     first = text.splitlines()[0] if text else ""
     if not first:
-        raise InputError([Problem(path, "the first line is empty: write the password on it", key="--password-file")])
+        raise InputError([Problem(path, _("the first line is empty: write the password on it"), key="--password-file")])
     return first
 
 
@@ -101,18 +104,23 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             for c in report.collections
         ]
         if rows:
-            out.write(
-                render_table(["org", "名称", "created", "updated", "deleted", "unchanged"], rows, terminal_width(out))
-            )
-        totals = ", ".join(f"{report.total(k)} {k}" for k in ("created", "updated", "deleted", "unchanged"))
-        print(f"Published {len(report.collections)} calendars to {report.url}: {totals}", file=out)
+            headers = [_("org"), _("name"), _("created"), _("updated"), _("deleted"), _("unchanged")]
+            out.write(render_table(headers, rows, terminal_width(out)))
+        totals = _("{created} created, {updated} updated, {deleted} deleted, {unchanged} unchanged").format(
+            **{k: report.total(k) for k in ("created", "updated", "deleted", "unchanged")}
+        )
+        n = len(report.collections)
+        published = ngettext(
+            "Published {n} calendar to {url}: {totals}", "Published {n} calendars to {url}: {totals}", n
+        )
+        print(published.format(n=n, url=report.url, totals=totals), file=out)
 
     try:
         report = publish(feeds, args.url, user=args.user, password=password, names=names)
     except PublishError as exc:
         if exc.report.collections:
             show(exc.report)
-        print(f"lianxue: error: {exc}", file=err)
+        print(_("lianxue: error: {problem}").format(problem=exc), file=err)
         return EXIT_SERVER
     show(report)
     return EXIT_OK

@@ -9,29 +9,34 @@ from typing import TextIO
 from ..app import load_county
 from ..calendar import FeedSet, stamp_from_environment
 from ..errors import InputError, Problem
+from ..i18n import N_, _, os_reason
 from ..plugins import PluginHost
 from ._options import EXIT_INPUT, EXIT_OK, add_alarm_options, add_year_options, feeds_for, plan_for
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "serve the feeds over HTTP for phones and programs that subscribe (webcal)"
+HELP = N_("serve the feeds over HTTP for phones and programs that subscribe (webcal)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue serve``'s arguments to ``parser``."""
-    parser.add_argument("orgfile", type=Path, help="organization file (TOML)")
+    parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080; 0 for any free port)")
     parser.add_argument(
-        "--people", action="store_true", help="also serve people/<member-id>.ics for every listed member"
+        "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    )
+    parser.add_argument(
+        "--port", type=int, default=8080, help=_("port to listen on (default 8080; 0 for any free port)")
+    )
+    parser.add_argument(
+        "--people", action="store_true", help=_("also serve people/<member-id>.ics for every listed member")
     )
     parser.add_argument(
         "--supervisor",
         metavar="ID",
         action="append",
         default=[],
-        help="also serve supervisors/<ID>.ics: what that organization must watch (repeatable)",
+        help=_("also serve supervisors/<ID>.ics: what that organization must watch (repeatable)"),
     )
     add_alarm_options(parser)
 
@@ -42,7 +47,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     from ..calendar.serve import Subscriptions, serve
 
     if not 0 <= args.port <= 65535:
-        raise InputError([Problem("--port", f"must be between 0 and 65535 (got {args.port})")])
+        raise InputError([Problem("--port", _("must be between 0 and 65535 (got {port})").format(port=args.port))])
     load_county(args.orgfile, host)  # a bad file: exit 2 before listening
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor))
 
@@ -63,6 +68,9 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             last_modified=stamp_from_environment(),
         )
     except OSError as exc:
-        print(f"lianxue: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=err)
+        problem = _("cannot listen on {host}:{port}: {reason}").format(
+            host=args.host, port=args.port, reason=os_reason(exc)
+        )
+        print(_("lianxue: error: {problem}").format(problem=problem), file=err)
         return EXIT_INPUT
     return EXIT_OK

@@ -19,6 +19,8 @@ from ._options import EXIT_OK
 __all__ = ["HELP", "add_arguments", "print_summary", "run", "summary"]
 
 HELP = N_("check an organization file and print a summary")
+#: The "track" of organizations without one (containers), in the summary's counts (translated in its table).
+CONTAINER = N_("(container)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def summary(tree: OrganizationTree, host: PluginHost) -> dict[str, Any]:
     """Counts of organizations, members and links, per track (with the tracks' display names) and kind."""
     tracks = host.tracks()
-    per_track = Counter(o.track or "(container)" for o in tree)
+    per_track = Counter(o.track or CONTAINER for o in tree)
     per_kind = Counter(str(o.kind) for o in tree)
     return {
         "organizations": len(tree),
@@ -55,7 +57,7 @@ def print_summary(counts: dict[str, Any], out: TextIO) -> None:
         file=out,
     )
     names = counts["track_names"]
-    rows = [[k, names.get(k, ""), str(v)] for k, v in counts["per_track"].items()]
+    rows = [[_(k) if k == CONTAINER else k, names.get(k, ""), str(v)] for k, v in counts["per_track"].items()]
     print(render_table([_("track"), _("name"), _("organizations")], rows), file=out, end="")
     rows = [[k, str(v)] for k, v in counts["per_kind"].items()]
     print(render_table([_("kind"), _("organizations")], rows), file=out, end="")
