@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,140 @@ def test_a_subprocess_follows_its_locale(bad_orgfile: Path) -> None:
     assert run("en_US.UTF-8").startswith("lianxue: error: ")
     assert run(None).startswith("lianxue：错误：")
     assert run("C.UTF-8").startswith("lianxue：错误：")
+
+
+# -- no English prose left in Chinese output ------------------------------------------------------------------
+
+#: Two or more English words in a row, once what the user typed and the names of things are taken out.
+ENGLISH_PROSE = re.compile(r"[A-Za-z]+(?:[ ]+[A-Za-z]+)+")
+#: What stays as it is in Chinese: quoted values, `commands`, options and metavars, {choices}, URLs, invocations.
+KEPT = [
+    re.compile(r"`[^`]*`"),  # `lianxue plan`, `lianxue plugin new NAME`
+    re.compile(r"'[^']*'|\"[^\"]*\""),  # the values the user typed, ids, keys: 'brnch', "xinshi"
+    re.compile(r"\{[^}]*\}"),  # argparse's {table,json}
+    re.compile(r"https?://\S+|webcal://\S+"),
+    re.compile(r"\blianxue(?: [a-z][a-z-]*)*"),  # `lianxue plugin new` in a usage line
+    re.compile(r"-{1,2}[a-z][a-z-]*(?: [A-Z][A-Z_=]*)?"),  # --year YEAR, -h, --as-of DATE
+    re.compile(r"\b[A-Z][A-Z_=]+\b"),  # metavars and variables: ORGFILE, NAME, LIANXUE_PLUGINS, ID=KEY
+    re.compile(r"\b\S+\.(?:toml|csv|json|ics|xlsx|xls|ods|docx|html|txt|md|py|mo)\b"),  # file names
+]
+
+
+def _prose(text: str, *supplied: str | Path) -> list[str]:
+    """The English prose in ``text``: what is left after the paths the test gave and :data:`KEPT` are removed."""
+    for value in sorted(map(str, supplied), key=len, reverse=True):
+        text = text.replace(value, " ")
+    for pattern in KEPT:
+        text = pattern.sub(" ", text)
+    return ENGLISH_PROSE.findall(text)
+
+
+def _chinese(monkeypatch: pytest.MonkeyPatch, *argv: str | Path) -> tuple[int, str]:
+    """``lianxue ARGV`` with no locale (Chinese): its exit code and everything it printed (help included)."""
+    monkeypatch.delenv("LANG", raising=False)
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)  # argparse prints --help and usage on sys.stdout/sys.stderr
+    monkeypatch.setattr(sys, "stderr", err)
+    code = main([str(a) for a in argv], stdout=out, stderr=err)
+    return code, out.getvalue() + err.getvalue()
+
+
+def _every_help() -> list[list[str]]:
+    from lianxue_core.commands import COMMANDS
+
+    return [["--help"], *([name, "--help"] for name in COMMANDS), ["plugin", "new", "--help"]]
+
+
+@pytest.mark.parametrize("argv", _every_help(), ids=lambda a: " ".join(a))
+def test_every_help_is_chinese(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A help text left in English (not marked with _(), or marked and not translated) fails here."""
+    code, text = _chinese(monkeypatch, *argv)
+    assert code == 0
+    assert "用法：" in text
+    assert "usage:" not in text
+    assert "show this help" not in text
+    assert _prose(text) == []
+
+
+def _bad_kind(tmp_path: Path) -> Path:
+    path = tmp_path / "county.toml"
+    path.write_text(
+        '[[org]]\nid = "county"\nname = "县委"\nkind = "committee"\n\n'
+        '[[org]]\nid = "xinshi"\nname = "新市镇党委"\nkind = "brnch"\nparent = "county"\ntrack = "town"\n'
+        '[org.options]\nmeeting_time = "25:00"\nweekdays = []\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_unknown_kind_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _bad_kind(tmp_path)
+    code, text = _chinese(monkeypatch, "validate", path)
+    assert code == 2
+    # the issue's example: the file, the line, the table and its id, the key; the value typed kept as it is
+    said = f"lianxue：错误：{path}：第6行 [[org]] \"xinshi\"：键 'kind'：组织类型 'brnch' 无效（是否为 'branch'？）"
+    assert said in text
+    assert "键 'options.meeting_time'：'25:00' 不是 'HH:MM' 格式的时刻" in text
+    assert "键 'options.weekdays'" in text
+    assert _prose(text, path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "{missing}"],
+        ["run", "{missing}"],
+        ["plan", "{example}", "--year", "abc"],
+        pytest.param(
+            ["plan", "{example}", "--year", "1899"],
+            marks=pytest.mark.xfail(strict=True, reason="app.check_year's message: app.py is being reworked elsewhere"),
+        ),
+        ["plan", "{example}", "--org", "nowhere", "--year", "2026"],
+        ["calendar", "{example}", "--year", "2026", "--out", "{file}"],
+        ["check", "{example}"],
+        ["check", "{example}", "--records", "{missing}", "--as-of", "2026-06-01"],
+        ["plan", "{example}", "--format", "docx"],
+        ["publish", "{example}", "--url", "ftp://example.org/"],
+        ["serve", "{example}", "--port", "70000"],
+        ["import", "{missing}", "--out", "{file}", "--elderly-age", "0"],
+        ["--lang", "fr", "validate", "{example}"],
+        ["plugins", "--format", "xml"],
+        ["run", "--bogus"],
+        ["bogus"],
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else None,
+)
+def test_errors_are_chinese(argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Representative errors: bad input in every command, argparse's own. Every one in Chinese (exit 2)."""
+    paths = {
+        "missing": tmp_path / "missing.toml",
+        "example": ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml",
+        "file": tmp_path / "a-file.txt",
+    }
+    paths["file"].write_text("x", encoding="utf-8")
+    code, text = _chinese(monkeypatch, *(a.format(**paths) for a in argv))
+    assert code == 2, text
+    assert "错误" in text
+    assert _prose(text, *paths.values()) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="supervision/records.py (the record files' messages) is being reworked elsewhere and is not translated "
+    "yet; when it is, this passes and strict xfail fails: remove the mark",
+)
+def test_a_bad_record_column_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = tmp_path / "records.csv"
+    records.write_text("org,obligation,date,bogus\nxinshi,monthly-study,2026-01-09,1\n", encoding="utf-8")
+    example = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
+    code, text = _chinese(monkeypatch, "check", example, "--records", records, "--as-of", "2026-06-01")
+    assert code == 2
+    assert _prose(text, records, example) == []
+
+
+def test_the_prose_check_finds_english() -> None:
+    """The check itself: English prose is found; ids, keys, paths, options and quoted values are not."""
+    assert _prose("lianxue：错误：/tmp/x.toml：键 'kind'：unknown kind 'brnch'") == ["unknown kind"]
+    assert _prose("用法：lianxue plan [-h] [--year YEAR] [--format {table,json}] orgfile") == []
+    assert _prose("lianxue：错误：--lang 'fr'：只支持 zh_CN（中文）和 en（英文）") == []
+    assert _prose("a file at /tmp/some path", "/tmp/some path") == ["a file at"]

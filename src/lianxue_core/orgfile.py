@@ -324,11 +324,12 @@ class _Reader:
                 out.add(enum(v))
             else:
                 hint = _suggest(v, known, labels)
-                self.problem(
-                    _("unknown value {value!r}{hint}; known: {known}").format(value=v, hint=hint, known=_list(known)),
-                    subject,
-                    key,
+                unknown = (
+                    _("unknown role {value!r}{hint}; known: {known}")
+                    if key == "roles"
+                    else _("unknown flag {value!r}{hint}; known: {known}")
                 )
+                self.problem(unknown.format(value=v, hint=hint, known=_list(known)), subject, key)
         return frozenset(out)
 
     def string_list(self, value: object, subject: str, key: str, what: str) -> bool:
