@@ -312,9 +312,25 @@ def _shard_plans(
     """The plans of ``parts`` (shards of the tree), in this process or on ``workers`` processes (or
     ``executor``), in the order of ``parts`` as far as they are done: at most two shards per worker in flight,
     so finished plans do not pile up."""
+    for _, plan in _part_plans(tree, obligations, year, calendar, parts, workers, executor, progress, orgs):
+        yield plan
+
+
+def _part_plans(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    parts: Sequence[tuple[str, ...]],
+    workers: int,
+    executor: Executor | None,
+    progress: Callable[[int], object] | None,
+    orgs: Collection[str] | None = None,
+) -> Iterator[tuple[tuple[str, ...], Plan]]:
+    """:func:`_shard_plans`, each plan with its part."""
     if executor is None and (workers == 1 or len(parts) == 1):
         for part in parts:
-            yield make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
+            yield part, make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
         return
     pool = executor if executor is not None else _processes(min(workers, len(parts)))
     try:
@@ -334,7 +350,7 @@ def _shard_plans(
                 part = running.pop(future)
                 if progress is not None:
                     progress(len(part))
-                yield future.result()
+                yield part, future.result()
             submit()
     finally:
         if executor is None:
@@ -569,6 +585,38 @@ class CheckOutcome:
         return render_html(self.report)
 
 
+#: About how many organizations :func:`check_records` plans and checks at a time.
+CHECK_SHARD_ORGS = 100
+
+
+def _check_plans(
+    tree: OrganizationTree,
+    obligations: dict[str, tuple[Obligation, ...]],
+    year: int,
+    calendar: WorkdayCalendar,
+    orgs: Collection[str] | None,
+    jobs: int | None,
+    executor: Executor | None,
+    size: int | None,
+) -> Iterator[tuple[tuple[str, ...], Plan]]:
+    """The plan of the year for a check, shard by shard with the organizations of each (only the shards holding
+    ``orgs`` when given): the shards of :func:`lianxue_core.scheduling.shards` dealt into parts of about
+    ``size`` organizations (at least one per worker), planned here or on the workers as :func:`plan_stream`
+    does. With ``size=None``, one process and all organizations: the whole tree's plan at once."""
+    workers = _workers(tree, jobs, executor)
+    everybody = tuple(org.id for org in tree)
+    if size is None and orgs is None and workers == 1 and executor is None:
+        yield everybody, make_plan(tree, obligations, year, calendar)
+        return
+    groups = shards(tree, obligations, year, calendar)
+    if orgs is not None:
+        wanted = set(orgs)
+        groups = [g for g in groups if wanted.intersection(g)]
+    count = sum(len(g) for g in groups)
+    parts = deal(groups, max(workers, -(-count // size) if size else 1))
+    yield from _part_plans(tree, obligations, year, calendar, parts, workers, executor, None, orgs)
+
+
 def check_records(
     tree: OrganizationTree,
     host: PluginHost,
@@ -584,6 +632,7 @@ def check_records(
     executor: Executor | None = None,
     obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
     plan: Plan | None = None,
+    shard: int | None = CHECK_SHARD_ORGS,
 ) -> CheckOutcome:
     """Check what was held against the year's plan: the same check as ``lianxue check``.
 
@@ -600,13 +649,16 @@ def check_records(
         jobs, executor: How the plan is made (see :func:`plan_year`).
         obligations, plan: The year's obligations (:func:`obligations_of`) and plan (:func:`plan_year`, of the
             whole tree) when already made: a report per supervisor checks against one plan.
+        shard: About how many organizations are planned and checked at a time (the tree cut where nobody is
+            shared: :func:`lianxue_core.scheduling.shards`), so that memory does not grow with the tree; ``None``:
+            the whole tree at once. The report is the same whatever it is.
 
     Raises:
         InputError: A bad record file (every bad row), an unknown supervisor, a year out of range.
     """
-    from .supervision.checks import check
+    from .supervision.checks import ShardCheck, check_shard, merge_checks
     from .supervision.points import DefaultPointsRules, PointsRules, has_points_system, score
-    from .supervision.records import read_records
+    from .supervision.records import RecordStore, read_store
     from .supervision.report import build_report
 
     as_of = as_of or dt.date.today()
@@ -627,34 +679,48 @@ def check_records(
     items = list(records)
     warnings: list[str] = []
     if all(isinstance(r, Record) for r in items):
-        read_all = [r for r in items if isinstance(r, Record)]
+        store = RecordStore.of_records(r for r in items if isinstance(r, Record))
     else:
         applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
-        read = read_records([Path(r) for r in items if not isinstance(r, Record)], tree, catalogue, applies)
-        if read.problems:
-            raise InputError(read.problems)
-        read_all = list(read.records)
-        warnings += read.warnings
+        store, problems, read_warnings = read_store(
+            [Path(r) for r in items if not isinstance(r, Record)], tree, catalogue, applies
+        )
+        if problems:
+            raise InputError(problems)
+        warnings += read_warnings
+    del items
     in_scope = {o.id for o in scope}
-    kept = [r for r in read_all if r.org in in_scope]
-    outside = len(read_all) - len(kept)
+    outside = len(store) - store.count(in_scope)
     if outside:
         warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
     calendar = workday_calendar(host, year, holidays=holidays)
-    if plan is None:
-        plan = _plan_shards(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor)
-    elif plan.year != year:
+    if plan is not None and plan.year != year:
         raise InputError([Problem(source, f"the plan given is of {plan.year}, not of {year}", key="plan")])
-    result = check(
-        tree,
-        plan,
-        obligations,
-        kept,
-        as_of,
-        orgs=in_scope,
-        extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
-        workdays=calendar,
+    plans = (
+        [(tuple(o.id for o in tree), plan)]
+        if plan is not None
+        else _check_plans(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor, shard)
     )
+    parts: list[ShardCheck] = []
+    plan_warnings: tuple[str, ...] | None = None
+    for part, shard_plan in plans:  # a shard's plan and records are dropped once it is checked
+        if plan_warnings is None:
+            plan_warnings = shard_plan.warnings
+        parts.append(
+            check_shard(
+                tree,
+                shard_plan,
+                obligations,
+                store.of(o for o in part if o in in_scope),
+                as_of,
+                orgs=in_scope,
+                extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
+                workdays=calendar,
+            )
+        )
+        del shard_plan
+    result = merge_checks(parts, tree)
+    del parts
     rules: dict[str, PointsRules] = {}
     for org in scope:
         found = host.points_rules(org, tree, year)
@@ -662,7 +728,8 @@ def check_records(
             found = DefaultPointsRules()
         if found is not None:
             rules[org.id] = found
-    by_year = [r for r in kept if r.date.year == year or r.period.startswith(str(year))]
+    # points count the records of the organizations that keep them (``score`` passes over the others)
+    by_year = (r for r in store.iter(o for o in rules) if r.date.year == year or r.period.startswith(str(year)))
     points = score(by_year, tree, catalogue, rules.get)
     report = build_report(
         result,
@@ -674,4 +741,4 @@ def check_records(
         supervisor=sup,
         warnings=warnings,
     )
-    return CheckOutcome(report=report, warnings=tuple(warnings), plan_warnings=plan.warnings)
+    return CheckOutcome(report=report, warnings=tuple(warnings), plan_warnings=plan_warnings or ())

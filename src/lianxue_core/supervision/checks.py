@@ -26,7 +26,7 @@ from ..scheduling.planner import Plan
 from ..workdays import WorkdayCalendar
 from .findings import Finding, FindingStatus, Record
 
-__all__ = ["CheckResult", "Unit", "check", "requirements"]
+__all__ = ["CheckResult", "ShardCheck", "Unit", "check", "check_shard", "merge_checks", "requirements"]
 
 #: Record fields and their Chinese names, for details.
 FIELD_LABELS = {"topic": "主题", "comment": "书记点评", "lecturer": "主讲人", "attendees": "参加人员"}
@@ -553,6 +553,103 @@ class _Checker:
         return out
 
 
+@attrs.frozen
+class ShardCheck:
+    """The check of one shard of organizations (:func:`check_shard`), to be put together with the others by
+    :func:`merge_checks`.
+
+    Args:
+        year: The year checked.
+        as_of: The day of the check.
+        units: Each organization's units, in order.
+        findings: Each organization's findings of the core checks, in order.
+        extra: Each organization's findings from ``extra`` (the plugins).
+        not_started: How many units had not started on ``as_of``.
+    """
+
+    year: int
+    as_of: dt.date
+    units: Mapping[str, Sequence[Unit]]
+    findings: Mapping[str, Sequence[Finding]]
+    extra: Mapping[str, Sequence[Finding]]
+    not_started: int = 0
+
+
+def check_shard(
+    tree: OrganizationTree,
+    plan: Plan,
+    obligations: Mapping[str, Sequence[Obligation]],
+    records: Sequence[Record],
+    as_of: dt.date,
+    *,
+    orgs: Iterable[str] | None = None,
+    extra: Callable[[str, Sequence[Occurrence], Sequence[Record]], Sequence[Finding]] | None = None,
+    workdays: WorkdayCalendar | None = None,
+) -> ShardCheck:
+    """:func:`check` of a plan and the records of some organizations only: a shard of the tree that nobody
+    outside it touches (:func:`lianxue_core.scheduling.shards`), so that a large tree is checked a shard at a
+    time. :func:`merge_checks` of the shards' checks is :func:`check` of the whole."""
+    scope = set(orgs) if orgs is not None else None
+    if scope is not None:
+        plan = attrs.evolve(
+            plan,
+            occurrences=tuple(o for o in plan.occurrences if o.org in scope),
+            unplaced=tuple(u for u in plan.unplaced if u.org in scope),
+            combined=tuple(c for c in plan.combined if c.org in scope),
+        )
+    checker = _Checker(tree, plan, obligations, records, as_of, workdays)
+    units, findings, not_started = checker.run()
+    by_unit: dict[str, list[Unit]] = {}
+    for u in units:
+        by_unit.setdefault(u.org, []).append(u)
+    by_finding: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_finding.setdefault(f.org, []).append(f)
+    by_extra: dict[str, list[Finding]] = {}
+    if extra is not None:
+        by_org_occ: dict[str, list[Occurrence]] = {}
+        for occ in plan.occurrences:
+            by_org_occ.setdefault(occ.org, []).append(occ)
+        by_org_rec: dict[str, list[Record]] = {}
+        for r in records:
+            by_org_rec.setdefault(r.org, []).append(r)
+        for org in tree:
+            if scope is not None and org.id not in scope:
+                continue
+            if org.id in by_org_occ or org.id in by_org_rec:
+                found = extra(org.id, by_org_occ.get(org.id, ()), by_org_rec.get(org.id, ()))
+                if found:
+                    by_extra[org.id] = list(found)
+    return ShardCheck(plan.year, as_of, by_unit, by_finding, by_extra, not_started)
+
+
+def merge_checks(parts: Iterable[ShardCheck], tree: OrganizationTree) -> CheckResult:
+    """One :class:`CheckResult` from the checks of disjoint shards, ordered as :func:`check` orders it: units
+    and the core's findings by organization in file order, then the plugins' findings likewise."""
+    units: dict[str, Sequence[Unit]] = {}
+    findings: dict[str, Sequence[Finding]] = {}
+    extra: dict[str, Sequence[Finding]] = {}
+    not_started = 0
+    year, as_of = None, None
+    for part in parts:
+        year, as_of = part.year, part.as_of
+        units.update(part.units)
+        findings.update(part.findings)
+        extra.update(part.extra)
+        not_started += part.not_started
+    if year is None or as_of is None:
+        raise ValueError("no checks to merge")
+    order = [org.id for org in tree]
+    return CheckResult(
+        year,
+        as_of,
+        tuple(u for org in order for u in units.get(org, ())),
+        tuple(f for org in order for f in findings.get(org, ()))
+        + tuple(f for org in order for f in extra.get(org, ())),
+        not_started,
+    )
+
+
 def check(
     tree: OrganizationTree,
     plan: Plan,
@@ -578,26 +675,5 @@ def check(
         workdays: The year's working days; a period without any (a week of 春节) is then not expected
             when the plan could not place it.
     """
-    scope = set(orgs) if orgs is not None else None
-    if scope is not None:
-        plan = attrs.evolve(
-            plan,
-            occurrences=tuple(o for o in plan.occurrences if o.org in scope),
-            unplaced=tuple(u for u in plan.unplaced if u.org in scope),
-            combined=tuple(c for c in plan.combined if c.org in scope),
-        )
-    checker = _Checker(tree, plan, obligations, records, as_of, workdays)
-    units, findings, not_started = checker.run()
-    if extra is not None:
-        by_org_occ: dict[str, list[Occurrence]] = {}
-        for occ in plan.occurrences:
-            by_org_occ.setdefault(occ.org, []).append(occ)
-        by_org_rec: dict[str, list[Record]] = {}
-        for r in records:
-            by_org_rec.setdefault(r.org, []).append(r)
-        for org in tree:
-            if scope is not None and org.id not in scope:
-                continue
-            if org.id in by_org_occ or org.id in by_org_rec:
-                findings.extend(extra(org.id, by_org_occ.get(org.id, ()), by_org_rec.get(org.id, ())))
-    return CheckResult(plan.year, as_of, tuple(units), tuple(findings), not_started)
+    part = check_shard(tree, plan, obligations, records, as_of, orgs=orgs, extra=extra, workdays=workdays)
+    return merge_checks([part], tree)

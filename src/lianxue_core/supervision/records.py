@@ -14,11 +14,12 @@ import datetime as dt
 import difflib
 import functools
 import hashlib
+import heapq
 import io
 import json
 import re
 import zoneinfo
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from ..scheduling.periods import periods
 from ..textsafe import clip, for_terminal
 from .findings import Record
 
-__all__ = ["COLUMNS", "RecordSet", "parse_date", "parse_uid", "read_records"]
+__all__ = ["COLUMNS", "RecordSet", "RecordStore", "parse_date", "parse_uid", "read_records", "read_store"]
 
 #: The record fields, each with the headers (English first, then Chinese) a file may use for it.
 COLUMNS: Mapping[str, tuple[str, ...]] = {
@@ -179,6 +180,19 @@ class _Context:
                 labels.add(str(year))
             found = self._labels[key] = frozenset(labels)
         return found
+
+    def accepts(self, org: str, obligation: str, period: str) -> bool:
+        """Whether :func:`_build` finds nothing wrong with this organization, obligation and period (remembered
+        in :attr:`valid` when so); the other checks of a row are its own."""
+        if not org or org not in self.tree or obligation not in self.applies.get(org, ()):
+            return False
+        ob = self.obligations.get(obligation)
+        if ob is None:
+            return False
+        if period and not (_PERIOD_RE.match(period) and period in self.labels(ob, int(period[:4]))):
+            return False
+        self.valid.add((org, obligation, period))
+        return True
 
     def people_of(self, org: str, value: object) -> tuple[str, ...]:
         """The member ids of a list of people (ids or names, ``;``-separated text or a JSON list), each once."""
@@ -379,7 +393,27 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         )
 
 
-def _read_csv(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[tuple[_Row, Record | None]]:
+def _date_time(text: str) -> tuple[dt.date, dt.time | None]:
+    """The date and time of a ``date`` cell (stripped): ``2026-03-05`` or ``2026-03-05 14:30``.
+
+    Raises:
+        ValueError: As :func:`_build` reports it.
+    """
+    day, _, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
+    date = parse_date(day)
+    return date, (_parse_time(clock) if clock else None)
+
+
+#: How many different cell texts a reader keeps to share (dates, times, topics...): bounded, whatever the file.
+_CACHE_SIZE = 100_000
+
+
+def _read_csv(
+    path: Path, text: str, ctx: _Context, limit: Limits, sink: RecordStore
+) -> Iterable[tuple[_Row, Record | None]]:
+    """The rows of a CSV file. A row whose organization, obligation and period were already found valid, with a
+    date, time and counts of the usual forms, is stored straight into ``sink`` (no per-row objects but the
+    record's tuple); any other row goes through :func:`_build`, which reports every problem, and is yielded."""
     reader = csv.reader(io.StringIO(text, newline=""))
     file = _name(path)
     try:
@@ -413,35 +447,196 @@ def _read_csv(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[t
         yield head, None
         return
     where = {f: f"column {n} ({f})" for n, f in enumerate(fields, start=1) if f}
+    width = len(fields)
+    # The fast path reads cells by position; an absent column reads as the empty padding cell at ``width``.
+    col = {f: fields.index(f) if f in fields else width for f in COLUMNS}
+    i_org, i_ob, i_date, i_time, i_period = col["org"], col["obligation"], col["date"], col["time"], col["period"]
+    i_topic, i_lecturer, i_comment, i_notes = col["topic"], col["lecturer"], col["comment"], col["notes"]
+    i_attendees, i_members, i_attendance, i_households = (
+        col["attendees"],
+        col["members"],
+        col["attendance"],
+        col["households"],
+    )
+    fast = "uid" not in fields and "org" in fields and "obligation" in fields
+    pad = [""] * (width + 1)
+    valid, accepts = ctx.valid, ctx.accepts
+    people_of, person = ctx.people_of, ctx.person
+    dates: dict[str, tuple[dt.date, dt.time | None]] = {}
+    times: dict[str, dt.time] = {}
+    texts: dict[str, str] = {}
+    cell_chars = limit.cell_chars
+    fi = sink.file(file)
+    by_org = sink.by_org
+    ids, names = ctx.ids, ctx.global_names
+    # people texts read the same in every organization (each token a member id, or nobody's name)
+    plain: dict[str, tuple[str, ...]] = {}
     end = reader.line_num
     rows = 0
-    while True:
+    start = end + 1
+    seq = sink._seq
+    try:
+        for cells in reader:
+            start = end + 1
+            end = reader.line_num
+            n = len(cells)
+            if fast and n <= width and cells:
+                org = cells[i_org].strip() if i_org < n else ""
+                if org and max(map(len, cells)) <= cell_chars:
+                    rows += 1
+                    if rows > limit.rows:
+                        row = _Row(file, start, f"line {start}", where)
+                        row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
+                        sink._seq = seq
+                        yield row, None
+                        return
+                    given = cells
+                    if n < width:
+                        cells = cells + pad[n:]
+                    else:
+                        cells.append("")
+                    obligation = cells[i_ob].strip()
+                    period = cells[i_period].strip()
+                    got: tuple[dt.date, dt.time | None, int | None, int | None] | None = None
+                    if (org, obligation, period) in valid or accepts(org, obligation, period):
+                        moment = dates.get(cells[i_date])
+                        if moment is not None and not (cells[i_time] or cells[i_attendance] or cells[i_households]):
+                            got = (*moment, None, None)
+                        else:
+                            got = _fast_fields(cells, dates, times, i_date, i_time, i_attendance, i_households)
+                    if got is not None:
+                        if len(texts) > _CACHE_SIZE:
+                            texts.clear()
+                        if len(plain) > _CACHE_SIZE:
+                            plain.clear()
+                        topic = cells[i_topic].strip()
+                        comment = cells[i_comment].strip()
+                        notes = cells[i_notes].strip()
+                        lecturer = cells[i_lecturer].strip()
+                        raw = cells[i_attendees]
+                        attendees = plain.get(raw) if raw else ()
+                        if attendees is None:
+                            attendees = people_of(org, raw)
+                            if all(t in ids or t not in names for t in _people(raw)):
+                                plain[raw] = attendees
+                        raw = cells[i_members]
+                        members = plain.get(raw) if raw else ()
+                        if members is None:
+                            members = people_of(org, raw)
+                            if all(t in ids or t not in names for t in _people(raw)):
+                                plain[raw] = members
+                        date, time, attendance, households = got
+                        stored = by_org.get(org)
+                        if stored is None:
+                            stored = by_org[org] = []
+                        stored.append(
+                            (
+                                seq,
+                                obligation,
+                                date,
+                                time,
+                                texts.setdefault(topic, topic),
+                                person(org, lecturer) if lecturer else "",
+                                texts.setdefault(comment, comment),
+                                attendees,
+                                attendance,
+                                members,
+                                texts.setdefault(notes, notes),
+                                period,
+                                households,
+                                fi,
+                                start,
+                            )
+                        )
+                        seq += 1
+                        continue
+                    row = _Row(file, start, f"line {start}", where)
+                    values: dict[str, object] = {f: c for f, c in zip(fields, given, strict=False) if f}
+                    sink._seq = seq
+                    yield row, _build(row, values, ctx, limit)
+                    seq = sink._seq
+                    continue
+            sink._seq = seq
+            # the general path: blank rows, long cells, extra cells, a uid column, a missing organization
+            if not any(c.strip() for c in cells):
+                continue
+            rows += 1
+            if rows > limit.rows:
+                row = _Row(file, start, f"line {start}", where)
+                row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
+                yield row, None
+                return
+            row = _Row(file, start, f"line {start}", where)
+            if n > width:
+                row.problem(None, f"{n} cells but the header names {width} columns")
+                yield row, None
+                continue
+            values = {f: c for f, c in zip(fields, cells, strict=False) if f}
+            yield row, _build(row, values, ctx, limit)
+            seq = sink._seq
+    except csv.Error as exc:
+        sink._seq = seq
         start = end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            row = _Row(file, start, f"line {start}", where)
-            row.problem(None, f"not valid CSV: {exc}")
-            yield row, None
-            return
-        end = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        rows += 1
-        if rows > limit.rows:
-            row = _Row(file, start, f"line {start}", where)
-            row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
-            yield row, None
-            return
         row = _Row(file, start, f"line {start}", where)
-        if len(cells) > len(fields):
-            row.problem(None, f"{len(cells)} cells but the header names {len(fields)} columns")
-            yield row, None
-            continue
-        values: dict[str, object] = {f: c for f, c in zip(fields, cells, strict=False) if f}
-        yield row, _build(row, values, ctx, limit)
+        row.problem(None, f"not valid CSV: {exc}")
+        yield row, None
+    sink._seq = seq
+
+
+def _fast_fields(
+    cells: list[str],
+    dates: dict[str, tuple[dt.date, dt.time | None]],
+    times: dict[str, dt.time],
+    i_date: int,
+    i_time: int,
+    i_attendance: int,
+    i_households: int,
+) -> tuple[dt.date, dt.time | None, int | None, int | None] | None:
+    """A CSV row's date, time and counts, when they have the usual forms and :func:`_build` would read them
+    the same way without a problem; ``None`` sends the row to :func:`_build` (which names every problem)."""
+    raw = cells[i_date]
+    moment = dates.get(raw)
+    if moment is None:
+        try:
+            moment = _date_time(raw.strip())
+        except ValueError:
+            return None
+        if len(dates) > _CACHE_SIZE:
+            dates.clear()
+        dates[raw] = moment
+    date, time = moment
+    raw = cells[i_time]
+    if raw:
+        found = times.get(raw)
+        if found is None:
+            clock = raw.strip()
+            if clock:
+                try:
+                    found = _parse_time(clock)
+                except ValueError:
+                    return None
+                if len(times) > _CACHE_SIZE:
+                    times.clear()
+                times[raw] = found
+        if found is not None:
+            time = found
+    raw = cells[i_attendance]
+    attendance = None
+    if raw:
+        count = raw.strip()
+        if count:
+            if not (count.isascii() and count.isdigit()):
+                return None
+            attendance = int(count)
+    raw = cells[i_households]
+    households = None
+    if raw:
+        count = raw.strip()
+        if count:
+            if not (count.isascii() and count.isdigit()):
+                return None
+            households = int(count)
+    return date, time, attendance, households
 
 
 _TOO_DEEP = object()
@@ -700,19 +895,216 @@ def _format(path: Path, text: str) -> str:
     return "csv"
 
 
-def _dedupe_key(r: Record) -> tuple[object, ...]:
-    return (
-        r.org,
-        r.obligation,
-        r.date,
-        r.time,
-        r.period,
-        frozenset(r.members),
-        frozenset(r.attendees),
-        r.lecturer,
-        r.topic,
-        r.households,
-    )
+# -- the records read, kept compactly ---------------------------------------------------------------
+
+#: A stored record: ``(seq, obligation, date, time, topic, lecturer, comment, attendees, attendance, members,
+#: notes, period, households, file, line)``; ``seq`` is its place in reading order, ``file`` an index into
+#: :attr:`RecordStore.files` and ``line`` its line there (``None``: the file entry is the whole origin).
+_Stored = tuple[Any, ...]
+
+
+class RecordStore:
+    """The records read, grouped by organization and kept as tuples: a :class:`Record` is made only when asked
+    for (:meth:`of`, :meth:`records`), so a year of records takes little memory and a check can take one shard
+    of organizations at a time.
+
+    Records keep their reading order (files in the order given, rows in file order) in every answer.
+    """
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self._file_index: dict[str, int] = {}
+        self.by_org: dict[str, list[_Stored]] = {}
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self.by_org.values())
+
+    def file(self, name: str) -> int:
+        """The index of a file name (or of a whole origin), added when new."""
+        found = self._file_index.get(name)
+        if found is None:
+            found = self._file_index[name] = len(self.files)
+            self.files.append(name)
+        return found
+
+    def add(self, org: str, fields: tuple[Any, ...], file: int, line: int | None) -> None:
+        """Store one record: ``fields`` are ``(obligation, date, time, topic, lecturer, comment, attendees,
+        attendance, members, notes, period, households)``."""
+        rows = self.by_org.get(org)
+        if rows is None:
+            rows = self.by_org[org] = []
+        rows.append((self._seq, *fields, file, line))
+        self._seq += 1
+
+    def add_record(self, record: Record, file: int | None = None, line: int | None = None) -> None:
+        """Store a :class:`Record` (its origin kept as it is unless ``file`` and ``line`` say it)."""
+        if file is None:
+            file, line = self.file(record.origin), None
+        self.add(
+            record.org,
+            (
+                record.obligation,
+                record.date,
+                record.time,
+                record.topic,
+                record.lecturer,
+                record.comment,
+                record.attendees,
+                record.attendance,
+                record.members,
+                record.notes,
+                record.period,
+                record.households,
+            ),
+            file,
+            line,
+        )
+
+    @classmethod
+    def of_records(cls, records: Iterable[Record]) -> RecordStore:
+        """A store holding ``records`` (made in Python), in their order."""
+        store = cls()
+        for r in records:
+            store.add_record(r)
+        return store
+
+    def origin(self, row: _Stored) -> str:
+        """Where a stored record was read, as :attr:`Record.origin` says it (``records.csv:12``)."""
+        name = self.files[row[13]]
+        return name if row[14] is None else f"{name}:{row[14]}"
+
+    def _record(self, org: str, r: _Stored) -> Record:
+        name = self.files[r[13]]
+        origin = name if r[14] is None else f"{name}:{r[14]}"
+        return Record(org, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], origin, r[11], r[12])
+
+    def count(self, orgs: Collection[str]) -> int:
+        """How many records belong to ``orgs``."""
+        return sum(len(rows) for org, rows in self.by_org.items() if org in orgs)
+
+    def iter(self, orgs: Iterable[str] | None = None) -> Iterator[Record]:
+        """The records of ``orgs`` (all when ``None``) in reading order, made one at a time."""
+        chosen = self.by_org if orgs is None else {o: self.by_org[o] for o in orgs if o in self.by_org}
+        if len(chosen) == 1:
+            ((org, rows),) = chosen.items()
+            return (self._record(org, r) for r in rows)
+        streams = [_tagged(org, rows) for org, rows in chosen.items()]
+        return (self._record(org, r) for _, org, r in heapq.merge(*streams, key=_first))
+
+    def of(self, orgs: Iterable[str] | None = None) -> list[Record]:
+        """The records of ``orgs`` (all when ``None``), in reading order."""
+        return list(self.iter(orgs))
+
+    def records(self) -> tuple[Record, ...]:
+        """Every record, in reading order."""
+        return tuple(self.iter())
+
+    def dedupe(self) -> list[tuple[int, str]]:
+        """Keep the first of records that repeat another exactly (same organization, obligation, date, time,
+        period, people, lecturer, topic and households); returns a warning for each other one, with its
+        ``seq`` (reading order)."""
+        out: list[tuple[int, str]] = []
+        # the people of a record as a set, made once per tuple (the reader shares the tuples of equal texts);
+        # by id: the tuples stay alive in the rows while this runs
+        people: dict[int, frozenset[str]] = {}
+        for org, rows in self.by_org.items():
+            seen: dict[tuple[object, ...], _Stored] = {}
+            kept: list[_Stored] = []
+            for r in rows:
+                members = people.get(id(r[9]))
+                if members is None:
+                    members = people[id(r[9])] = frozenset(r[9])
+                attendees = people.get(id(r[7]))
+                if attendees is None:
+                    attendees = people[id(r[7])] = frozenset(r[7])
+                key = (r[1], r[2], r[3], r[11], members, attendees, r[5], r[4], r[12])
+                first = seen.get(key)
+                if first is None:
+                    seen[key] = r
+                    kept.append(r)
+                else:
+                    out.append(
+                        (
+                            r[0],
+                            f"{self.origin(r)}：与{self.origin(first)}重复（党组织、事项、日期、时间、人员和内容均相同），只计一次",
+                        )
+                    )
+            if len(kept) != len(rows):
+                self.by_org[org] = kept
+            if len(people) > _CACHE_SIZE:
+                people = {}
+        return out
+
+
+def _tagged(org: str, rows: list[_Stored]) -> Iterator[tuple[int, str, _Stored]]:
+    return ((r[0], org, r) for r in rows)
+
+
+def _first(item: tuple[int, str, _Stored]) -> int:
+    return item[0]
+
+
+def read_store(
+    paths: Sequence[Path],
+    tree: OrganizationTree,
+    obligations: Mapping[str, Obligation],
+    applies: Mapping[str, Collection[str]],
+) -> tuple[RecordStore, tuple[Problem, ...], tuple[str, ...]]:
+    """:func:`read_records`, the records kept in a :class:`RecordStore`: the same records, problems and
+    warnings, in little memory."""
+    ctx = _Context(tree, obligations, applies)
+    limit = current_limits()
+    store = RecordStore()
+    problems: list[Problem] = []
+    # warnings with their place: duplicates at their record's, a file's cancelled events after its records
+    warnings: list[tuple[int, int, str]] = []
+    for path in paths:
+        try:
+            data = read_limited(
+                path, limit.records_bytes, what="the record file", field="records_bytes", display=_name(path)
+            )
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        text, problem = _decode(path, data)
+        size = len(data)
+        del data
+        if text is None:
+            assert problem is not None
+            problems.append(problem)
+            continue
+        cancelled: list[str] = []
+        kind = _format(path, text)
+        if kind == "ics" and size > limit.records_ics_bytes:
+            problems.append(
+                too_big(_name(path), "the iCalendar record file", "records_ics_bytes", limit.records_ics_bytes)
+            )
+            continue
+        file = store.file(_name(path))
+        rows = (
+            _read_ics(path, text, ctx, cancelled, limit)
+            if kind == "ics"
+            else _read_json(path, text, ctx, limit)
+            if kind == "json"
+            else _read_csv(path, text, ctx, limit, store)
+        )
+        for row, record in rows:
+            problems.extend(row.problems)
+            if record is not None:
+                store.add_record(record, file, row.line)
+        if cancelled:
+            warnings.append(
+                (
+                    store._seq,
+                    -1,
+                    f"{_name(path)}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
+                    + ("等）" if len(cancelled) > 5 else "）"),
+                )
+            )
+    warnings += [(seq, 0, text) for seq, text in store.dedupe()]
+    warnings.sort(key=lambda w: (w[0], w[1]))
+    return store, tuple(problems), tuple(w[2] for w in warnings)
 
 
 def read_records(
@@ -733,54 +1125,5 @@ def read_records(
         The records, every problem (an unknown organization or obligation, a bad date, time, period or
         number, an unknown column...) and the warnings (duplicates, counted once; cancelled events).
     """
-    ctx = _Context(tree, obligations, applies)
-    limit = current_limits()
-    records: list[Record] = []
-    problems: list[Problem] = []
-    warnings: list[str] = []
-    seen: dict[tuple[object, ...], str] = {}
-    for path in paths:
-        try:
-            data = read_limited(
-                path, limit.records_bytes, what="the record file", field="records_bytes", display=_name(path)
-            )
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        text, problem = _decode(path, data)
-        if text is None:
-            assert problem is not None
-            problems.append(problem)
-            continue
-        cancelled: list[str] = []
-        kind = _format(path, text)
-        if kind == "ics" and len(data) > limit.records_ics_bytes:
-            problems.append(
-                too_big(_name(path), "the iCalendar record file", "records_ics_bytes", limit.records_ics_bytes)
-            )
-            continue
-        rows = (
-            _read_ics(path, text, ctx, cancelled, limit)
-            if kind == "ics"
-            else _read_json(path, text, ctx, limit)
-            if kind == "json"
-            else _read_csv(path, text, ctx, limit)
-        )
-        for row, record in rows:
-            problems.extend(row.problems)
-            if record is None:
-                continue
-            key = _dedupe_key(record)
-            if key in seen:
-                warnings.append(
-                    f"{record.origin}：与{seen[key]}重复（党组织、事项、日期、时间、人员和内容均相同），只计一次"
-                )
-                continue
-            seen[key] = record.origin
-            records.append(record)
-        if cancelled:
-            warnings.append(
-                f"{_name(path)}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
-                + ("等）" if len(cancelled) > 5 else "）")
-            )
-    return RecordSet(tuple(records), tuple(problems), tuple(warnings))
+    store, problems, warnings = read_store(paths, tree, obligations, applies)
+    return RecordSet(store.records(), problems, warnings)
