@@ -29,6 +29,17 @@ InstallDist = Callable[..., Path]
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_session() -> Iterator[None]:
+    """The same for fixtures of a wider scope (a module's county, planned once), which run before ``english``."""
+    with pytest.MonkeyPatch.context() as mp:
+        for key in LOCALE_VARIABLES:
+            mp.delenv(key, raising=False)
+        mp.setenv("LANG", "en_US.UTF-8")
+        i18n.setup("en")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test in English (see the module's docstring): the locale and the process's language."""

@@ -56,7 +56,7 @@ def plan_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "plan", str(example_path()), "--year", str(YEAR), "--org", ORG, "--format", "docx", "--out", str(out)
     )
     assert code == 0, err
-    assert "已写入1份年度组织生活计划" in stdout
+    assert "Wrote 1 annual plan (Word)" in stdout
     return out / f"{ORG}.docx"
 
 
@@ -164,10 +164,10 @@ def test_same_input_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_docx_needs_a_directory(tmp_path: Path) -> None:
     code, _, err = run("plan", str(example_path()), "--year", str(YEAR), "--format", "docx")
     assert code == 2
-    assert err.strip().splitlines() == ["lianxue: error: --out: --format docx 需要 --out 目录 / needs --out DIR"]
+    assert err.strip().splitlines() == ["lianxue: error: --out: --format docx needs --out DIR"]
     code, _, err = run("plan", str(example_path()), "--year", str(YEAR), "--out", str(tmp_path))
     assert code == 2
-    assert "只用于 --format docx" in err
+    assert "--out is only for --format docx" in err
 
 
 # -- the 台账 ------------------------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     records = write_records(tmp / "records.csv", RECORDS)
     code, out, err = run("ledger", str(example_path()), "--records", str(records), "--out", str(tmp / "out"))
     assert code == 0, err
-    assert out.strip() == f"已写入1份台账（3条记录，2026年）到 {tmp / 'out'}/"
+    assert out.strip() == f"Wrote 1 record book (3 records, 2026) to {tmp / 'out'}/"
     return tmp / "out" / f"{ORG}.docx"
 
 
@@ -242,7 +242,7 @@ def test_ledger_of_another_year_and_org_filter(tmp_path: Path) -> None:
     code, out, err = run("ledger", str(example_path()), "--records", str(records), "--year", "2025",
                          "--org", ORG, "--org", "wukang", "--out", str(tmp_path / "out"))  # fmt: skip
     assert code == 0, err
-    assert "已写入2份台账（1条记录，2025年）" in out
+    assert "Wrote 2 record books (1 records, 2025)" in out
     (only,) = [fields(t) for t in table_texts(docx.Document(str(tmp_path / "out" / f"{ORG}.docx")))]
     assert only["主题"] == "去年的学习"
     empty = docx.Document(str(tmp_path / "out" / "wukang.docx"))

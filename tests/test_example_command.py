@@ -43,7 +43,7 @@ def test_writes_the_county_records_and_a_readme(example: dict[str, Any]) -> None
     first = next(line for line in readme.splitlines() if line.startswith("lianxue "))
     assert first.endswith(f"--out {d}/report.html")  # the path to look at ends it
     assert first in example["out"]
-    assert "已生成示例" in example["out"]
+    assert "Wrote the example to" in example["out"]
 
 
 def test_records_have_realistic_gaps(example: dict[str, Any]) -> None:
@@ -100,8 +100,7 @@ def test_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "full" / "mine.txt").write_text("keep me", encoding="utf-8")
     code, _, err = run("example", str(tmp_path / "full"))
     assert code == 2
-    assert err.splitlines() == [f"lianxue: error: {tmp_path / 'full'}: 目录已存在且不为空；请指定新目录 / exists and "
-                                "is not empty: give a new directory"]  # fmt: skip
+    assert err.splitlines() == [f"lianxue: error: {tmp_path / 'full'}: exists and is not empty: give a new directory"]
     assert sorted(p.name for p in (tmp_path / "full").iterdir()) == ["mine.txt"]
     (tmp_path / "empty").mkdir()
     code, _, err = run("example", str(tmp_path / "empty"), "--year", YEAR)

@@ -1,13 +1,19 @@
 """The HTML report of a whole county with a year of example records (``lianxue example``): one file under
 1.5 MB, the numbers of the heatmap and the charts equal to the JSON report's, collapsible sections, each
-clause once; ``--split-by supervisor`` writes one report per supervising organization.
+clause once; ``--split-by supervisor`` writes one report per supervising organization. In headless Chromium
+(where installed) the report opens from disk; ``LIANXUE_UPDATE_SCREENSHOTS=1`` saves its screenshot as
+docs/images/report.png.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import shutil
+import struct
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -182,7 +188,9 @@ def test_split_by_supervisor(county: dict[str, Any], tmp_path: Path) -> None:
     code, out, err = run("check", *common, "--supervisor", "luoshe", "--format", "html", "--split-by", "supervisor",
                          "--out", str(tmp_path / "reports"))  # fmt: skip
     assert code == 1, err
-    assert out.strip() == f"已写入2份督查报告到 {tmp_path / 'reports'}/（每个督查党组织一份：<id>.html）"
+    assert out.strip() == (
+        f"Wrote 2 supervision reports to {tmp_path / 'reports'}/ (one per supervising organization: <id>.html)"
+    )
     assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["dongheng.html", "luoshe.html"]
     luoshe = (tmp_path / "reports" / "luoshe.html").read_text(encoding="utf-8")
     assert "洛舍镇党委“两学一做”学习教育督查报告（2026年）" in luoshe
@@ -203,4 +211,53 @@ def test_split_by_supervisor(county: dict[str, Any], tmp_path: Path) -> None:
 def test_split_by_needs_a_directory(county: dict[str, Any]) -> None:
     code, _, err = run("check", *county["common"], "--split-by", "supervisor")
     assert code == 2
-    assert err.splitlines() == ["lianxue: error: --split-by: --split-by 需要 --out 目录 / needs --out DIR"]
+    assert err.splitlines() == ["lianxue: error: --split-by: --split-by needs --out DIR"]
+
+
+# -- in a real browser: the screenshot in docs/supervision.md ---------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: The picture of the report in the docs; ``LIANXUE_UPDATE_SCREENSHOTS=1`` writes it from this test.
+SCREENSHOT = Path(__file__).parents[1] / "docs" / "images" / "report.png"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk comes first
+    return width, height
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs Debian's chromium)")
+def test_the_report_in_headless_chromium(county: dict[str, Any], tmp_path: Path) -> None:
+    """The county's report opened from disk in headless Chromium (no network: the file holds everything),
+    screenshot at a desk's window size."""
+    assert CHROMIUM is not None
+    png = tmp_path / "report.png"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--force-device-scale-factor=1",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={png}",
+            "--window-size=1200,1400",
+            (county["dir"] / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    shot = png.read_bytes()
+    assert _png_size(shot) == (1200, 1400)
+    assert len(shot) > 40_000  # a page of text, tables and charts, not a blank one
+    if os.environ.get("LIANXUE_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        SCREENSHOT.write_bytes(shot)
