@@ -1,18 +1,27 @@
 """Benchmark ``lianxue check``: a year of records for a synthetic county of 250, 500 and 1,000 organizations.
 
-Run with ``.venv/bin/python benchmarks/supervision.py [SIZES...]`` (not run by the tests). For each size the
-county (``synthetic.py``, deterministic) is planned, every planned occurrence becomes a record (every 17th
-is left out, every 29th held a month late), the records are written as CSV, then read, checked and
-reported (JSON and HTML) as the command does. Printed: seconds per stage, the peak resident memory of the
-process (each size runs in a fresh one) and how time and memory grow with the size, as ratios.
+Run with ``.venv/bin/python benchmarks/supervision.py [SIZES...] [--jobs N]`` (not run by the tests). For each
+size the county (``synthetic.py``, deterministic) is planned in a child process and every planned occurrence
+becomes a record (every 17th is left out, every 29th held a month late), written as CSV. A second, fresh
+process then measures, one after the other in the same run:
+
+- the floor: the same CSV read with the ``csv`` module alone (rows counted, nothing kept);
+- reading: the records read and checked row by row as ``lianxue check`` reads them (``read_store``);
+- the check: ``check_records`` end to end — reading again, planning the year shard by shard and checking each
+  shard (what the issue calls "reading a year of records and checking");
+- the reports: JSON and HTML rendered from the check.
+
+Printed: wall and CPU seconds (``time.process_time``: the machine is shared) per stage, reading against the
+floor, and the peak resident memory of the measuring process (``ru_maxrss``: the generating process's plan is
+not in it).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -23,13 +32,8 @@ from pathlib import Path
 from synthetic import synthetic_tree
 
 from lianxue_core import PluginHost
-from lianxue_core.app import plan_year
-from lianxue_core.supervision.checks import check
-from lianxue_core.supervision.points import DefaultPointsRules, has_points_system, score
-from lianxue_core.supervision.records import read_records
-from lianxue_core.supervision.report import build_report
-from lianxue_core.supervision.report_html import render_html
-from lianxue_core.supervision.report_json import render_json
+from lianxue_core.app import check_records, obligations_of, plan_year
+from lianxue_core.supervision.records import read_store
 
 YEAR = 2026
 AS_OF = dt.date(2027, 1, 10)
@@ -37,18 +41,13 @@ MEMBERS_PER_ORG = 30
 COLUMNS = ["org", "obligation", "date", "time", "period", "topic", "lecturer", "comment", "attendees", "members"]
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def one(size: int, directory: Path) -> dict[str, float]:
+def make(size: int, path: Path) -> dict[str, float]:
+    """Plan the synthetic county and write a year of records of it to ``path``."""
     host = PluginHost()
     tree = synthetic_tree(size, size * MEMBERS_PER_ORG)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     plan = plan_year(tree, host, YEAR)
-    t_plan = time.perf_counter() - t0
-    path = directory / f"records-{size}.csv"
+    plan_s, plan_cpu = time.perf_counter() - t0, time.process_time() - c0
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
@@ -71,78 +70,109 @@ def one(size: int, directory: Path) -> dict[str, float]:
                     member,
                 ]
             )
-    obligations = {o.id: host.obligations_for(o, tree, YEAR) for o in tree}
-    catalogue = {o.id: o for o in host.catalogue()}
-    applies = {k: {o.id for o in v} for k, v in obligations.items()}
-    workdays = host.workdays(YEAR)
+    return {"plan_whole_s": plan_s, "plan_whole_cpu": plan_cpu, "csv_mb": path.stat().st_size / 2**20}
 
-    rss_before = _rss_mb()
-    t0 = time.perf_counter()
-    read = read_records([path], tree, catalogue, applies)
-    t_read = time.perf_counter() - t0
-    assert not read.problems, read.problems[:3]
-    t0 = time.perf_counter()
-    result = check(tree, plan, obligations, read.records, AS_OF, workdays=workdays)
-    t_check = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    rules = {o.id: DefaultPointsRules() for o in tree if has_points_system(obligations[o.id])}
-    points = score(read.records, tree, catalogue, rules.get)
-    report = build_report(
-        result,
-        tree,
-        catalogue,
-        scope=tree.organizations,
-        points=points,
-        points_rules={k: v.name for k, v in rules.items()},
+
+def _timed(fn):  # type: ignore[no-untyped-def]
+    t0, c0 = time.perf_counter(), time.process_time()
+    value = fn()
+    return value, time.perf_counter() - t0, time.process_time() - c0
+
+
+def measure(size: int, path: Path, jobs: int) -> dict[str, float]:
+    """Measure the floor, reading, the check and the reports on the records at ``path``."""
+    host = PluginHost()
+    tree = synthetic_tree(size, size * MEMBERS_PER_ORG)
+    obligations = obligations_of(tree, host, YEAR)
+    catalogue = {o.id: o for o in host.catalogue()}
+    applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def floor() -> int:
+        with path.open(encoding="utf-8", newline="") as f:
+            return sum(1 for _ in csv.reader(f))
+
+    rows, floor_s, floor_cpu = _timed(floor)
+    (store, problems, _), read_s, read_cpu = _timed(lambda: read_store([path], tree, catalogue, applies))
+    assert not problems, problems[:3]
+    records = len(store)
+    del store
+    gc.collect()
+    outcome, check_s, check_cpu = _timed(
+        lambda: check_records(tree, host, [path], as_of=AS_OF, year=YEAR, obligations=obligations, jobs=jobs)
     )
-    json_text = render_json(report)
-    html_text = render_html(report)
-    t_report = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_check = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    (json_text, html_text), report_s, report_cpu = _timed(lambda: (outcome.json(), outcome.html()))
+    report = outcome.report
     return {
         "orgs": len(tree),
-        "records": len(read.records),
-        "units": len(result.units),
-        "findings": len(result.findings),
-        "plan_s": t_plan,
-        "read_s": t_read,
-        "check_s": t_check,
-        "report_s": t_report,
-        "total_s": t_read + t_check + t_report,
-        "peak_mb": peak,
+        "rows": rows - 1,
+        "records": records,
+        "units": len(report.units),
+        "findings": len(report.findings),
+        "floor_s": floor_s,
+        "floor_cpu": floor_cpu,
+        "read_s": read_s,
+        "read_cpu": read_cpu,
+        "check_s": check_s,
+        "check_cpu": check_cpu,
+        "report_s": report_s,
+        "report_cpu": report_cpu,
         "rss_before_mb": rss_before,
+        "peak_check_mb": peak_check,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "json_mb": len(json_text.encode()) / 2**20,
         "html_mb": len(html_text.encode()) / 2**20,
     }
 
 
+def _child(*args: str) -> dict[str, float]:
+    child = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=True)
+    result: dict[str, float] = json.loads(child.stdout)
+    return result
+
+
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":  # a child process: one size, JSON out
-        with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(one(int(sys.argv[2]), Path(tmp))))
+    argv = sys.argv[1:]
+    if argv[:1] == ["--make"]:  # a child process: plan and write the records
+        print(json.dumps(make(int(argv[1]), Path(argv[2]))))
         return
-    sizes = [int(a) for a in sys.argv[1:]] or [250, 500, 1000]
+    if argv[:1] == ["--measure"]:  # a child process: measure, JSON out
+        print(json.dumps(measure(int(argv[1]), Path(argv[2]), int(argv[3]))))
+        return
+    jobs = 1
+    if "--jobs" in argv:
+        at = argv.index("--jobs")
+        jobs = int(argv[at + 1])
+        del argv[at : at + 2]
+    sizes = [int(a) for a in argv] or [250, 500, 1000]
     rows = []
-    for size in sizes:  # each size in a fresh process, so peak memory is that size's own
-        child = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True
-        )
-        r = json.loads(child.stdout)
-        rows.append(r)
-        print(
-            f"{r['orgs']:>5} orgs  {r['records']:>7} records  {r['units']:>6} units  {r['findings']:>5} findings  "
-            f"plan {r['plan_s']:6.1f}s  read {r['read_s']:5.1f}s  check {r['check_s']:5.1f}s  "
-            f"report {r['report_s']:5.1f}s  (read+check+report {r['total_s']:5.1f}s)  "
-            f"peak RSS {r['peak_mb']:6.0f} MB (before reading {r['rss_before_mb']:5.0f} MB)  "
-            f"json {r['json_mb']:5.1f} MB  html {r['html_mb']:5.1f} MB",
-            flush=True,
-        )
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:  # each in fresh processes, so peak memory is that size's own
+            path = Path(tmp) / f"records-{size}.csv"
+            made = _child("--make", str(size), str(path))
+            r = {**made, **_child("--measure", str(size), str(path), str(jobs))}
+            rows.append(r)
+            print(
+                f"{r['orgs']:>5} orgs  {r['records']:>7} records ({r['csv_mb']:.1f} MiB CSV)  {r['units']:>6} units  "
+                f"{r['findings']:>5} findings  [--jobs {jobs}]\n"
+                f"  csv module alone (floor)  {r['floor_s']:5.2f} s wall  {r['floor_cpu']:5.2f} s CPU\n"
+                f"  reading records           {r['read_s']:5.2f} s wall  {r['read_cpu']:5.2f} s CPU  "
+                f"= x{r['read_s'] / r['floor_s']:.1f} the floor (CPU x{r['read_cpu'] / r['floor_cpu']:.1f})\n"
+                f"  check_records (read+plan+check, by shard) {r['check_s']:5.2f} s wall  {r['check_cpu']:5.2f} s CPU"
+                f"   peak RSS {r['peak_check_mb']:4.0f} MiB (before reading {r['rss_before_mb']:.0f} MiB)\n"
+                f"  reports (JSON + HTML)     {r['report_s']:5.2f} s wall  {r['report_cpu']:5.2f} s CPU  "
+                f"json {r['json_mb']:.1f} MiB  html {r['html_mb']:.1f} MiB  peak RSS {r['peak_mb']:4.0f} MiB\n"
+                f"  (planning the whole county at once, for comparison: {r['plan_whole_s']:.2f} s wall, "
+                f"{r['plan_whole_cpu']:.2f} s CPU)",
+                flush=True,
+            )
     base = rows[0]
     for r in rows[1:]:
         print(
             f"{base['orgs']} -> {r['orgs']} orgs (x{r['orgs'] / base['orgs']:.2f}): "
-            f"read+check+report x{r['total_s'] / base['total_s']:.2f}, "
-            f"peak RSS x{r['peak_mb'] / base['peak_mb']:.2f}, "
+            f"check x{r['check_cpu'] / base['check_cpu']:.2f} CPU, "
+            f"peak RSS x{r['peak_check_mb'] / base['peak_check_mb']:.2f}, "
             f"records x{r['records'] / base['records']:.2f}"
         )
 

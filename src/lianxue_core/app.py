@@ -706,12 +706,17 @@ def check_records(
     for part, shard_plan in plans:  # a shard's plan and records are dropped once it is checked
         if plan_warnings is None:
             plan_warnings = shard_plan.warnings
+        # the shard's organizations and those their members are linked to (always in the same shard)
+        near = {o: obligations[o] for o in part}
+        near.update(
+            (link, obligations[link]) for o in part for m in tree.members_of(o) for link in m.links if link in tree
+        )
         parts.append(
             check_shard(
                 tree,
                 shard_plan,
-                obligations,
-                store.of(o for o in part if o in in_scope),
+                near,
+                store.by_organization(o for o in part if o in in_scope),
                 as_of,
                 orgs=in_scope,
                 extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),

@@ -9,6 +9,7 @@ row is either a record, a problem, or named in a warning.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import difflib
@@ -21,7 +22,7 @@ import re
 import zoneinfo
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import icalendar
@@ -408,13 +409,25 @@ def _date_time(text: str) -> tuple[dt.date, dt.time | None]:
 _CACHE_SIZE = 100_000
 
 
+def _utf8_problem(path: Path, data: bytes) -> Problem | None:
+    """The problem of a file that is not UTF-8 (as :func:`_decode` reports it), checked a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for at in range(0, len(data), 1 << 20):
+            decoder.decode(data[at : at + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return _decode(path, data)[1]
+    return None
+
+
 def _read_csv(
-    path: Path, text: str, ctx: _Context, limit: Limits, sink: RecordStore
+    path: Path, text: str | IO[str], ctx: _Context, limit: Limits, sink: RecordStore
 ) -> Iterable[tuple[_Row, Record | None]]:
     """The rows of a CSV file. A row whose organization, obligation and period were already found valid, with a
     date, time and counts of the usual forms, is stored straight into ``sink`` (no per-row objects but the
     record's tuple); any other row goes through :func:`_build`, which reports every problem, and is yielded."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     file = _name(path)
     try:
         header = next(reader)
@@ -992,6 +1005,15 @@ class RecordStore:
         streams = [_tagged(org, rows) for org, rows in chosen.items()]
         return (self._record(org, r) for _, org, r in heapq.merge(*streams, key=_first))
 
+    def by_organization(self, orgs: Iterable[str]) -> list[Record]:
+        """The records of ``orgs``, organization after organization (each one's in reading order): for work
+        that takes each organization's records apart, such as the check."""
+        out: list[Record] = []
+        make = self._record
+        for org in orgs:
+            out += [make(org, r) for r in self.by_org.get(org, ())]
+        return out
+
     def of(self, orgs: Iterable[str] | None = None) -> list[Record]:
         """The records of ``orgs`` (all when ``None``), in reading order."""
         return list(self.iter(orgs))
@@ -1066,6 +1088,17 @@ def read_store(
             )
         except InputError as exc:
             problems.extend(exc.problems)
+            continue
+        if path.suffix.lower() == ".csv":  # read as it is decoded: the file is never held as one text
+            problem = _utf8_problem(path, data)
+            if problem is not None:
+                problems.append(problem)
+                continue
+            stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+            for row, record in _read_csv(path, stream, ctx, limit, store):
+                problems.extend(row.problems)
+                if record is not None:
+                    store.add_record(record, store.file(_name(path)), row.line)
             continue
         text, problem = _decode(path, data)
         size = len(data)
