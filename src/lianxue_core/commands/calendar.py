@@ -7,7 +7,7 @@ import argparse
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +20,7 @@ from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
+from ..supervision.replan import Replan
 from ._options import (
     EXIT_OK,
     add_calendar_options,
@@ -33,6 +34,7 @@ from ._options import (
     year_of,
 )
 from ._progress import counting, each
+from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run", "summary_of", "write_calendars"]
 
@@ -46,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
     add_calendar_options(parser)
+    add_replan_options(parser)
     add_format_option(parser)
 
 
@@ -56,11 +59,13 @@ def write_calendars(
     err: TextIO,
     obligations: dict[str, tuple[Obligation, ...]] | None = None,
     on_plan: Callable[[Plan], object] | None = None,
+    replanned: Replan | None = None,
 ) -> list[WrittenFeed]:
     """Plan the year shard by shard and write the feeds the arguments ask for into ``args.out``, updated against
     the ones already there; only a few shards' plans are held at a time (:func:`lianxue_core.app.plan_stream`).
     ``on_plan`` sees each shard's plan (the run's summary counts them). Progress bars on ``err`` when it is a
     terminal. Returns what was written, in the order of the file (organizations, people, supervisors, to-dos).
+    With ``replanned`` (``--records … --as-of``), its plan is written instead.
     """
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
     for sup in which.supervisors:
@@ -72,8 +77,12 @@ def write_calendars(
     year = year_of(args)
     started = time.perf_counter()
     with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
-        plans = app.plan_stream(
-            tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
+        plans: Iterable[Plan] = (
+            [replanned.plan]
+            if replanned is not None
+            else app.plan_stream(
+                tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
+            )
         )
 
         def told() -> Iterator[Plan]:
@@ -121,11 +130,18 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     check_out_dir(args)
     tree = load_county(args.orgfile, host)
     shards: list[Plan] = []
-    written = write_calendars(args, host, tree, err, on_plan=lambda p: shards.append(summary_of(p)))
+    replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
+    written = write_calendars(
+        args, host, tree, err, on_plan=lambda p: shards.append(summary_of(p)), replanned=replanned
+    )
     if args.format == "json":
         plan = shards[0]
         doc = {"file": str(args.orgfile), "year": plan.year, "provisional": plan.provisional}
-        print(json.dumps({**doc, **feeds_json(written, args.out)}, ensure_ascii=False, indent=2), file=out)
+        doc.update(feeds_json(written, args.out))
+        doc.update(replan_json(replanned))
+        print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
     else:
+        if replanned is not None:
+            report_replan(replanned, tree, out)
         report_feeds(written, args.out, out)
     return EXIT_OK

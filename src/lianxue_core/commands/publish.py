@@ -14,7 +14,17 @@ from ..errors import InputError, Problem
 from ..i18n import N_, _, ngettext, os_reason
 from ..plugins import PluginHost
 from ..textable import render_table, terminal_width
-from ._options import EXIT_OK, EXIT_SERVER, add_alarm_options, add_format_option, add_year_options, feeds_for, plan_for
+from ._options import (
+    EXIT_OK,
+    EXIT_SERVER,
+    add_alarm_options,
+    add_format_option,
+    add_year_options,
+    feeds_for,
+    plan_for,
+    year_of,
+)
+from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -25,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue publish``'s arguments to ``parser``."""
     parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
     add_year_options(parser)
+    add_replan_options(parser)
     parser.add_argument("--url", required=True, help=_("the CalDAV server (or principal) URL, http:// or https://"))
     parser.add_argument("--user", help=_("user name on the CalDAV server"))
     parser.add_argument(
@@ -76,7 +87,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         raise InputError([Problem(redact_url(args.url), problem, key="--url")])
     password = _password(args)
     tree = load_county(args.orgfile, host)
-    plan = plan_for(args, host, tree, err)
+    replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
+    plan = replanned.plan if replanned is not None else plan_for(args, host, tree, err)
     feeds = feeds_for(args, host, tree, plan, FeedSet())
     names = {o.id: o.name for o in tree}
 
@@ -96,9 +108,12 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
                     }
                     for c in report.collections
                 ],
+                **replan_json(replanned),
             }
             print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
             return
+        if replanned is not None:
+            report_replan(replanned, tree, out)
         rows = [
             [c.org, c.name, str(c.created), str(c.updated), str(c.deleted), str(c.unchanged)]
             for c in report.collections

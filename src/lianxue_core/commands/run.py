@@ -26,6 +26,7 @@ from ._options import (
     report_feeds,
     year_of,
 )
+from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 from .calendar import summary_of, write_calendars
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -43,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_year_options(parser)
     add_calendar_options(parser)
+    add_replan_options(parser)
     add_format_option(parser)
 
 
@@ -54,7 +56,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     obligations = obligations_of(tree, host, year_of(args))  # asked once, for the plan and the guidance counts
     count = _Counts()
     # written before anything is printed: a closed pipe must not stop it
-    written = write_calendars(args, host, tree, err, obligations, on_plan=count.add)
+    replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
+    written = write_calendars(args, host, tree, err, obligations, on_plan=count.add, replanned=replanned)
     plan = count.first
     parts, activities = count.parts, sum(count.per_org.values())
     unplaced_total = sum(count.unplaced.values())
@@ -91,6 +94,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             ],
             "unplaced_reasons": [{"obligation": ob, "reason": why, "count": n} for (ob, why), n in reasons],
             "feeds": feeds_json(written, args.out),
+            **replan_json(replanned),
         }
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
         return EXIT_OK
@@ -125,6 +129,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         if len(reasons) > MAX_REASONS:
             more = len(reasons) - MAX_REASONS
             print("  " + ngettext("... and {n} more reason", "... and {n} more reasons", more).format(n=more), file=out)
+    if replanned is not None:
+        report_replan(replanned, tree, out)
     report_feeds(written, args.out, out)
     return EXIT_OK
 

@@ -54,10 +54,11 @@ def render_plan_json(plan: Plan) -> str:
     return out.getvalue()
 
 
-def write_plan_json(plan: Plan, out: TextIO) -> None:
+def write_plan_json(plan: Plan, out: TextIO, extra: Mapping[str, object] | None = None) -> None:
     """Write the plan as :func:`render_plan_json` gives it, item by item: the text of the whole plan (a
     gigabyte for ten thousand organizations) is never held at once. The same bytes as ``json.dumps(
-    plan.to_json(), ensure_ascii=False, indent=2)`` and a final newline."""
+    plan.to_json(), ensure_ascii=False, indent=2)`` and a final newline; ``extra`` keys (a re-plan's report)
+    after the others."""
     lists = {
         "occurrences": (o.to_json() for o in plan.occurrences),
         "unplaced": (u.to_json() for u in plan.unplaced),
@@ -75,6 +76,9 @@ def write_plan_json(plan: Plan, out: TextIO) -> None:
             out.write(("\n    " if first else ",\n    ") + text)
             first = False
         out.write("]" if first else "\n  ]")
+    for key, value in (extra or {}).items():
+        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(f",\n  {json.dumps(key)}: {text}")
     out.write("\n}\n")
 
 

@@ -260,10 +260,13 @@ def _pins(
     for unit in units:
         unit_key = (unit.org, unit.obligation, unit.period)
         occs = sorted(grouped.get(unit_key, ()), key=lambda o: (o.first_day, o.slot))
-        records = sorted(unit.records, key=lambda r: (r.obligation != unit.obligation, r.date, r.time or dt.time()))
-        free = list(records)
+        records = sorted(unit.records, key=lambda r: (r.date, r.time or dt.time()))
         ob = by_ob.get((unit.org, unit.obligation))
         per_member = ob is not None and ob.cadence.kind is CadenceKind.PER_MEMBER
+        # a record of the item's own obligation (or of the activity it is part of) moves it to its day; a
+        # record of another activity that the check counts for it (a 主题党日 with a 党课) leaves it where it is
+        hosts = {unit.obligation, *(o.at for o in occs if o.at)}
+        free = [r for r in records if r.obligation in hosts and r.org == unit.org]
         for occ in occs:
             key = key_of(occ)
             record = _record_for(occ, records, free, per_member)
@@ -272,7 +275,9 @@ def _pins(
                 reasons[key] = f"记录显示于{record.date.isoformat()}开展" + (
                     f"（{record.origin}）" if record.origin else ""
                 )
-            elif unit.last < as_of:
+            elif records and occ.first_day < as_of:
+                held[key] = occ  # fulfilled by another activity's record: as it was
+            elif unit.last < as_of and _last(occ) < as_of:  # (the plan may tie a window to a later one)
                 missed[key] = occ
     kept: dict[Key, Occurrence] = {}
     for occ in previous.occurrences:
@@ -281,6 +286,9 @@ def _pins(
             continue
         if occ.first_day >= as_of:
             kept[key] = occ
+    # what an activity also fulfils and its agenda are the planner's to add again, as in the first plan
+    held = {k: attrs.evolve(o, also_fulfils=(), agenda=()) for k, o in held.items()}
+    missed = {k: attrs.evolve(o, also_fulfils=(), agenda=()) for k, o in missed.items()}
     return Pins(as_of=as_of, held=held, missed=missed, kept=kept), reasons
 
 
@@ -288,7 +296,7 @@ def _record_for(occ: Occurrence, records: Sequence[Record], free: list[Record], 
     """The record that shows ``occ`` held: for a member's item the record covering that member; for the others
     the next record not yet paired (the first held activity of the period for its first item...)."""
     if per_member and occ.slot:
-        return next((r for r in records if occ.slot in r.members), None)
+        return next((r for r in records if occ.slot in r.members and r.org == occ.org), None)
     if not free:
         return None
     return free.pop(0)
