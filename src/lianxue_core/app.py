@@ -368,19 +368,9 @@ def feeds_by_shard(
 ) -> Iterator[WrittenFeed]:
     """:func:`feeds` of a plan that comes shard by shard (:func:`plan_stream`): the same feeds, byte for byte,
     holding one shard's plan at a time. The feeds come in the shards' order."""
-    which = which or FeedSet()
-    for sup in which.supervisors:
-        if sup not in tree:
-            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
-    catalogue = {o.id: o for o in host.catalogue()}
+    which, catalogue, adjust = _feed_setup(tree, host, which)
     yield from build_feeds_by_shard(
-        plans,
-        tree,
-        catalogue,
-        options=options or FeedOptions(),
-        which=which,
-        out=previous,
-        adjust=_adjuster(tree, host),
+        plans, tree, catalogue, options=options or FeedOptions(), which=which, out=previous, adjust=adjust
     )
 
 
@@ -464,6 +454,18 @@ def same_clause_twice(
     return out
 
 
+def _feed_setup(
+    tree: OrganizationTree, host: PluginHost, which: FeedSet | None
+) -> tuple[FeedSet, dict[str, Obligation], Any]:
+    """What :func:`feeds` and :func:`feeds_by_shard` build feeds with: the feed set (its supervisors checked),
+    the catalogue by id and the plugins' event adjustment."""
+    which = which or FeedSet()
+    for sup in which.supervisors:
+        if sup not in tree:
+            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
+    return which, {o.id: o for o in host.catalogue()}, _adjuster(tree, host)
+
+
 def _adjuster(tree: OrganizationTree, host: PluginHost) -> Any:
     """The plugins' ``lianxue_adjust_event`` for :func:`build_feeds`, or ``None`` when no plugin has one."""
     if not any("lianxue_adjust_event" in p.hooks for p in host.plugins()):
@@ -492,19 +494,9 @@ def feeds(
     Raises:
         InputError: A supervisor feed asked for an organization the tree does not have.
     """
-    which = which or FeedSet()
-    for sup in which.supervisors:
-        if sup not in tree:
-            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
-    catalogue = {o.id: o for o in host.catalogue()}
+    which, catalogue, adjust = _feed_setup(tree, host, which)
     yield from build_feeds(
-        plan,
-        tree,
-        catalogue,
-        options=options or FeedOptions(),
-        which=which,
-        out=previous,
-        adjust=_adjuster(tree, host),
+        plan, tree, catalogue, options=options or FeedOptions(), which=which, out=previous, adjust=adjust
     )
 
 

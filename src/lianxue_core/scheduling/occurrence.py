@@ -76,6 +76,11 @@ class Occurrence:
         return self.start.date() if isinstance(self.start, dt.datetime) else self.start
 
     @property
+    def last_day(self) -> dt.date:
+        """The day it ends on (an all-day item's end is its last day, inclusive)."""
+        return self.end.date() if isinstance(self.end, dt.datetime) else self.end
+
+    @property
     def key(self) -> str:
         """A stable key from organization, obligation, period and slot; calendar UIDs derive from it."""
         return "/".join(p for p in (self.org, self.obligation, self.period, self.slot) if p)

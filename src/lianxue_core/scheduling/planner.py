@@ -1375,7 +1375,7 @@ class _Planner:
             # after the steps it follows in the same period (or, for a yearly one, before it at all)
             label = next((p.label for p in _periods(ob.cadence, self.year) if day in p), "")
             prior = [o for o in done if o.period == label] or [o for o in done if o.first_day <= day]
-            return all(_last_day(o) < day for o in prior)
+            return all(o.last_day < day for o in prior)
 
         pinned = None if self.pins is None else self._lectures.get((org.id, ob.id, slot))
         if pinned is not None and self.pins is not None:
@@ -1582,7 +1582,7 @@ class _Planner:
                 if st.requested.get(before):
                     return False
                 continue
-            end = max(_last_day(o) for o in relevant)
+            end = max(o.last_day for o in relevant)
             latest = end if latest is None or end > latest else latest
         return None if latest is None else latest + dt.timedelta(days=1)
 
@@ -1647,11 +1647,6 @@ def _activity(ob: Obligation) -> bool:
 def _slotted(ob: Obligation) -> bool:
     """Whether ``ob`` expands into one item per member or household (each with a slot)."""
     return ob.cadence.kind in (CadenceKind.PER_MEMBER, CadenceKind.PER_HOUSEHOLD)
-
-
-def _last_day(occ: Occurrence) -> dt.date:
-    end = occ.end
-    return end.date() if isinstance(end, dt.datetime) else end
 
 
 def _order(obligations: Sequence[Obligation], steps: Mapping[str, str] | None = None) -> list[Obligation]:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from ..i18n import _
 from ..model import OrganizationTree
 from ..obligations import CadenceKind, Obligation
 from ..scheduling.occurrence import Occurrence
@@ -65,17 +66,8 @@ class Move:
     reason: str
 
     def to_json(self) -> dict[str, str]:
-        return {
-            "org": self.org,
-            "obligation": self.obligation,
-            "period": self.period,
-            "slot": self.slot,
-            "title": self.title,
-            "from": self.was.isoformat(),
-            "to": self.now.isoformat(),
-            "why": self.why,
-            "reason": self.reason,
-        }
+        """The move as JSON: its fields, ``was`` and ``now`` as ``from`` and ``to``."""
+        return _json(self, {"was": "from", "now": "to"})
 
 
 @attrs.frozen
@@ -100,16 +92,13 @@ class Missed:
     clause: str
 
     def to_json(self) -> dict[str, str]:
-        return {
-            "org": self.org,
-            "obligation": self.obligation,
-            "period": self.period,
-            "slot": self.slot,
-            "title": self.title,
-            "planned": self.planned.isoformat(),
-            "due": self.due.isoformat(),
-            "clause": self.clause,
-        }
+        """The missed item as JSON: its fields, days and times in ISO 8601."""
+        return _json(self)
+
+
+def _json(item: Move | Missed, rename: Mapping[str, str] | None = None) -> dict[str, str]:
+    names = rename or {}
+    return {names.get(k, k): v.isoformat() if isinstance(v, dt.date) else v for k, v in attrs.asdict(item).items()}
 
 
 @attrs.frozen
@@ -154,9 +143,15 @@ class Replan:
 
     def summary(self) -> str:
         """One line for the person running it."""
-        return (
-            f"按{self.as_of.isoformat()}前的记录重新计划：{self.held}项已开展，{len(self.moved)}项改期，"
-            f"{len(self.missed)}项已错过，{len(self.not_replaced)}项无法重新安排"
+        return _(
+            "Re-planned from the records before {as_of}: {held} held, {moved} moved, {missed} missed, "
+            "{not_replaced} could not be placed again"
+        ).format(
+            as_of=self.as_of.isoformat(),
+            held=self.held,
+            moved=len(self.moved),
+            missed=len(self.missed),
+            not_replaced=len(self.not_replaced),
         )
 
 
@@ -222,7 +217,7 @@ def replan(
             *k,
             o.title,
             o.start,
-            windows.get(k[:3], _last(o)),
+            windows.get(k[:3], o.last_day),
             _clause(by_ob.get((o.org, o.obligation))),
         )
         for k, o in pins.missed.items()
@@ -277,7 +272,7 @@ def _pins(
                 )
             elif records and occ.first_day < as_of:
                 held[key] = occ  # fulfilled by another activity's record: as it was
-            elif unit.last < as_of and _last(occ) < as_of:  # (the plan may tie a window to a later one)
+            elif unit.last < as_of and occ.last_day < as_of:  # (the plan may tie a window to a later one)
                 missed[key] = occ
     kept: dict[Key, Occurrence] = {}
     for occ in previous.occurrences:
@@ -308,7 +303,7 @@ def _held_at(occ: Occurrence, record: Record) -> Occurrence:
     new_start: dt.datetime | dt.date
     new_end: dt.datetime | dt.date
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
-        moment = dt.datetime.combine(record.date, record.time or start.timetz().replace(tzinfo=None), start.tzinfo)
+        moment = dt.datetime.combine(record.date, record.time or start.time(), start.tzinfo)
         new_start, new_end = moment, moment + (end - start)
     else:
         new_start, new_end = record.date, record.date + (end - start)
@@ -322,11 +317,6 @@ def _day(moment: dt.datetime | dt.date) -> str:
     return (moment.date() if isinstance(moment, dt.datetime) else moment).isoformat()
 
 
-def _last(occ: Occurrence) -> dt.date:
-    end = occ.end
-    return end.date() if isinstance(end, dt.datetime) else end
-
-
 def _clause(ob: Obligation | None) -> str:
     if ob is None:
         return ""
@@ -337,9 +327,24 @@ def summary_lines(replanned: Replan, names: Mapping[str, str]) -> list[str]:
     """The re-plan for a person: what moved, from where to where and why; what was missed."""
     lines = [replanned.summary()]
     for m in replanned.moved:
-        lines.append(f"  改期 {names.get(m.org, m.org)} {m.title}：{_day(m.was)} → {_day(m.now)}（{m.reason}）")
+        lines.append(
+            "  "
+            + _("moved {org} {title}: {was} -> {now} ({reason})").format(
+                org=names.get(m.org, m.org), title=m.title, was=_day(m.was), now=_day(m.now), reason=m.reason
+            )
+        )
     for x in replanned.missed:
-        lines.append(f"  错过 {names.get(x.org, x.org)} {x.title}：应于{x.due.isoformat()}前开展，依据：{x.clause}")
+        lines.append(
+            "  "
+            + _("missed {org} {title}: due by {due}; clause: {clause}").format(
+                org=names.get(x.org, x.org), title=x.title, due=x.due.isoformat(), clause=x.clause
+            )
+        )
     for u in replanned.not_replaced:
-        lines.append(f"  无法重新安排 {names.get(u.org, u.org)} {u.obligation} {u.period}：{u.reason}")
+        lines.append(
+            "  "
+            + _("not placed again {org} {obligation} {period}: {reason}").format(
+                org=names.get(u.org, u.org), obligation=u.obligation, period=u.period, reason=u.reason
+            )
+        )
     return lines
