@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -402,3 +403,68 @@ def test_a_replan_never_double_books_stays_in_windows_and_moves_only_what_it_mus
     for key, occ in now.items():
         if key in moved and moved[key].why == "held":
             assert _day(occ.start) < as_of
+
+
+def test_the_plan_of_one_organization_shows_its_missed_items_in_their_months(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    """``plan --org X --format markdown``: a missed item stays in its month, marked 未开展 with its due day, and the
+    summary on stderr speaks of X only."""
+    records = scenario.write_records(tmp_path / "records.csv")
+    missed = scenario.missed
+    code, text, err = _cli(
+        "plan",
+        str(scenario.new_path),
+        "--org",
+        missed.org,
+        "--format",
+        "markdown",
+        "--records",
+        str(records),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--previous",
+        str(scenario.old_path),
+    )
+    assert code == 0, err
+    month = text.split(f"### {missed.first_day.month}月")[1].split("###")[0]
+    row = next(line for line in month.splitlines() if f"【未开展】{missed.title}" in line)
+    assert missed.first_day.isoformat() in row
+    assert "应于2026-02-28前开展" in row
+    names = {o.id: o.name for o in scenario.tree}
+    assert names[missed.org] in err
+    others = [n for i, n in names.items() if i != missed.org and n not in names[missed.org]]
+    assert not any(f" {n} " in err for n in others)
+    assert "## " + names[missed.org] in text
+    assert text.count("\n## ") == 1  # that organization only
+
+
+def test_the_json_lists_moves_and_missed_items(scenario: Scenario, tmp_path: Path) -> None:
+    records = scenario.write_records(tmp_path / "records.csv")
+    code, text, err = _cli(
+        "plan",
+        str(scenario.new_path),
+        "--format",
+        "json",
+        "--records",
+        str(records),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--previous",
+        str(scenario.old_path),
+    )
+    assert code == 0, err
+    doc = json.loads(text)
+    report = doc["replan"]
+    assert report["as_of"] == AS_OF.isoformat()
+    late = next(m for m in report["moved"] if (m["org"], m["obligation"], m["period"]) == key_of(scenario.late)[:3])
+    assert late["why"] == "held"
+    assert late["from"] == scenario.late.start.isoformat()
+    assert late["to"].startswith("2026-05-20")
+    missed = next(
+        m for m in report["missed"] if (m["org"], m["obligation"], m["period"]) == key_of(scenario.missed)[:3]
+    )
+    assert missed["due"] == "2026-02-28"
+    # the JSON's plan is the plan the feeds are made from: the missed item is not in it
+    keys = {(o["org"], o["obligation"], o["period"], o["slot"]) for o in doc["occurrences"]}
+    assert key_of(scenario.missed) not in keys

@@ -139,10 +139,23 @@ def check_out_dir(args: argparse.Namespace) -> None:
 
 
 def year_of(args: argparse.Namespace) -> int:
-    """``--year``, checked, or this year."""
-    year = dt.date.today().year if args.year is None else int(args.year)
+    """``--year``, checked, or the year of ``--as-of`` (a re-plan), or this year."""
+    as_of = getattr(args, "as_of", None)
+    default = as_of.year if isinstance(as_of, dt.date) else dt.date.today().year
+    year = default if args.year is None else int(args.year)
     app.check_year(year, "--year")
     return year
+
+
+def checked_orgs(args: argparse.Namespace, tree: OrganizationTree) -> list[str] | None:
+    """``--org``, every id checked against ``tree``."""
+    orgs: list[str] | None = getattr(args, "org", None)
+    unknown = [o for o in orgs or () if o not in tree]
+    if unknown:
+        raise InputError(
+            Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org") for o in unknown
+        )
+    return orgs
 
 
 def plan_for(
@@ -154,14 +167,7 @@ def plan_for(
 ) -> Plan:
     """The year's plan for the command's ``--year``, ``--holidays`` and ``--org``; its warnings on ``err``."""
     year = year_of(args)
-    orgs = getattr(args, "org", None)
-    if orgs:
-        unknown = [o for o in orgs if o not in tree]
-        if unknown:
-            raise InputError(
-                Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org")
-                for o in unknown
-            )
+    orgs = checked_orgs(args, tree)
     started = time.perf_counter()
     with counting(args, err, _("planning"), None if orgs else len(tree), _("orgs")) as advance:
         plan = app.plan_year(

@@ -8,8 +8,6 @@ import datetime as dt
 from pathlib import Path
 from typing import TextIO
 
-import attrs
-
 from ..app import load_county, obligations_of
 from ..documents import render_plan_docx, stamp, write_bytes
 from ..errors import InputError, Problem
@@ -20,7 +18,7 @@ from ..plugins import PluginHost
 from ..scheduling import Plan
 from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_json
 from ..textable import terminal_width
-from ._options import EXIT_OK, add_year_options, plan_for, year_of
+from ._options import EXIT_OK, add_year_options, checked_orgs, plan_for, year_of
 from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -77,16 +75,14 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         raise InputError([Problem("--out", _(DOCX_NEEDS_OUT if args.out is None else OUT_NEEDS_DOCX))])
     tree = load_county(args.orgfile, host)
     obligations = obligations_of(tree, host, year_of(args)) if args.format == "docx" else None
+    orgs = checked_orgs(args, tree)
     replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
     plan = replanned.plan if replanned is not None else plan_for(args, host, tree, err, obligations)
-    if replanned is not None and args.org:
-        wanted = set(args.org)
-        plan = attrs.evolve(
-            plan,
-            occurrences=tuple(o for o in plan.occurrences if o.org in wanted),
-            unplaced=tuple(u for u in plan.unplaced if u.org in wanted),
-            combined=tuple(c for c in plan.combined if c.org in wanted),
-        )
+    if replanned is not None:
+        if orgs:
+            replanned = replanned.only(orgs)
+        # the year as people read it: missed items in their months, marked 未开展 (the JSON keeps the plan)
+        plan = replanned.plan if args.format == "json" else replanned.readable(tree)
     if replanned is not None and args.format in ("table", "markdown"):
         report_replan(replanned, tree, err)
     titles = {o.id: o.title for o in host.catalogue()}

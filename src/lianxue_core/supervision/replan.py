@@ -24,7 +24,7 @@ place: same UID, SEQUENCE one higher where anything changed (see :mod:`lianxue_c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -80,6 +80,7 @@ class Missed:
         planned: The day the previous plan had it.
         due: The last day of its window.
         clause: The verbatim clause it comes from, with its citation.
+        item: The item as the previous plan had it.
     """
 
     org: str
@@ -90,6 +91,7 @@ class Missed:
     planned: dt.datetime | dt.date
     due: dt.date
     clause: str
+    item: Occurrence = attrs.field(repr=False)
 
     def to_json(self) -> dict[str, str]:
         """The missed item as JSON: its fields, days and times in ISO 8601."""
@@ -98,7 +100,8 @@ class Missed:
 
 def _json(item: Move | Missed, rename: Mapping[str, str] | None = None) -> dict[str, str]:
     names = rename or {}
-    return {names.get(k, k): v.isoformat() if isinstance(v, dt.date) else v for k, v in attrs.asdict(item).items()}
+    fields = attrs.asdict(item, recurse=False, filter=lambda a, _: a.name != "item")
+    return {names.get(k, k): v.isoformat() if isinstance(v, dt.date) else v for k, v in fields.items()}
 
 
 @attrs.frozen
@@ -108,7 +111,7 @@ class Replan:
     Args:
         as_of: The first day of the rest of the year: nothing is placed before it.
         plan: The new plan (held items at their real days, missed items left out).
-        held: How many items of the previous plan the records show as held.
+        held: The items of the previous plan the records show as held (shown ones).
         moved: The items now on another day, from where to where and why.
         missed: The items whose window closed unheld.
         not_replaced: Items to be placed again that found no day in the rest of their window (also in
@@ -120,7 +123,7 @@ class Replan:
 
     as_of: dt.date
     plan: Plan
-    held: int
+    held: tuple[Key, ...]
     moved: tuple[Move, ...]
     missed: tuple[Missed, ...]
     not_replaced: tuple[Unplaced, ...]
@@ -132,7 +135,7 @@ class Replan:
         """The re-plan's report, as ``--format json`` prints it under ``"replan"``."""
         return {
             "as_of": self.as_of.isoformat(),
-            "held": self.held,
+            "held": len(self.held),
             "moved": [m.to_json() for m in self.moved],
             "missed": [m.to_json() for m in self.missed],
             "not_replaced": [u.to_json() for u in self.not_replaced],
@@ -141,6 +144,44 @@ class Replan:
             "warnings": list(self.warnings),
         }
 
+    def only(self, orgs: Collection[str]) -> Replan:
+        """The re-plan of these organizations only (``--org``)."""
+        keep = set(orgs)
+        plan = self.plan
+        return attrs.evolve(
+            self,
+            plan=attrs.evolve(
+                plan,
+                occurrences=tuple(o for o in plan.occurrences if o.org in keep),
+                unplaced=tuple(u for u in plan.unplaced if u.org in keep),
+                combined=tuple(c for c in plan.combined if c.org in keep),
+            ),
+            held=tuple(k for k in self.held if k[0] in keep),
+            moved=tuple(m for m in self.moved if m.org in keep),
+            missed=tuple(m for m in self.missed if m.org in keep),
+            not_replaced=tuple(u for u in self.not_replaced if u.org in keep),
+            added=tuple(k for k in self.added if k[0] in keep),
+            withdrawn=tuple(k for k in self.withdrawn if k[0] in keep),
+        )
+
+    def readable(self, tree: OrganizationTree) -> Plan:
+        """The plan with each missed item back in its month, marked 未开展 (not held) and with the day it was
+        due: the year as a secretary reads it (plan tables, Markdown, Word). Feeds and JSON take :attr:`plan`."""
+        marked = tuple(
+            attrs.evolve(
+                m.item,
+                title=f"【未开展】{m.item.title}",
+                note=f"未开展，已错过（应于{m.due.isoformat()}前开展）",
+                also_fulfils=(),
+                agenda=(),
+            )
+            for m in self.missed
+        )
+        if not marked:
+            return self.plan
+        extra = attrs.evolve(self.plan, occurrences=marked, unplaced=(), combined=())
+        return merge_plans([self.plan, extra], tree)
+
     def summary(self) -> str:
         """One line for the person running it."""
         return _(
@@ -148,7 +189,7 @@ class Replan:
             "{not_replaced} could not be placed again"
         ).format(
             as_of=self.as_of.isoformat(),
-            held=self.held,
+            held=len(self.held),
             moved=len(self.moved),
             missed=len(self.missed),
             not_replaced=len(self.not_replaced),
@@ -219,6 +260,7 @@ def replan(
             o.start,
             windows.get(k[:3], o.last_day),
             _clause(by_ob.get((o.org, o.obligation))),
+            o,
         )
         for k, o in pins.missed.items()
         if o.shown
@@ -231,7 +273,7 @@ def replan(
     return Replan(
         as_of=as_of,
         plan=attrs.evolve(new, warnings=(*new.warnings, *warnings)),
-        held=sum(1 for o in pins.held.values() if o.shown),
+        held=tuple(k for k, o in pins.held.items() if o.shown),
         moved=tuple(moved),
         missed=tuple(missed),
         not_replaced=not_replaced,
