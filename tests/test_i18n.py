@@ -275,10 +275,7 @@ def test_an_unknown_kind_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.
         ["validate", "{missing}"],
         ["run", "{missing}"],
         ["plan", "{example}", "--year", "abc"],
-        pytest.param(
-            ["plan", "{example}", "--year", "1899"],
-            marks=pytest.mark.xfail(strict=True, reason="app.check_year's message: app.py is being reworked elsewhere"),
-        ),
+        ["plan", "{example}", "--year", "1899"],
         ["plan", "{example}", "--org", "nowhere", "--year", "2026"],
         ["calendar", "{example}", "--year", "2026", "--out", "{file}"],
         ["check", "{example}"],
@@ -308,18 +305,84 @@ def test_errors_are_chinese(argv: list[str], tmp_path: Path, monkeypatch: pytest
     assert _prose(text, *paths.values()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="supervision/records.py (the record files' messages) is being reworked elsewhere and is not translated "
-    "yet; when it is, this passes and strict xfail fails: remove the mark",
-)
 def test_a_bad_record_column_is_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     records = tmp_path / "records.csv"
     records.write_text("org,obligation,date,bogus\nxinshi,monthly-study,2026-01-09,1\n", encoding="utf-8")
     example = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
     code, text = _chinese(monkeypatch, "check", example, "--records", records, "--as-of", "2026-06-01")
     assert code == 2
+    assert f"lianxue：错误：{records}：第1行：第4列：未知的列 'bogus'" in text
     assert _prose(text, records, example) == []
+
+
+#: Record files with a problem in every row: CSV, JSON and iCalendar (the problems of each said in Chinese).
+BAD_RECORDS = {
+    "records.csv": "org,obligation,date,attendance,period\n"
+    "xinshi,monthly-study,2026-13-09,x,\n"
+    "nowhere,village.monthly-study,2026-01-09,,\n"
+    "shangbai,village.monthly-study,2026-01-05 25:00,3,2026-Q9\n"
+    ",village.monthly-study,,,\n",
+    "records.json": '[{"org": "shangbai", "obligation": "village.monthly-study", "date": 5, "bogus": 1},'
+    ' {"org": "xinshi", "date": "2026-01-09", "members": {"a": 1}}, 3]',
+    "broken.json": '{"records": [1,}',
+    "records.ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20260109T090000\r\n"
+    "END:VEVENT\r\nEND:VCALENDAR\r\n",
+    "empty.csv": "",
+    "latin1.csv": "org,obligation,date\nx\xe9,y,2026-01-09\n",
+}
+
+
+def test_record_file_problems_are_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = []
+    for name, content in BAD_RECORDS.items():
+        path = tmp_path / name
+        path.write_bytes(content.encode("latin-1" if name.startswith("latin1") else "utf-8"))
+        paths.append(path)
+    example = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
+    records = [a for path in paths for a in ("--records", path)]
+    code, text = _chinese(monkeypatch, "check", example, *records, "--as-of", "2026-06-01")
+    assert code == 2
+    assert "第2行，第3列（date）：'2026-13-09' 不是日历上存在的日期" in text
+    assert "第3行，第1列（org）：组织文件中没有 id 为 'nowhere' 的组织" in text
+    assert "第1行（第1条记录）：键 'bogus'：未知的键" in text
+    assert "：文件为空；" in text
+    assert "第3行（日程 x）：该日程既没有 X-LIANXUE-OBLIGATION" in text
+    assert "第1行（第1条记录），键 'date'：必须是字符串，而不是数字" in text
+    assert len(text.splitlines()) >= 14, text
+    assert _prose(text, *paths, example) == []
+
+
+def test_roster_problems_are_said_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lianxue import`: the roster's problems (kind, counts, parents, the members sheet) in Chinese."""
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(
+        "党组织名称,组织类别,上级党组织,党员人数\n"
+        "新市镇党委,611 党委,,abc\n"
+        "某村党支部,999 奇怪,新市镇党委,\n"
+        "某协会,,新市镇党委,\n"
+        "某厂党支部,631 党委,新市镇党委,\n",
+        encoding="utf-8",
+    )
+    members = tmp_path / "members.csv"
+    members.write_text("姓名,所在党支部,出生日期,是否失联\n张三,不存在的支部,1950-13-45,也许\n", encoding="utf-8")
+    out = tmp_path / "county.toml"
+    code, text = _chinese(monkeypatch, "import", orgs, members, "--out", out)
+    assert code == 2
+    assert "不是真实存在的日期；请按 1950-03-12 的格式填写日期" in text
+    assert len(text.splitlines()) >= 5, text
+    assert _prose(text, orgs, members, out) == []
+
+
+def test_the_import_header_is_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text("党组织名称,组织类别,单位性质类别\n某公司党支部,631 党支部,\n", encoding="utf-8")
+    out = tmp_path / "county.toml"
+    code, text = _chinese(monkeypatch, "import", orgs, "--out", out)
+    assert code == 0, text
+    written = out.read_text(encoding="utf-8")
+    assert written.startswith(f"# 由 `lianxue import` 根据 {orgs} 生成。\n")
+    head = "\n".join(line for line in written.splitlines() if line.startswith("#"))
+    assert _prose(head, orgs) == []
 
 
 def test_the_prose_check_finds_english() -> None:

@@ -34,6 +34,7 @@ from . import orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
 from .calendar.writer import build_feeds_by_shard
 from .errors import InputError, Problem
+from .i18n import _
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
 from .plugins import PluginHost
@@ -76,7 +77,14 @@ def check_year(year: int, option: str = "year") -> None:
         InputError: ``year`` is outside :data:`MIN_YEAR`..:data:`MAX_YEAR`.
     """
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError([Problem(option, f"{year} is not a year between {MIN_YEAR} and {MAX_YEAR}")])
+        raise InputError(
+            [
+                Problem(
+                    option,
+                    _("{year} is not a year between {low} and {high}").format(year=year, low=MIN_YEAR, high=MAX_YEAR),
+                )
+            ]
+        )
 
 
 def load_county(path: str | Path, host: PluginHost) -> OrganizationTree:
@@ -166,7 +174,7 @@ def plan_year(
     if orgs is not None:
         unknown = [o for o in orgs if o not in tree]
         if unknown:
-            raise InputError(Problem("orgs", f"no organization with id {o!r}") for o in unknown)
+            raise InputError(Problem("orgs", _("no organization with id {id!r}").format(id=o)) for o in unknown)
     calendar = workday_calendar(host, year, holidays=overrides if overrides is not None else holidays)
     resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     plan = _plan_shards(tree, resolved, year, calendar, orgs, jobs, executor, progress)
@@ -207,7 +215,9 @@ def replan_year(
 
     check_year(year)
     if as_of.year != year:
-        raise InputError([Problem("as_of", f"{as_of.isoformat()} is not in {year}, the year planned")])
+        raise InputError(
+            [Problem("as_of", _("{date} is not in {year}, the year planned").format(date=as_of.isoformat(), year=year))]
+        )
     calendar = workday_calendar(host, year, holidays=holidays)
     obligations = obligations_of(tree, host, year)
     previous_obligations = obligations_of(previous_tree, host, year) if previous_tree is not None else None
@@ -312,7 +322,7 @@ def _shard_plans(
     """The plans of ``parts`` (shards of the tree), in this process or on ``workers`` processes (or
     ``executor``), in the order of ``parts`` as far as they are done: at most two shards per worker in flight,
     so finished plans do not pile up."""
-    for _, plan in _part_plans(tree, obligations, year, calendar, parts, workers, executor, progress, orgs):
+    for _part, plan in _part_plans(tree, obligations, year, calendar, parts, workers, executor, progress, orgs):
         yield plan
 
 
@@ -345,7 +355,7 @@ def _part_plans(
 
         submit()
         while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _pending = wait(running, return_when=FIRST_COMPLETED)
             for future in sorted(done, key=lambda f: parts.index(running[f])):  # a deterministic order
                 part = running.pop(future)
                 if progress is not None:
@@ -388,7 +398,7 @@ def _processes(n: int) -> ProcessPoolExecutor:
 def deal(groups: Sequence[Sequence[str]], n: int) -> list[tuple[str, ...]]:
     """``groups`` of organizations dealt into at most ``n`` shards of about the same size (the largest group
     first, each to the smallest shard so far); deterministic, each shard in the groups' order."""
-    bins: list[list[int]] = [[] for _ in range(max(1, min(n, len(groups))))]
+    bins: list[list[int]] = [[] for _bin in range(max(1, min(n, len(groups))))]
     loads = [0] * len(bins)
     for index in sorted(range(len(groups)), key=lambda i: (-len(groups[i]), i)):
         k = min(range(len(bins)), key=lambda b: (loads[b], b))
@@ -462,7 +472,7 @@ def _feed_setup(
     which = which or FeedSet()
     for sup in which.supervisors:
         if sup not in tree:
-            raise InputError([Problem("supervisors", f"no organization with id {sup!r}")])
+            raise InputError([Problem("supervisors", _("no organization with id {id!r}").format(id=sup))])
     return which, {o.id: o for o in host.catalogue()}, _adjuster(tree, host)
 
 
@@ -521,11 +531,11 @@ def feed(
     """
     if person:
         if org_id not in {m.id for m in tree.members}:
-            raise InputError([Problem("person", f"no listed member with id {org_id!r}")])
+            raise InputError([Problem("person", _("no listed member with id {id!r}").format(id=org_id))])
         which, path = FeedSet(organizations=False, people=True), f"people/{org_id}.ics"
     else:
         if org_id not in tree:
-            raise InputError([Problem("org", f"no organization with id {org_id!r}")])
+            raise InputError([Problem("org", _("no organization with id {id!r}").format(id=org_id))])
         if supervisor:
             which, path = FeedSet(organizations=False, supervisors=(org_id,)), f"supervisors/{org_id}.ics"
         else:
@@ -662,10 +672,12 @@ def check_records(
     if supervisor is not None:
         sup = tree.get(supervisor)
         if sup is None:
-            raise InputError([Problem(source, f"no organization with id {supervisor!r}", key=key)])
+            raise InputError([Problem(source, _("no organization with id {id!r}").format(id=supervisor), key=key)])
         scope = tree.overseen_by(sup.id)
         if not scope:
-            raise InputError([Problem(source, f"organization {sup.id!r} supervises no organization", key=key)])
+            raise InputError(
+                [Problem(source, _("organization {id!r} supervises no organization").format(id=sup.id), key=key)]
+            )
     obligations = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
     catalogue = {o.id: o for o in host.catalogue()}
     items = list(records)
@@ -687,7 +699,15 @@ def check_records(
         warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
     calendar = workday_calendar(host, year, holidays=holidays)
     if plan is not None and plan.year != year:
-        raise InputError([Problem(source, f"the plan given is of {plan.year}, not of {year}", key="plan")])
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    _("the plan given is of {given}, not of {year}").format(given=plan.year, year=year),
+                    key="plan",
+                )
+            ]
+        )
     plans = (
         [(tuple(o.id for o in tree), plan)]
         if plan is not None

@@ -133,15 +133,21 @@ def _file_text(result: ImportResult, args: argparse.Namespace) -> str:
     # a file name is user text: a line break in it must not start a line of the file (an [[org]] of its own)
     sources = " ".join(for_terminal(str(p)) for p in (args.orgs, args.members) if p is not None)
     header = [
-        f"# Written by `lianxue import` from {sources}.",
-        "# Identity numbers, phone numbers, birth dates and other personal details are not imported.",
-        "# Re-importing an updated roster keeps the ids: from 党组织编码, else from the name (see docs/import.md).",
+        "# " + _("Written by `lianxue import` from {sources}.").format(sources=sources),
+        "# " + _("Identity numbers, phone numbers, birth dates and other personal details are not imported."),
+        "# "
+        + _("Re-importing an updated roster keeps the ids: from 党组织编码, else from the name (see docs/import.md)."),
     ]
     undecided = [d for d in result.decisions if d.org is not None]
     if undecided:
         header.append("#")
-        header.append(f"# Without a track until a person decides ({len(undecided)}): use --track ID=KEY or --mapping.")
-        header.extend(f"#   {d.org}: {d.reason}" for d in undecided)
+        header.append(
+            "# "
+            + _("Without a track until a person decides ({n}): use --track ID=KEY or --mapping.").format(
+                n=len(undecided)
+            )
+        )
+        header.extend("#   " + _("{where}: {what}").format(where=d.org, what=d.reason) for d in undecided)
     return "\n".join(header) + "\n\n" + dumps(result.tree)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from ..i18n import N_, _
 from ..model import Member, MemberFlag, MemberRole
 from .headings import Record, Table
 from .organizations import Lookup, OrgRow, find_org, lookup
@@ -53,7 +54,7 @@ def roles_of(duty: str) -> frozenset[MemberRole]:
     committee; several duties may be separated by ``、``. 第一书记 (sent from outside) gives no role."""
     roles: set[MemberRole] = set()
     for part in _DUTY_SPLIT.split(duty):
-        _, label = split_code(part)
+        _code, label = split_code(part)
         if not label or "第一书记" in label:
             continue
         if "副书记" in label:
@@ -131,14 +132,14 @@ def _read_row(
     before = problems.added
     name = text(record.get("name"))
     if not name:
-        problems.cell(table, record.row, "name", "the member's name is empty; fill it in or delete the row")
+        problems.cell(table, record.row, "name", _("the member's name is empty; fill it in or delete the row"))
     org = _find_branch(table, record, index, problems)
     identity = _identity(table, record, problems)
     birth = None
     try:
         birth = parse_date(record.get("birth"))
     except ValueError as exc:
-        problems.cell(table, record.row, "birth", f"{exc}; write the date as 1950-03-12")
+        problems.cell(table, record.row, "birth", _("{error}; write the date as 1950-03-12").format(error=exc))
     if birth is None and identity is not None:
         birth = _birth_from_identity(identity)
     away: list[str] = []
@@ -147,7 +148,7 @@ def _read_row(
             if parse_bool(record.get(key)):
                 away.append(label)
         except ValueError as exc:
-            problems.cell(table, record.row, key, f"{exc}; write 是 or 否")
+            problems.cell(table, record.row, key, _("{error}; write 是 or 否").format(error=exc))
     status = text(record.get("status"))
     if problems.added > before or org is None or not name:
         return None
@@ -183,18 +184,22 @@ def _find_branch(
         key = "org"
         shown = ref
     else:
-        problems.cell(table, record.row, "org", "the member's organization (所在党支部) is empty")
+        problems.cell(table, record.row, "org", _("the member's organization (所在党支部) is empty"))
         return None
     if not found:
         problems.cell(
             table,
             record.row,
             key,
-            f"the organization {shown!r} is not in the organizations file (by code, full name or short name)",
+            _("the organization {org!r} is not in the organizations file (by code, full name or short name)").format(
+                org=shown
+            ),
         )
         return None
     if len(found) > 1:
-        problems.cell(table, record.row, key, f"several organizations are named {shown!r}; use 党组织编码")
+        problems.cell(
+            table, record.row, key, _("several organizations are named {org!r}; use 党组织编码").format(org=shown)
+        )
         return None
     return found[0]
 
@@ -204,16 +209,16 @@ def _identity(table: Table, record: Record, problems: ProblemList) -> str | None
     if is_empty(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        problems.cell(table, record.row, "identity", _NUMBER_MESSAGE)
+        problems.cell(table, record.row, "identity", _(_NUMBER_MESSAGE))
         return None
     s = text(value).upper().replace(" ", "")
     if _SCIENTIFIC.match(s):
-        problems.cell(table, record.row, "identity", _NUMBER_MESSAGE)
+        problems.cell(table, record.row, "identity", _(_NUMBER_MESSAGE))
         return None
     return s if _IDENTITY.match(s) else None
 
 
-_NUMBER_MESSAGE = (
+_NUMBER_MESSAGE = N_(
     "the identity number is stored as a number, so its last digits are lost; "
     "format the column as text (文本) and enter the numbers again"
 )
@@ -228,16 +233,19 @@ def _identify(rows: list[_Row]) -> tuple[list[Member], list[Decision]]:
     by_name: dict[tuple[str, str], _Row] = {}
     for row in rows:
         assert row.member is not None
-        where = f"{row.table.sheet.file}: {row.table.where(row.row)}"
+        where = _("{where}: {what}").format(where=row.table.sheet.file, what=row.table.where(row.row))
+        subject = _("member {name} of {org}").format(name=row.name, org=row.org.name)
         twin = by_name.get((row.org.id, row.name))
         same_person = row.identity is not None and first_by_identity.get(row.identity)
         if twin is not None and same_person is twin:
             decisions.append(
                 Decision(
                     where,
-                    f"member {row.name} of {row.org.name}",
-                    f"listed again (same identity number as {twin.table.where(twin.row)}); this row is left out",
-                    "delete the repeated row",
+                    subject,
+                    _("listed again (same identity number as {where}); this row is left out").format(
+                        where=twin.table.where(twin.row)
+                    ),
+                    _("delete the repeated row"),
                 )
             )
             continue
@@ -245,18 +253,20 @@ def _identify(rows: list[_Row]) -> tuple[list[Member], list[Decision]]:
             decisions.append(
                 Decision(
                     where,
-                    f"member {row.name} of {row.org.name}",
-                    f"the same identity number as {same_person.table.where(same_person.row)} ({same_person.org.name})",
-                    "one person in two organizations? keep one row",
+                    subject,
+                    _("the same identity number as {where} ({org})").format(
+                        where=same_person.table.where(same_person.row), org=same_person.org.name
+                    ),
+                    _("one person in two organizations? keep one row"),
                 )
             )
         elif twin is not None and (row.identity is None or twin.identity is None):
             decisions.append(
                 Decision(
                     where,
-                    f"member {row.name} of {row.org.name}",
-                    f"the same name as {twin.table.where(twin.row)} in the same organization",
-                    "the same person twice? delete one row; two people? nothing to do",
+                    subject,
+                    _("the same name as {where} in the same organization").format(where=twin.table.where(twin.row)),
+                    _("the same person twice? delete one row; two people? nothing to do"),
                 )
             )
         base = "m-" + hashlib.sha256(f"{row.org.id}\x1f{row.name}".encode()).hexdigest()[:10]

@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 import attrs
 
+from ..i18n import _
 from ..model import OrgKind
 from ..orgfile import ID_RE, RESERVED_IDS
 from .headings import Record, Table
@@ -93,7 +94,7 @@ class OrgRow:
 
     @property
     def where(self) -> str:
-        return f"{self.table.sheet.file}: {self.table.where(self.row)}"
+        return _("{where}: {what}").format(where=self.table.sheet.file, what=self.table.where(self.row))
 
     @property
     def subject(self) -> str:
@@ -127,7 +128,7 @@ def read_organizations(tables: Iterable[Table], problems: ProblemList) -> list[O
 def _read_row(table: Table, record: Record, problems: ProblemList) -> OrgRow | None:
     name = text(record.get("name"))
     if not name:
-        problems.cell(table, record.row, "name", "the organization's name is empty; fill it in or delete the row")
+        problems.cell(table, record.row, "name", _("the organization's name is empty; fill it in or delete the row"))
         return None
     org = OrgRow(table, record.row, name)
     org.short_name = text(record.get("short_name")) or None
@@ -149,7 +150,7 @@ def _read_row(table: Table, record: Record, problems: ProblemList) -> OrgRow | N
         try:
             setattr(org, key, parse_count(record.get(key)))
         except ValueError as exc:
-            problems.cell(table, record.row, key, f"{exc}; write a plain number such as 45")
+            problems.cell(table, record.row, key, _("{error}; write a plain number such as 45").format(error=exc))
     return org
 
 
@@ -158,19 +159,31 @@ def _read_kind(table: Table, record: Record, name: str, problems: ProblemList) -
     if not cell:
         kind = _kind_from_name(name)
         if kind is None:
-            what = "组织类别 is empty" if "kind" in table.columns else "there is no 组织类别 column"
             problems.cell(
                 table,
                 record.row,
                 "kind" if "kind" in table.columns else "name",
-                f"{what} and the name does not end in 党委, 党工委, 党组, 党总支, 党支部 or 党小组; give the 组织类别",
+                _(
+                    "组织类别 is empty and the name does not end in "
+                    "党委, 党工委, 党组, 党总支, 党支部 or 党小组; give the 组织类别"
+                )
+                if "kind" in table.columns
+                else _(
+                    "there is no 组织类别 column and the name does not end in "
+                    "党委, 党工委, 党组, 党总支, 党支部 or 党小组; give the 组织类别"
+                ),
             )
         return kind
     code, label = split_code(cell)
     by_code = _KIND_CODES.get(code or "")
     by_label = _kind_of(label) if label else None
     if by_code is not None and by_label is not None and by_code != by_label:
-        problems.cell(table, record.row, "kind", f"the code {code} and the label {label!r} name different kinds")
+        problems.cell(
+            table,
+            record.row,
+            "kind",
+            _("the code {code} and the label {label!r} name different kinds").format(code=code, label=label),
+        )
         return None
     kind = by_code or by_label
     if kind is None:
@@ -178,8 +191,10 @@ def _read_kind(table: Table, record: Record, name: str, problems: ProblemList) -
             table,
             record.row,
             "kind",
-            f"unknown 组织类别 {cell!r}; expected 611 党委, 612 党组, 621 党总支部, 631 党支部, 632 联合党支部, "
-            "641 党小组, or a label with 党委, 党工委, 党组, 党总支, 党支部 or 党小组",
+            _(
+                "unknown 组织类别 {kind!r}; expected 611 党委, 612 党组, 621 党总支部, 631 党支部, 632 联合党支部, "
+                "641 党小组, or a label with 党委, 党工委, 党组, 党总支, 党支部 or 党小组"
+            ).format(kind=cell),
         )
     return kind
 
@@ -217,15 +232,23 @@ def category_track(category: str, level: str | None) -> tuple[str | None, str | 
         if where == "county":
             return "organs", None
         if where == "town":
-            return None, f"unit category {c} at {level} level: a town's 机关 may follow the town or the organs plan"
+            return None, _(
+                "unit category {category} at {level} level: a town's 机关 may follow the town or the organs plan"
+            ).format(category=c, level=level)
         if level:
-            return None, f"unit category {c}, but the level {level!r} (单位隶属关系) tells neither county nor town"
-        return None, f"unit category {c} without 单位隶属关系: county level (organs) or town level?"
+            return None, _(
+                "unit category {category}, but the level {level!r} (单位隶属关系) tells neither county nor town"
+            ).format(category=c, level=level)
+        return None, _("unit category {category} without 单位隶属关系: county level (organs) or town level?").format(
+            category=c
+        )
     if any(w in c for w in ("国有", "集体", "公有")):
-        return None, f"unit category {c}: no plan names state-owned or collective enterprises"
+        return None, _("unit category {category}: no plan names state-owned or collective enterprises").format(
+            category=c
+        )
     if "其他" in c:
-        return None, f"unit category {c}"
-    return None, f"unknown unit category {c!r}"
+        return None, _("unit category {category}").format(category=c)
+    return None, _("unknown unit category {category!r}").format(category=c)
 
 
 def suggest_track(name: str) -> str | None:
@@ -251,13 +274,17 @@ def _own_track(org: OrgRow, known: Collection[str]) -> tuple[str | None, str | N
     found = {category_track(c, org.level) for c in org.categories}
     reasons = sorted(r for t, r in found if r)
     if reasons:
-        return None, "; ".join(reasons)
-    tracks = sorted({t for t, _ in found if t})
+        return None, _("; ").join(reasons)
+    tracks = sorted({t for t, _reason in found if t})
     if len(tracks) > 1:
-        return None, f"the units of this 联合党支部 follow different plans ({', '.join(tracks)})"
+        return None, _("the units of this 联合党支部 follow different plans ({tracks})").format(
+            tracks=_(", ").join(tracks)
+        )
     track = tracks[0]
     if track not in known:
-        return None, f"its unit category means the {track!r} track, but no installed plugin provides it"
+        return None, _("its unit category means the {track!r} track, but no installed plugin provides it").format(
+            track=track
+        )
     return track, None
 
 
@@ -315,33 +342,35 @@ def resolve(
             own, reason = _own_track(org, tracks)
             if reason is None and org.same_as_parent:
                 if parent is None:
-                    reason = "与上级党组织相同, but its parent is not in the file"
+                    reason = _("与上级党组织相同, but its parent is not in the file")
                 else:
                     parent_track, parent_decided = settle(parent)
                     if not parent_decided:
-                        reason = "与上级党组织相同, and the parent's track is undecided"
+                        reason = _("与上级党组织相同, and the parent's track is undecided")
                     elif own is not None and own != parent_track:
-                        reason = (
-                            f"contradictory: its unit category means {own!r}, but it is 与上级党组织相同 "
-                            f"and the parent's track is {parent_track or 'none'}"
-                        )
+                        reason = _(
+                            "contradictory: its unit category means {own!r}, but it is 与上级党组织相同 "
+                            "and the parent's track is {parent}"
+                        ).format(own=own, parent=parent_track or _("none"))
                     else:
                         own = parent_track
             elif reason is None and own is None:
                 if org.kind is OrgKind.GROUP and parent is not None and settle(parent)[1]:
                     own = settle(parent)[0]  # a 党小组 is part of its branch
                 elif org.id not in has_children:
-                    reason = "no unit category (单位性质类别), and nothing below it"
+                    reason = _("no unit category (单位性质类别), and nothing below it")
             result = (own, True) if reason is None else (None, False)
         if reason is not None:
             suggestion = suggest_track(org.name)
-            hint = f"the name suggests {suggestion!r}; " if suggestion and suggestion in tracks else ""
+            settle_it = _("settle it with --track {id}=TRACK (or =none)").format(id=org.id)
+            if suggestion and suggestion in tracks:
+                settle_it = _("the name suggests {track!r}; {hint}").format(track=suggestion, hint=settle_it)
             decisions.append(
                 Decision(
                     org.where,
                     org.subject,
                     reason,
-                    f"{hint}settle it with --track {org.id}=TRACK (or =none)",
+                    settle_it,
                     org=org.id,
                 )
             )
@@ -367,7 +396,9 @@ def assign_ids(orgs: list[OrgRow], problems: ProblemList) -> list[Decision]:
                     org.table,
                     org.row,
                     "code",
-                    f"党组织编码 {org.code} is also in {first.table.where(first.row)}; each organization has its own",
+                    _("党组织编码 {code} is also in {where}; each organization has its own").format(
+                        code=org.code, where=first.table.where(first.row)
+                    ),
                 )
             by_code.setdefault(org.code, org)
         twin = by_name.get(org.name)
@@ -387,8 +418,8 @@ def assign_ids(orgs: list[OrgRow], problems: ProblemList) -> list[Decision]:
                 Decision(
                     org.where,
                     org.subject,
-                    f"the same name as {twin.subject} in {twin.table.where(twin.row)}",
-                    "the same organization twice? delete one row; two organizations? give them different names",
+                    _("the same name as {org} in {where}").format(org=twin.subject, where=twin.table.where(twin.row)),
+                    _("the same organization twice? delete one row; two organizations? give them different names"),
                 )
             )
         by_name.setdefault(org.name, org)
@@ -430,10 +461,15 @@ def _assign_parents(orgs: list[OrgRow], problems: ProblemList) -> list[str]:
             continue
         found = index[0].get(ref, []) if org.parent_code else find_org(ref, index)
         if len(found) > 1:
-            places = ", ".join(f"row {f.row}" for f in found)
-            problems.cell(org.table, org.row, key, f"the parent {ref!r} matches several organizations ({places})")
+            places = _(", ").join(_("row {row}").format(row=f.row) for f in found)
+            problems.cell(
+                org.table,
+                org.row,
+                key,
+                _("the parent {ref!r} matches several organizations ({places})").format(ref=ref, places=places),
+            )
         elif found and found[0] is org:
-            problems.cell(org.table, org.row, key, "an organization cannot be its own parent")
+            problems.cell(org.table, org.row, key, _("an organization cannot be its own parent"))
         elif found:
             org.parent = found[0].id
         elif outside is None or outside == ref:
@@ -445,14 +481,18 @@ def _assign_parents(orgs: list[OrgRow], problems: ProblemList) -> list[str]:
                 org.table,
                 org.row,
                 key,
-                f"the parent {ref!r} is not in the file (by code, full name or short name); only the file's own "
-                f"superior may be outside it, and that is {outside!r} ({first.table.where(first.row)})",
+                _(
+                    "the parent {ref!r} is not in the file (by code, full name or short name); only the file's own "
+                    "superior may be outside it, and that is {outside!r} ({where})"
+                ).format(ref=ref, outside=outside, where=first.table.where(first.row)),
             )
     if not outside_rows:
         return []
     return [
-        f"{len(outside_rows)} organization(s) report to {outside!r}, which is not in the file: "
-        "they are written as top-level organizations"
+        _(
+            "{n} organization(s) report to {outside!r}, which is not in the file: "
+            "they are written as top-level organizations"
+        ).format(n=len(outside_rows), outside=outside)
     ]
 
 
@@ -469,7 +509,9 @@ def _check_cycles(orgs: list[OrgRow], problems: ProblemList) -> bool:
                 if not reported.intersection(cycle):
                     reported.update(cycle)
                     names = " -> ".join(by_id[i].name for i in [*cycle, current.parent])
-                    problems.cell(org.table, org.row, "parent", f"the parents form a cycle: {names}")
+                    problems.cell(
+                        org.table, org.row, "parent", _("the parents form a cycle: {names}").format(names=names)
+                    )
                 found = True
                 break
             path.append(current.parent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 from ..errors import Problem
+from ..i18n import _
 from ..textsafe import for_terminal
 from .headings import Table
 
@@ -36,8 +37,8 @@ class Decision:
     org: str | None = None
 
     def __str__(self) -> str:
-        text = f"{self.subject} ({self.where}): {self.reason}"
-        return text + (f"; {self.hint}" if self.hint else "")
+        text = _("{subject} ({where}): {reason}").format(subject=self.subject, where=self.where, reason=self.reason)
+        return _("{reason}; {hint}").format(reason=text, hint=self.hint) if self.hint else text
 
 
 @attrs.define

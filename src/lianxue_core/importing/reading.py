@@ -23,6 +23,7 @@ import python_calamine
 
 from .. import limits
 from ..errors import InputError, Problem
+from ..i18n import N_, _
 from ..limits import read_limited
 from ..textsafe import for_terminal
 from .legacy import measure as _measure_xls
@@ -57,14 +58,16 @@ class Sheet:
 
     def where(self, row: int | Sequence[int], column: int | None = None, heading: str | None = None) -> str:
         """``sheet "党组织", row 5, column C (组织类别)``: a place a person can find; rows are 1-based."""
-        parts = [] if self.name is None else [f'sheet "{self.name}"']
-        if isinstance(row, int):
-            parts.append(f"row {row}")
-        else:
-            parts.append(f"row {_ranges(row)}" if len(row) == 1 else f"rows {_ranges(row)}")
+        where = "" if self.name is None else _('sheet "{name}"').format(name=self.name)
+        rows = [row] if isinstance(row, int) else row
+        part = (_("row {row}") if len(rows) == 1 else _("rows {rows}")).format(row=_ranges(rows), rows=_ranges(rows))
+        where = _("{place}, {part}").format(place=where, part=part) if where else part
         if column is not None:
-            parts.append(f"column {column_letter(column)}" + (f" ({heading})" if heading else ""))
-        return ", ".join(parts)
+            part = (_("column {column} ({heading})") if heading else _("column {column}")).format(
+                column=column_letter(column), heading=heading
+            )
+            where = _("{place}, {part}").format(place=where, part=part)
+        return where
 
     def cell(self, row: int, column: int) -> Value:
         """The value at 0-based ``row`` and ``column``, ``""`` outside the data."""
@@ -110,7 +113,7 @@ def read_sheets(path: Path, display: str | None = None) -> list[Sheet]:
     """
     name = for_terminal(display or str(path))
     limit = limits.current()
-    data = read_limited(path, limit.roster_bytes, what="the spreadsheet", field="roster_bytes", display=name)
+    data = read_limited(path, limit.roster_bytes, what=N_("the spreadsheet"), field="roster_bytes", display=name)
     if data.startswith(_ZIP):
         check_workbook(data, name, limit)
         return _checked(_read_workbook(data, name), limit)
@@ -118,22 +121,24 @@ def read_sheets(path: Path, display: str | None = None) -> list[Sheet]:
         check_legacy(data, name, limit)
         return _checked(_read_workbook(data, name), limit)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError([Problem(name, _NOT_A_SPREADSHEET)])
+        raise InputError([Problem(name, _(_NOT_A_SPREADSHEET))])
     text = decode_text(data, name)
     del data
     return _checked([_read_csv(text, name, limit)], limit)
 
 
-_NOT_A_SPREADSHEET = "not a spreadsheet: save it as .xlsx, .xls, .ods or .csv"
+_NOT_A_SPREADSHEET = N_("not a spreadsheet: save it as .xlsx, .xls, .ods or .csv")
 
 
 def _read_workbook(data: bytes, name: str) -> list[Sheet]:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
-        raise InputError([Problem(name, "the workbook is protected by a password; save a copy without one")]) from None
+        raise InputError(
+            [Problem(name, _("the workbook is protected by a password; save a copy without one"))]
+        ) from None
     except Exception:  # calamine raises several unrelated types for files it cannot parse
-        raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
+        raise InputError([Problem(name, _(_NOT_A_SPREADSHEET))]) from None
     sheets: list[Sheet] = []
     with book:
         for meta in book.sheets_metadata:
@@ -146,7 +151,9 @@ def _read_workbook(data: bytes, name: str) -> list[Sheet]:
                 rows = sheet.to_python(skip_empty_area=False)
                 merged = sheet.merged_cell_ranges or []
             except Exception:
-                raise InputError([Problem(name, "cannot read this sheet", f'sheet "{meta.name}"')]) from None
+                raise InputError(
+                    [Problem(name, _("cannot read this sheet"), _('sheet "{name}"').format(name=meta.name))]
+                ) from None
             sheets.append(Sheet(name, meta.name, tuple(tuple(r) for r in rows), tuple(merged)))
     return sheets
 
@@ -168,7 +175,7 @@ def decode_text(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError([Problem(name, "the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 CSV")])
+    raise InputError([Problem(name, _("the text is neither UTF-8 nor GB18030 (GBK); save it as UTF-8 CSV"))])
 
 
 def _read_csv(text: str, name: str, limit: limits.Limits) -> Sheet:
@@ -188,7 +195,7 @@ def _read_csv(text: str, name: str, limit: limits.Limits) -> Sheet:
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise InputError([_too_long_cell(name, None, limit)]) from None
-        raise InputError([Problem(name, f"not a readable CSV file ({exc})")]) from None
+        raise InputError([Problem(name, _("not a readable CSV file ({error})").format(error=exc))]) from None
     finally:
         csv.field_size_limit(previous)
     return Sheet(name, None, tuple(rows))
@@ -205,17 +212,25 @@ _MAX_PARTS = 10_000  # parts of one workbook; a real one has a few dozen
 
 
 def _where(sheet: str | None) -> str | None:
-    return None if sheet is None else f'sheet "{for_terminal(sheet)}"'
+    return None if sheet is None else _('sheet "{name}"').format(name=for_terminal(sheet))
 
 
 def _too_many_rows(name: str, sheet: str | None, limit: limits.Limits) -> Problem:
-    return Problem(name, f"more than {limit.rows} rows; set {limits.env_name('rows')} to read more", _where(sheet))
+    return Problem(
+        name,
+        _("more than {limit} rows; set {variable} to read more").format(
+            limit=limit.rows, variable=limits.env_name("rows")
+        ),
+        _where(sheet),
+    )
 
 
 def _too_many_columns(name: str, sheet: str | None, n: int, limit: limits.Limits) -> Problem:
     return Problem(
         name,
-        f"{n} columns: more than {limit.columns}; set {limits.env_name('columns')} to read more",
+        _("{n} columns: more than {limit}; set {variable} to read more").format(
+            n=n, limit=limit.columns, variable=limits.env_name("columns")
+        ),
         _where(sheet),
     )
 
@@ -223,36 +238,50 @@ def _too_many_columns(name: str, sheet: str | None, n: int, limit: limits.Limits
 def _too_long_cell(name: str, sheet: str | None, limit: limits.Limits) -> Problem:
     return Problem(
         name,
-        f"a cell holds more than {limit.cell_chars} characters; "
-        f"set {limits.env_name('cell_chars')} to read longer ones",
+        _("a cell holds more than {limit} characters; set {variable} to read longer ones").format(
+            limit=limit.cell_chars, variable=limits.env_name("cell_chars")
+        ),
         _where(sheet),
     )
 
 
-def _area_problem(name: str, part: str, rows: int, columns: int, limit: limits.Limits) -> Problem | None:
-    """Why a sheet of ``rows`` × ``columns`` (the area a reader fills in) is refused, or ``None``."""
-    where = part if part.startswith("sheet #") else f"part {for_terminal(part)}"
+def _area_problem(
+    name: str, part: str, rows: int, columns: int, limit: limits.Limits, sheet: int | None = None
+) -> Problem | None:
+    """Why a sheet of ``rows`` × ``columns`` (the area a reader fills in) is refused, or ``None``; the sheet is
+    named by its ``part`` in the workbook, or by its number ``sheet`` (a legacy .xls workbook)."""
     if rows > limit.rows:
         return Problem(
             name,
-            f"has cells down to row {rows}: more than {limit.rows} rows; set {limits.env_name('rows')} to read more",
-            where,
+            _("has cells down to row {rows}: more than {limit} rows; set {variable} to read more").format(
+                rows=rows, limit=limit.rows, variable=limits.env_name("rows")
+            ),
+            _part(part, sheet),
         )
     if columns > limit.columns:
         return Problem(
             name,
-            f"has cells out to column {column_letter(columns - 1)} ({columns} columns): more than {limit.columns}; "
-            f"set {limits.env_name('columns')} to read more",
-            where,
+            _("has cells out to column {column} ({n} columns): more than {limit}; set {variable} to read more").format(
+                column=column_letter(columns - 1), n=columns, limit=limit.columns, variable=limits.env_name("columns")
+            ),
+            _part(part, sheet),
         )
     if rows * columns > limit.cells:
         return Problem(
             name,
-            f"spans {rows} rows × {columns} columns: more than {limit.cells} cells; "
-            f"set {limits.env_name('cells')} to read more",
-            where,
+            _("spans {rows} rows × {columns} columns: more than {limit} cells; set {variable} to read more").format(
+                rows=rows, columns=columns, limit=limit.cells, variable=limits.env_name("cells")
+            ),
+            _part(part, sheet),
         )
     return None
+
+
+def _part(part: str, sheet: int | None = None) -> str:
+    """How a problem names a part of a workbook (``part xl/worksheets/sheet1.xml``), or a legacy sheet by number."""
+    if sheet is not None:
+        return _("sheet #{n}").format(n=sheet)
+    return _("part {part}").format(part=for_terminal(part))
 
 
 def _column_number(letters: bytes) -> int:
@@ -279,10 +308,17 @@ def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
         book = zipfile.ZipFile(io.BytesIO(data))
         parts = book.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
+        raise InputError([Problem(name, _(_NOT_A_SPREADSHEET))]) from None
     if len(parts) > _MAX_PARTS:
         raise InputError(
-            [Problem(name, f"the workbook has {len(parts)} parts; a spreadsheet has at most {_MAX_PARTS}")]
+            [
+                Problem(
+                    name,
+                    _("the workbook has {n} parts; a spreadsheet has at most {most}").format(
+                        n=len(parts), most=_MAX_PARTS
+                    ),
+                )
+            ]
         )
     declared = sum(p.file_size for p in parts)
     if declared > limit.roster_expanded_bytes:
@@ -290,9 +326,14 @@ def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
             [
                 Problem(
                     name,
-                    f"the workbook expands to {limits.size_text(declared)}, more than the limit of "
-                    f"{limits.size_text(limit.roster_expanded_bytes)}; "
-                    f"set {limits.env_name('roster_expanded_bytes')} to read a larger one",
+                    _(
+                        "the workbook expands to {size}, more than the limit of {limit}; "
+                        "set {variable} to read a larger one"
+                    ).format(
+                        size=limits.size_text(declared),
+                        limit=limits.size_text(limit.roster_expanded_bytes),
+                        variable=limits.env_name("roster_expanded_bytes"),
+                    ),
                 )
             ]
         )
@@ -313,7 +354,7 @@ def check_workbook(data: bytes, name: str, limit: limits.Limits) -> None:
                     problem = _measure_implied(stream, name, part.filename, limit)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError):
             # a part whose sizes or checksum do not match its directory entry, or an unknown compression
-            raise InputError([Problem(name, _NOT_A_SPREADSHEET)]) from None
+            raise InputError([Problem(name, _(_NOT_A_SPREADSHEET))]) from None
         if problem is not None:
             raise InputError([problem])
 
@@ -351,10 +392,14 @@ class _Text:
             return None
         return Problem(
             name,
-            f"its cells hold more than {limits.size_text(self.limit.roster_text_bytes)} of text once expanded "
-            f"(a shared or repeated text counts in every cell that shows it); "
-            f"set {limits.env_name('roster_text_bytes')} to read more",
-            f"part {for_terminal(part)}",
+            _(
+                "its cells hold more than {limit} of text once expanded "
+                "(a shared or repeated text counts in every cell that shows it); "
+                "set {variable} to read more"
+            ).format(
+                limit=limits.size_text(self.limit.roster_text_bytes), variable=limits.env_name("roster_text_bytes")
+            ),
+            _part(part),
         )
 
     def too_long(self, size: int, name: str, part: str) -> Problem | None:
@@ -363,7 +408,7 @@ class _Text:
         if size <= 8 * self.limit.cell_chars:
             return None
         problem = _too_long_cell(name, None, self.limit)
-        return Problem(problem.file, problem.message, f"part {for_terminal(part)}")
+        return Problem(problem.file, problem.message, _part(part))
 
 
 _SHARED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s>])|</(?:[A-Za-z_][\w.-]*:)?si>")
@@ -578,9 +623,9 @@ def check_legacy(data: bytes, name: str, limit: limits.Limits) -> None:
     records are read for the rows and columns they reach: :mod:`.legacy`)."""
     areas = _measure_xls(data)
     if areas is None:
-        raise InputError([Problem(name, _NOT_A_SPREADSHEET)])
+        raise InputError([Problem(name, _(_NOT_A_SPREADSHEET))])
     for n, (rows, columns) in enumerate(areas, start=1):
-        problem = _area_problem(name, f"sheet #{n}", rows, columns, limit)
+        problem = _area_problem(name, "", rows, columns, limit, sheet=n)
         if problem is not None:
             raise InputError([problem])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from ..errors import InputError, Problem
+from ..i18n import N_, _
 from ..limits import read_toml
 from ..model import Organization, OrganizationTree
 from ..textsafe import for_terminal
@@ -90,22 +91,22 @@ def read_mapping(path: Path) -> list[Override]:
         InputError: The file cannot be read or is not such a table.
     """
     name = for_terminal(str(path))
-    doc = read_toml(path, what="the mapping file", field="mapping_bytes", display=name)
+    doc = read_toml(path, what=N_("the mapping file"), field="mapping_bytes", display=name)
     problems = [
-        Problem(name, "unknown top-level key; the mapping file has one table, [track]", key=k)
+        Problem(name, _("unknown top-level key; the mapping file has one table, [track]"), key=k)
         for k in doc
         if k != "track"
     ]
     table = doc.get("track", {})
     if not isinstance(table, dict):
         problems.append(
-            Problem(name, 'must be a table: [track] with lines such as "org-1a2b3c4d" = "organs"', key="track")
+            Problem(name, _('must be a table: [track] with lines such as "org-1a2b3c4d" = "organs"'), key="track")
         )
         table = {}
     out = []
     for org, track in table.items():
         if not isinstance(track, str):
-            problems.append(Problem(name, 'must be a track key as a string, e.g. "organs"', key=f"track.{org}"))
+            problems.append(Problem(name, _('must be a track key as a string, e.g. "organs"'), key=f"track.{org}"))
         else:
             out.append(Override(name, org, track))
     if problems:
@@ -162,15 +163,17 @@ def import_roster(
         problems.add(
             Problem(
                 str(orgs_file),
-                "no sheet has a header row naming the organizations (党组织全称 or 党组织名称) in its first 30 rows",
+                _("no sheet has a header row naming the organizations (党组织全称 or 党组织名称) in its first 30 rows"),
             )
         )
     if members_file is not None and not member_tables:
         problems.add(
             Problem(
                 str(members_file),
-                "no sheet has a header row with 姓名 and the member's organization (所在党支部 or 所在党组织) "
-                "in its first 30 rows",
+                _(
+                    "no sheet has a header row with 姓名 and the member's organization (所在党支部 or 所在党组织) "
+                    "in its first 30 rows"
+                ),
             )
         )
     rows = read_organizations(org_tables, problems)
@@ -230,12 +233,23 @@ def _overrides(
         key = f"track.{o.org}" if o.source != "--track" else None
         subject = f"{o.org}={o.track}" if o.source == "--track" else None
         if o.track not in tracks and o.track not in NO_TRACK:
-            known = ", ".join(sorted(tracks)) or "(none)"
-            problems.add(Problem(o.source, f"unknown track {o.track!r}; known tracks: {known}, or none", subject, key))
+            known = _(", ").join(sorted(tracks)) or _("(none)")
+            problems.add(
+                Problem(
+                    o.source,
+                    _("unknown track {track!r}; known tracks: {known}, or none").format(track=o.track, known=known),
+                    subject,
+                    key,
+                )
+            )
         elif not found:
-            problems.add(Problem(o.source, f"no organization has the id, code or name {o.org!r}", subject, key))
+            problems.add(
+                Problem(o.source, _("no organization has the id, code or name {org!r}").format(org=o.org), subject, key)
+            )
         elif len(found) > 1:
-            problems.add(Problem(o.source, f"several organizations match {o.org!r}; use the id", subject, key))
+            problems.add(
+                Problem(o.source, _("several organizations match {org!r}; use the id").format(org=o.org), subject, key)
+            )
         else:
             out[found[0].id] = None if o.track in NO_TRACK else o.track
     return out

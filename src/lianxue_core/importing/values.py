@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 
+from ..i18n import _
 from .reading import Value
 
 __all__ = ["is_empty", "parse_bool", "parse_count", "parse_date", "split_code", "text"]
@@ -63,7 +64,7 @@ def parse_date(value: Value) -> dt.date | None:
         ValueError: Anything else.
     """
     if isinstance(value, bool):
-        raise ValueError("is not a date")
+        raise ValueError(_("is not a date"))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -72,7 +73,7 @@ def parse_date(value: Value) -> dt.date | None:
         if math.isfinite(value) and 19000101 <= value <= 21001231 and float(value).is_integer():
             return _compact(str(int(value)))  # 19500312 typed as a number
         if not math.isfinite(value) or not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
-            raise ValueError("is a number that is not a date")
+            raise ValueError(_("is a number that is not a date"))
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))
     s = text(value)
     if not s:
@@ -85,18 +86,18 @@ def parse_date(value: Value) -> dt.date | None:
         head = s.split(" ")[0].split("T")[0]
         if head != s:
             return parse_date(head)
-        raise ValueError("is not a date such as 1950-03-12")
+        raise ValueError(_("is not a date such as 1950-03-12"))
     try:
         return dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
     except ValueError:
-        raise ValueError("is not a real date") from None
+        raise ValueError(_("is not a real date")) from None
 
 
 def _compact(s: str) -> dt.date:
     try:
         return dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
     except ValueError:
-        raise ValueError("is not a real date") from None
+        raise ValueError(_("is not a real date")) from None
 
 
 def parse_bool(value: Value) -> bool | None:
@@ -116,7 +117,7 @@ def parse_bool(value: Value) -> bool | None:
             return True
         if candidate in _FALSE:
             return False
-    raise ValueError("is not 是 or 否")
+    raise ValueError(_("is not 是 or 否"))
 
 
 def parse_count(value: Value) -> int | None:
@@ -126,14 +127,14 @@ def parse_count(value: Value) -> int | None:
         ValueError: Anything else.
     """
     if isinstance(value, bool):
-        raise ValueError("is not a whole number")
+        raise ValueError(_("is not a whole number"))
     if isinstance(value, int | float):
         if not math.isfinite(value) or not float(value).is_integer() or value < 0:
-            raise ValueError("is not a whole number of 0 or more")
+            raise ValueError(_("is not a whole number of 0 or more"))
         return int(value)
     s = text(value).removesuffix("人").removesuffix("户").removesuffix("名").strip()
     if not s:
         return None
     if not re.fullmatch(r"\d+(\.0+)?", s):
-        raise ValueError("is not a whole number of 0 or more")
+        raise ValueError(_("is not a whole number of 0 or more"))
     return int(float(s))

@@ -28,6 +28,7 @@ import attrs
 import icalendar
 
 from ..errors import InputError, Problem
+from ..i18n import N_, _
 from ..limits import Limits, depth_of, env_name, read_limited, too_big
 from ..limits import current as current_limits
 from ..model import OrganizationTree
@@ -95,17 +96,17 @@ def parse_date(text: str) -> dt.date:
 def _parse_date(text: str) -> dt.date:
     m = _DATE_RE.match(text.strip())
     if not m:
-        raise ValueError(f"{text!r} is not a date such as 2026-03-05 or 2026年3月5日")
+        raise ValueError(_("{text!r} is not a date such as 2026-03-05 or 2026年3月5日").format(text=text))
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise ValueError(f"{text!r} is not a day of the calendar") from None
+        raise ValueError(_("{text!r} is not a day of the calendar").format(text=text)) from None
 
 
 def _parse_time(text: str) -> dt.time:
     m = _TIME_RE.match(text.strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ValueError(f"{text!r} is not a time such as 14:30")
+        raise ValueError(_("{text!r} is not a time such as 14:30").format(text=text))
     return dt.time(int(m.group(1)), int(m.group(2)))
 
 
@@ -138,18 +139,54 @@ def _slot_digest(slot: str) -> str:
 # -- one row ----------------------------------------------------------------------------------------
 
 
-class _Row:
-    """One row being turned into a record: its raw fields and where each came from."""
+#: How a row is named in its problems (``detail``: the column, the record's number or the event's UID).
+_LINE = N_("line {line}")
+_LINE_COLUMN = N_("line {line}, column {detail}")
+_LINE_RECORD = N_("line {line} (record {detail})")
+_LINE_EVENT = N_("line {line} (event {detail})")
+#: How a field's place is named: a CSV column (its number), a JSON key (as written); iCalendar: the property.
+_COLUMN = N_("column {place} ({field})")
+_KEY = N_("key {key!r}")
 
-    def __init__(self, file: str, line: int, label: str, where: Mapping[str, str]) -> None:
+
+class _Row:
+    """One row being turned into a record: its raw fields and where each came from.
+
+    The row's label and the places of its fields are kept as templates and said (translated) only when a
+    problem is noted: a row read without a problem costs no translation.
+    """
+
+    __slots__ = ("detail", "file", "label", "line", "problems", "where", "where_as")
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        where: Mapping[str, object] | None = None,
+        *,
+        label: str = _LINE,
+        detail: object = None,
+        where_as: str | None = None,
+    ) -> None:
         self.file = file
         self.line = line
-        self.label = label  # "line 12" / "line 5 (record 2)" / "line 40 (event ...)"
-        self.where = where  # field -> "column 3 (date)" / "key 'date'" / "DTSTART"
+        self.label = label  # _LINE, _LINE_RECORD, _LINE_EVENT, _LINE_COLUMN or "" (none)
+        self.detail = detail
+        self.where = {} if where is None else where  # field -> column number / key as written / iCalendar property
+        self.where_as = where_as  # _COLUMN, _KEY, or None: the place as it is
         self.problems: list[Problem] = []
 
     def problem(self, field: str | None, message: str) -> None:
-        subject = self.label + (f", {self.where.get(field, field)}" if field else "")
+        subject = _(self.label).format(line=self.line, detail=self.detail) if self.label else ""
+        if field:
+            place = self.where.get(field)
+            if place is None:
+                shown = field
+            elif self.where_as is None:
+                shown = str(place)
+            else:
+                shown = _(self.where_as).format(place=place, key=place, field=field)
+            subject = _("{place}, {part}").format(place=subject, part=shown) if subject else shown
         self.problems.append(Problem(self.file, message, subject=subject))
 
 
@@ -239,14 +276,14 @@ def _count(row: _Row, field: str, value: object) -> int | None:
     if text == "":
         return None
     if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
-        row.problem(field, f"must be a whole number of 0 or more (got {clip(text)!r})")
+        row.problem(field, _("must be a whole number of 0 or more (got {value!r})").format(value=clip(text)))
         return None
     return int(text)
 
 
 def _close(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
 
 
 def _name(path: Path) -> str:
@@ -266,8 +303,9 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
         if size > limit.cell_chars:
             row.problem(
                 field,
-                f"{size} characters: more than {limit.cell_chars} in one field; "
-                f"set {env_name('cell_chars')} to read longer ones",
+                _("{size} characters: more than {limit} in one field; set {variable} to read longer ones").format(
+                    size=size, limit=limit.cell_chars, variable=env_name("cell_chars")
+                ),
             )
     if row.problems:
         return None
@@ -279,7 +317,10 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     if uid:
         parsed = parse_uid(uid, ctx.obligations)
         if parsed is None:
-            row.problem("uid", f"{uid!r} is not a UID lianxue gave an event (<org>.<obligation>.<period>@lianxue)")
+            row.problem(
+                "uid",
+                _("{uid!r} is not a UID lianxue gave an event (<org>.<obligation>.<period>@lianxue)").format(uid=uid),
+            )
         else:
             org, obligation, period = org or parsed[0], obligation or parsed[1], period or parsed[2]
             slot = parsed[3]
@@ -287,19 +328,30 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     if known:
         pass
     elif not org:
-        row.problem("org", "the organization is missing")
+        row.problem("org", _("the organization is missing"))
     elif org not in ctx.tree:
         row.problem(
-            "org", f"no organization with id {org!r} in the organization file{_close(org, [o.id for o in ctx.tree])}"
+            "org",
+            _("no organization with id {id!r} in the organization file{hint}").format(
+                id=org, hint=_close(org, [o.id for o in ctx.tree])
+            ),
         )
     if known:
         pass
     elif not obligation:
-        row.problem("obligation", "the obligation is missing")
+        row.problem("obligation", _("the obligation is missing"))
     elif obligation not in ctx.obligations:
-        row.problem("obligation", f"no obligation with id {obligation!r}{_close(obligation, ctx.obligations)}")
+        row.problem(
+            "obligation",
+            _("no obligation with id {id!r}{hint}").format(id=obligation, hint=_close(obligation, ctx.obligations)),
+        )
     elif org in ctx.tree and obligation not in ctx.applies.get(org, ()):
-        row.problem("obligation", f"obligation {obligation!r} does not apply to organization {org!r}")
+        row.problem(
+            "obligation",
+            _("obligation {obligation!r} does not apply to organization {org!r}").format(
+                obligation=obligation, org=org
+            ),
+        )
     date: dt.date | None = None
     time: dt.time | None = None
     raw_date = fields.get("date")
@@ -310,9 +362,9 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     else:
         text = _text(raw_date)
         if not text:
-            row.problem("date", "the date is missing")
+            row.problem("date", _("the date is missing"))
         else:
-            day, _, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
+            day, _sep, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
             try:
                 date = parse_date(day)
                 if clock:
@@ -328,13 +380,19 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     ob = ctx.obligations.get(obligation)
     if period and not known:
         if not _PERIOD_RE.match(period):
-            row.problem("period", f"{period!r} is not a period such as 2026-03, 2026-Q2, 2026-W07 or 2026")
+            row.problem(
+                "period",
+                _("{period!r} is not a period such as 2026-03, 2026-Q2, 2026-W07 or 2026").format(period=period),
+            )
         elif ob is not None:
             labels = ctx.labels(ob, int(period[:4]))
             if period not in labels:
-                shown = ", ".join(sorted(labels)[:3]) + ("..." if len(labels) > 3 else "")
+                shown = _(", ").join(sorted(labels)[:3]) + ("..." if len(labels) > 3 else "")
                 row.problem(
-                    "period", f"{period!r} is not a period of {obligation!r} ({ob.cadence.describe()}: {shown})"
+                    "period",
+                    _("{period!r} is not a period of {obligation!r} ({cadence}: {shown})").format(
+                        period=period, obligation=obligation, cadence=ob.cadence.describe(), shown=shown
+                    ),
                 )
     attendance = _count(row, "attendance", fields.get("attendance"))
     households = _count(row, "households", fields.get("households"))
@@ -389,8 +447,8 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
         line = data[: exc.start].count(b"\n") + 1
         return None, Problem(
             _name(path),
-            "is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)",
-            subject=f"line {line}",
+            _("is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)"),
+            subject=_(_LINE).format(line=line),
         )
 
 
@@ -400,7 +458,7 @@ def _date_time(text: str) -> tuple[dt.date, dt.time | None]:
     Raises:
         ValueError: As :func:`_build` reports it.
     """
-    day, _, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
+    day, _sep, clock = text.partition(" ") if " " in text and ":" in text else (text, "", "")
     date = parse_date(day)
     return date, (_parse_time(clock) if clock else None)
 
@@ -432,34 +490,44 @@ def _read_csv(
     try:
         header = next(reader)
     except StopIteration:
-        row = _Row(file, 1, "line 1", {})
-        row.problem(None, "the file is empty; the first line must name the columns (org,obligation,date,...)")
+        row = _Row(file, 1)
+        row.problem(None, _("the file is empty; the first line must name the columns (org,obligation,date,...)"))
         yield row, None
         return
     except csv.Error as exc:
-        row = _Row(file, 1, "line 1", {})
-        row.problem(None, f"not valid CSV: {exc}")
+        row = _Row(file, 1)
+        row.problem(None, _("not valid CSV: {error}").format(error=_csv_error(exc)))
         yield row, None
         return
     fields: list[str | None] = []
-    head = _Row(file, 1, "line 1", {})
+    head = _Row(file, 1)
     for n, name in enumerate(header, start=1):
         key = _ALIASES.get(name.strip().lower())
         if key is None:
             if name.strip():
-                head.problem(None, f"column {n}: unknown column {clip(name.strip())!r}{_close(name.strip(), _ALIASES)}")
+                head.problem(
+                    None,
+                    _("column {n}: unknown column {name!r}{hint}").format(
+                        n=n, name=clip(name.strip()), hint=_close(name.strip(), _ALIASES)
+                    ),
+                )
             else:
-                head.problem(None, f"column {n}: the column has no name")
+                head.problem(None, _("column {n}: the column has no name").format(n=n))
         elif key in fields:
-            head.problem(None, f"column {n}: column {clip(name.strip())!r} repeats column {fields.index(key) + 1}")
+            head.problem(
+                None,
+                _("column {n}: column {name!r} repeats column {first}").format(
+                    n=n, name=clip(name.strip()), first=fields.index(key) + 1
+                ),
+            )
         fields.append(key)
     missing = [f for f in ("org", "obligation", "date") if f not in fields and not ("uid" in fields and f != "date")]
     if missing:
-        head.problem(None, f"required column(s) missing: {', '.join(missing)}")
+        head.problem(None, _("required column(s) missing: {columns}").format(columns=_(", ").join(missing)))
     if head.problems:
         yield head, None
         return
-    where = {f: f"column {n} ({f})" for n, f in enumerate(fields, start=1) if f}
+    where = {f: n for n, f in enumerate(fields, start=1) if f}
     width = len(fields)
     # The fast path reads cells by position; an absent column reads as the empty padding cell at ``width``.
     col = {f: fields.index(f) if f in fields else width for f in COLUMNS}
@@ -498,8 +566,8 @@ def _read_csv(
                 if org and max(map(len, cells)) <= cell_chars:
                     rows += 1
                     if rows > limit.rows:
-                        row = _Row(file, start, f"line {start}", where)
-                        row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
+                        row = _Row(file, start, where, where_as=_COLUMN)
+                        row.problem(None, _too_many_rows(limit))
                         sink._seq = seq
                         yield row, None
                         return
@@ -563,7 +631,7 @@ def _read_csv(
                         )
                         seq += 1
                         continue
-                    row = _Row(file, start, f"line {start}", where)
+                    row = _Row(file, start, where, where_as=_COLUMN)
                     values: dict[str, object] = {f: c for f, c in zip(fields, given, strict=False) if f}
                     sink._seq = seq
                     yield row, _build(row, values, ctx, limit)
@@ -575,13 +643,13 @@ def _read_csv(
                 continue
             rows += 1
             if rows > limit.rows:
-                row = _Row(file, start, f"line {start}", where)
-                row.problem(None, f"more than {limit.rows} rows; set {env_name('rows')} to read more")
+                row = _Row(file, start, where, where_as=_COLUMN)
+                row.problem(None, _too_many_rows(limit))
                 yield row, None
                 return
-            row = _Row(file, start, f"line {start}", where)
+            row = _Row(file, start, where, where_as=_COLUMN)
             if n > width:
-                row.problem(None, f"{n} cells but the header names {width} columns")
+                row.problem(None, _("{n} cells but the header names {width} columns").format(n=n, width=width))
                 yield row, None
                 continue
             values = {f: c for f, c in zip(fields, cells, strict=False) if f}
@@ -590,10 +658,31 @@ def _read_csv(
     except csv.Error as exc:
         sink._seq = seq
         start = end + 1
-        row = _Row(file, start, f"line {start}", where)
-        row.problem(None, f"not valid CSV: {exc}")
+        row = _Row(file, start, where, where_as=_COLUMN)
+        row.problem(None, _("not valid CSV: {error}").format(error=_csv_error(exc)))
         yield row, None
     sink._seq = seq
+
+
+#: The csv module's usual complaints, its own words as the msgids (English stays as the module says it).
+_CSV_ERRORS = frozenset(
+    (
+        N_("line contains NUL"),
+        N_("unexpected end of data"),
+        N_("',' expected after '\"'"),
+        N_("new-line character seen in unquoted field - do you need to open the file with newline=''?"),
+    )
+)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's message, translated when it is one of its usual ones; else as it is."""
+    message = str(exc)
+    return _(message) if message in _CSV_ERRORS else message
+
+
+def _too_many_rows(limit: Limits) -> str:
+    return _("more than {limit} rows; set {variable} to read more").format(limit=limit.rows, variable=env_name("rows"))
 
 
 def _fast_fields(
@@ -664,20 +753,21 @@ def _json_hooks(limit: Limits) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise _Refused(f"key {clip(key)!r} appears twice in one object; give each key once")
+                raise _Refused(_("key {key!r} appears twice in one object; give each key once").format(key=clip(key)))
             out[key] = value
         return out
 
     def number(text: str) -> int | float:
         if sum(ch.isdigit() for ch in text) > limit.number_digits:
             raise _Refused(
-                f"a number has more than {limit.number_digits} digits; "
-                f"set {env_name('number_digits')} to read longer numbers"
+                _("a number has more than {limit} digits; set {variable} to read longer numbers").format(
+                    limit=limit.number_digits, variable=env_name("number_digits")
+                )
             )
         return float(text) if any(ch in text for ch in ".eE") else int(text)
 
     def constant(text: str) -> Any:
-        raise _Refused(f"{text} is not a JSON value (JSON has no NaN or Infinity)")
+        raise _Refused(_("{text} is not a JSON value (JSON has no NaN or Infinity)").format(text=text))
 
     return {"object_pairs_hook": pairs, "parse_int": number, "parse_float": number, "parse_constant": constant}
 
@@ -693,28 +783,52 @@ def _json_shape(field: str, value: object) -> str | None:
     if field in _PEOPLE:
         if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             return None
-        return "must be a string or a list of strings (member ids or names)"
+        return _("must be a string or a list of strings (member ids or names)")
     if field in _COUNTS:
         if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
             return None
-        return f"must be a whole number of 0 or more (got {clip(json.dumps(value, ensure_ascii=False))})"
+        return _("must be a whole number of 0 or more (got {value})").format(
+            value=clip(json.dumps(value, ensure_ascii=False))
+        )
     if isinstance(value, str):
         return None
-    return f"must be a string, not {_json_type(value)}"
+    return _("must be a string, not {type}").format(type=_json_type(value))
 
 
 def _json_type(value: object) -> str:
+    """How a problem names the JSON type of ``value`` (translated)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
+        return _("a number")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "an object"
-    return "a string"
+        return _("an object")
+    return _("a string")
+
+
+#: The JSON decoder's usual complaints, its own words as the msgids (English stays as the decoder says it).
+_JSON_ERRORS = frozenset(
+    (
+        N_("Expecting value"),
+        N_("Expecting property name enclosed in double quotes"),
+        N_("Expecting ':' delimiter"),
+        N_("Expecting ',' delimiter"),
+        N_("Extra data"),
+        N_("Unterminated string starting at"),
+        N_("Invalid control character at"),
+        N_("Invalid \\escape"),
+        N_("Invalid \\uXXXX escape"),
+    )
+)
+
+
+def _json_error(message: str) -> str:
+    """The JSON decoder's ``message``, translated when it is one of its usual ones; else as it is."""
+    return _(message) if message in _JSON_ERRORS else message
 
 
 def _read_json(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[tuple[_Row, Record | None]]:
@@ -723,70 +837,86 @@ def _read_json(path: Path, text: str, ctx: _Context, limit: Limits) -> Iterable[
     try:
         data = json.loads(text, **_json_hooks(limit))
     except json.JSONDecodeError as exc:
-        row = _Row(file, exc.lineno, f"line {exc.lineno}, column {exc.colno}", {})
-        row.problem(None, f"not valid JSON: {exc.msg}")
+        row = _Row(file, exc.lineno, label=_LINE_COLUMN, detail=exc.colno)
+        row.problem(None, _("not valid JSON: {error}").format(error=_json_error(exc.msg)))
         yield row, None
         return
     except _Refused as exc:
-        row = _Row(file, 1, "", {})
+        row = _Row(file, 1, label="")
         row.problem(None, str(exc))
         yield row, None
         return
     except RecursionError:
         data = _TOO_DEEP  # reported below with the nesting limit
     if data is _TOO_DEEP or depth_of(data, limit.depth) > limit.depth:
-        row = _Row(file, 1, "", {})
+        row = _Row(file, 1, label="")
         row.problem(
-            None, f"values are nested more than {limit.depth} levels deep; set {env_name('depth')} to read deeper"
+            None,
+            _("values are nested more than {limit} levels deep; set {variable} to read deeper").format(
+                limit=limit.depth, variable=env_name("depth")
+            ),
         )
         yield row, None
         return
     if isinstance(data, dict):
         extra = [k for k in data if k != "records"]
         if extra or "records" not in data:
-            row = _Row(file, 1, "line 1", {})
-            named = f"unknown key {clip(extra[0])!r}; " if extra else ""
-            row.problem(None, f'{named}expected a list of records, or an object {{"records": [...]}} and nothing else')
+            row = _Row(file, 1)
+            row.problem(
+                None,
+                _(
+                    "unknown key {key!r}; expected a list of records, "
+                    'or an object {{"records": [...]}} and nothing else'
+                ).format(key=clip(extra[0]))
+                if extra
+                else _('expected a list of records, or an object {"records": [...]} and nothing else'),
+            )
             yield row, None
             return
     items = data.get("records") if isinstance(data, dict) else data
     if not isinstance(items, list):
-        row = _Row(file, 1, "line 1", {})
-        row.problem(None, 'expected a list of records, or an object {"records": [...]}')
+        row = _Row(file, 1)
+        row.problem(None, _('expected a list of records, or an object {"records": [...]}'))
         yield row, None
         return
     if len(items) > limit.rows:
-        row = _Row(file, 1, "", {})
-        row.problem(None, f"{len(items)} records: more than {limit.rows}; set {env_name('rows')} to read more")
+        row = _Row(file, 1, label="")
+        row.problem(
+            None,
+            _("{n} records: more than {limit}; set {variable} to read more").format(
+                n=len(items), limit=limit.rows, variable=env_name("rows")
+            ),
+        )
         yield row, None
         return
     # Find where each record starts, for line numbers (counted as we go: linear in the file's size).
     starts: list[int] = []
     idx = text.find("[", text.find('"records"') if isinstance(data, dict) else 0) + 1
-    for _ in items:
+    for _item in items:
         while idx < len(text) and text[idx] in " \t\r\n,":
             idx += 1
         starts.append(idx)
-        _, idx = decoder.raw_decode(text, idx)
+        _value, idx = decoder.raw_decode(text, idx)
     line, counted = 1, 0
     for n, (item, pos) in enumerate(zip(items, starts, strict=True), start=1):
         line += text.count("\n", counted, pos)
         counted = pos
-        label = f"line {line} (record {n})"
         if not isinstance(item, dict):
-            row = _Row(file, line, label, {})
-            row.problem(None, f"a record must be an object, not {_json_type(item)}")
+            row = _Row(file, line, label=_LINE_RECORD, detail=n)
+            row.problem(None, _("a record must be an object, not {type}").format(type=_json_type(item)))
             yield row, None
             continue
         values: dict[str, object] = {}
-        where: dict[str, str] = {}
-        row = _Row(file, line, label, where)
+        where: dict[str, object] = {}
+        row = _Row(file, line, where, label=_LINE_RECORD, detail=n, where_as=_KEY)
         for key, value in item.items():
             field = _ALIASES.get(str(key).strip().lower())
             if field is None:
-                row.problem(None, f"key {clip(key)!r}: unknown key{_close(str(key), _ALIASES)}")
+                row.problem(
+                    None, _("key {key!r}: unknown key{hint}").format(key=clip(key), hint=_close(str(key), _ALIASES))
+                )
                 continue
-            where[field] = f"key {clip(key)!r}"
+            where[field] = clip(key)
             wrong = _json_shape(field, value)
             if wrong is not None:
                 row.problem(field, wrong)
@@ -812,20 +942,25 @@ def _read_ics(
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except ValueError as exc:
-        row = _Row(file, 1, "line 1", {})
-        row.problem(None, f"not valid iCalendar: {exc}")
+        row = _Row(file, 1)
+        row.problem(None, _("not valid iCalendar: {error}").format(error=exc))
         yield row, None
         return
     lines = [n for n, ln in enumerate(text.splitlines(), start=1) if ln.strip().upper() == "BEGIN:VEVENT"]
     events = [e for cal in calendars for e in cal.walk("VEVENT")]
     if len(events) > limit.rows:
-        row = _Row(file, 1, "", {})
-        row.problem(None, f"{len(events)} events: more than {limit.rows}; set {env_name('rows')} to read more")
+        row = _Row(file, 1, label="")
+        row.problem(
+            None,
+            _("{n} events: more than {limit}; set {variable} to read more").format(
+                n=len(events), limit=limit.rows, variable=env_name("rows")
+            ),
+        )
         yield row, None
         return
     if not calendars or not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
-        row = _Row(file, 1, "line 1", {})
-        row.problem(None, "not an iCalendar file (it must begin with BEGIN:VCALENDAR)")
+        row = _Row(file, 1)
+        row.problem(None, _("not an iCalendar file (it must begin with BEGIN:VCALENDAR)"))
         yield row, None
         return
     where = {
@@ -846,7 +981,7 @@ def _read_ics(
     for n, event in enumerate(events):
         line = lines[n] if n < len(lines) else 1
         uid = _prop(event, "UID")
-        row = _Row(file, line, f"line {line}" + (f" (event {clip(uid)})" if uid else ""), where)
+        row = _Row(file, line, where, label=_LINE_EVENT if uid else _LINE, detail=clip(uid) if uid else None)
         if _prop(event, "STATUS").upper() == "CANCELLED":
             cancelled.append(f"{file}:{line}")
             continue
@@ -864,7 +999,7 @@ def _read_ics(
         }
         parsed = parse_uid(uid, ctx.obligations) if uid else None
         if not (values["org"] and values["obligation"]) and parsed is None:
-            row.problem(None, "the event carries neither X-LIANXUE-OBLIGATION nor a UID lianxue gave it")
+            row.problem(None, _("the event carries neither X-LIANXUE-OBLIGATION nor a UID lianxue gave it"))
             yield row, None
             continue
         if parsed is not None:
@@ -881,7 +1016,7 @@ def _read_ics(
         except Exception:  # icalendar 7 raises on a broken value only when it is read
             raw = event.get("DTSTART")
             shown = raw.to_ical().decode("utf-8", "replace") if hasattr(raw, "to_ical") else str(raw)
-            row.problem("date", f"{clip(shown)!r} is not a date or date-time")
+            row.problem("date", _("{value!r} is not a date or date-time").format(value=clip(shown)))
             yield row, None
             continue
         if isinstance(moment, dt.datetime):
@@ -1003,7 +1138,7 @@ class RecordStore:
             ((org, rows),) = chosen.items()
             return (self._record(org, r) for r in rows)
         streams = [_tagged(org, rows) for org, rows in chosen.items()]
-        return (self._record(org, r) for _, org, r in heapq.merge(*streams, key=_first))
+        return (self._record(org, r) for _seq, org, r in heapq.merge(*streams, key=_first))
 
     def by_organization(self, orgs: Iterable[str]) -> list[Record]:
         """The records of ``orgs``, organization after organization (each one's in reading order): for work
@@ -1111,7 +1246,7 @@ def read_store(
         kind = _format(path, text)
         if kind == "ics" and size > limit.records_ics_bytes:
             problems.append(
-                too_big(_name(path), "the iCalendar record file", "records_ics_bytes", limit.records_ics_bytes)
+                too_big(_name(path), N_("the iCalendar record file"), "records_ics_bytes", limit.records_ics_bytes)
             )
             continue
         file = store.file(_name(path))
