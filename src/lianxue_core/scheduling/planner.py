@@ -280,6 +280,7 @@ class _OrgState:
     claims: dict[tuple[str, str, str], int] = attrs.Factory(dict)
     finished: set[str] = attrs.Factory(set)
     requested: dict[str, int] = attrs.Factory(dict)
+    closed: set[str] = attrs.Factory(set)  # a re-plan: obligations with a window closed before ``as_of``
     done: set[str] = attrs.Factory(set)
 
 
@@ -312,6 +313,7 @@ class _Planner:
         # a re-plan (``pins``): kept items booked first, so nothing placed again takes their time
         self.pins = pins
         self.forced: dict[Key, str] = {}  # kept items that had to move, and why
+        self.reopened: set[Key] = set()  # missed items whose window is open after all: placed again
         self._prebooked: dict[Key, tuple[tuple[str, ...], int, int]] = {}
         self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
         if pins is not None:
@@ -353,16 +355,19 @@ class _Planner:
             self._release(key, "组织文件变更后原定日期不再适用")
             return None
         if isinstance(kept.start, dt.datetime) and isinstance(kept.end, dt.datetime):
-            booked = self._prebooked.get(key)
+            # booked again with the people the file now names (the first plan's people may include a visiting
+            # leader whose 党课 is booked on its own, or a secretary who has left)
+            booked = self._prebooked.pop(key, None)
+            if booked is not None:
+                self.bookings.unbook(*booked)
             a, b = self.bookings.span(kept.start, kept.end)
-            have = set(booked[0]) if booked else set()
             own = () if req.slot else (f"org:{org.id}",)
-            extra = [p for p in (*req.people, *own, *req.tokens) if p not in have]
-            who = self.bookings.clash(extra, a, b) if extra else None
+            people = (*req.people, *own, *req.tokens)
+            who = self.bookings.clash(people, a, b)
             if who is not None:
                 self._release(key, f"{self._name(who)}在原定时间已有其他安排")
                 return None
-            self.bookings.book(extra, a, b)
+            self.bookings.book(people, a, b)
         return Occurrence(
             org=org.id,
             obligation=req.obligation.id,
@@ -378,15 +383,34 @@ class _Planner:
             theme=req.theme,
         )
 
+    def _pinned(self, key: Key, last: dt.date) -> Occurrence | None:
+        """The held or missed item of ``key``, given back as it is; ``None`` for the others. An item the records
+        count as missed whose window, as this plan draws it (``last``), is still open on ``as_of`` (a window
+        tied to a later step) is placed again instead."""
+        pins = self.pins
+        if pins is None:
+            return None
+        held = pins.held.get(key)
+        if held is not None:
+            return held
+        missed = pins.missed.get(key)
+        if missed is not None and last >= pins.as_of:
+            self.reopened.add(key)
+            return None
+        return missed
+
     def _from_as_of(self, key: Key, first: dt.date) -> dt.date:
         """The first day an item may take in a re-plan: never before ``as_of`` unless held or missed."""
         pins = self.pins
-        if pins is None or key in pins.held or key in pins.missed:
+        if pins is None or key in pins.held or (key in pins.missed and key not in self.reopened):
             return first
         return max(first, pins.as_of)
 
     def _is_missed(self, occ: Occurrence) -> bool:
-        return self.pins is not None and key_of(occ) in self.pins.missed
+        if self.pins is None:
+            return False
+        key = key_of(occ)
+        return key in self.pins.missed and key not in self.reopened
 
     # -- days --------------------------------------------------------------------------------------
 
@@ -862,7 +886,7 @@ class _Planner:
         provisional = self.calendar.provisional
         if self.pins is not None:
             key = (org.id, ob.id, req.period.label, req.slot)
-            pinned = self.pins.fixed(key)
+            pinned = self._pinned(key, req.last)
             if pinned is not None:
                 return pinned
             kept = self.pins.kept.get(key)
@@ -872,6 +896,7 @@ class _Planner:
                     return occ
             first = max(first, self.pins.as_of)
             if first > req.last:
+                self.state(org).closed.add(ob.id)  # what follows it is not held up by it
                 self.unplaced.append(
                     Unplaced(
                         org.id,
@@ -1105,7 +1130,7 @@ class _Planner:
                 req = self._before_first(req, ob, placed)
             occ = None
             key = (org.id, ob.id, req.period.label, req.slot)
-            if req.slot and hosts and (self.pins is None or self.pins.fixed(key) is None):
+            if req.slot and hosts and self._pinned(key, req.last) is None:
                 # a per-member item held at the activity it combines with,
                 # at a host in its days and after its predecessors (``after``)
                 first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
@@ -1128,7 +1153,8 @@ class _Planner:
                 continue
             if agenda:
                 occ = attrs.evolve(occ, agenda=agenda, also_fulfils=tuple(steps))
-            if partners and not req.slot:
+            missed = self._is_missed(occ)  # a re-plan's missed activity fulfils nothing else
+            if partners and not req.slot and not missed:
                 fulfils = []
                 for partner in partners:
                     for p in _periods(partner.cadence, self.year):
@@ -1139,7 +1165,7 @@ class _Planner:
                     occ = attrs.evolve(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
                     for partner_id in fulfils:
                         placed.setdefault(partner_id, []).append(occ)
-            if req.slot and slot_partners and slotted:
+            if req.slot and slot_partners and slotted and not missed:
                 fulfils = []
                 for partner in slot_partners:
                     for p in _periods(partner.cadence, self.year):
@@ -1208,7 +1234,7 @@ class _Planner:
                     claims.pop((ob.id, label, slot), None)
                     continue
                 if self.pins is not None:
-                    pinned = self.pins.fixed((org_id, ob_id, label, slot))
+                    pinned = self._pinned((org_id, ob_id, label, slot), last)
                     if pinned is not None:  # held, or missed: as it was
                         done.append(pinned)
                         self.occurrences.append(pinned)
@@ -1380,7 +1406,7 @@ class _Planner:
         pinned = None if self.pins is None else self._lectures.get((org.id, ob.id, slot))
         if pinned is not None and self.pins is not None:
             key = key_of(pinned)
-            if self.pins.fixed(key) is not None:  # held (or missed) where it was
+            if self._pinned(key, max(b for _, b in spans)) is not None:  # held (or missed) where it was
                 self.occurrences.append(pinned)
                 st.placed.setdefault(ob.id, []).append(pinned)
                 return True
@@ -1579,7 +1605,7 @@ class _Planner:
                 continue
             relevant = [o for o in done if o.period == label] or [o for o in done if o.first_day <= last]
             if not relevant:
-                if st.requested.get(before):
+                if st.requested.get(before) and before not in st.closed:
                     return False
                 continue
             end = max(o.last_day for o in relevant)
@@ -1725,17 +1751,18 @@ def plan_pinned(
     year: int,
     calendar: WorkdayCalendar,
     pins: Pins,
-) -> tuple[Plan, dict[Key, str]]:
+) -> tuple[Plan, dict[Key, str], set[Key]]:
     """Plan ``year`` again around ``pins`` (see :func:`lianxue_core.scheduling.replan`): the held and kept items
     where they are, everything else from ``pins.as_of`` on by the rules of :func:`make_plan`. Returns the plan
-    (the missed items left out) and the kept items a constraint forced to move, with why."""
+    (the missed items left out), the kept items a constraint forced to move, with why, and the missed items
+    placed again because their window is still open as the plan draws it."""
     planner = _Planner(tree, obligations, year, calendar, pins)
     for org in tree:
         planner.plan_org(org, fixed=True)
     for org in tree:
         planner.plan_org(org, fixed=False)
     planner.attendances()
-    return _assemble(planner, tree, year, calendar, None), dict(planner.forced)
+    return _assemble(planner, tree, year, calendar, None), dict(planner.forced), set(planner.reopened)
 
 
 def _assemble(

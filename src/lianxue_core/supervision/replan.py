@@ -231,7 +231,7 @@ def replan(
     result = check(old_tree, previous, old_obligations, past, as_of, workdays=calendar)
     by_ob = {(org, o.id): o for org, obs in old_obligations.items() for o in obs}
     pins, held_reasons = _pins(previous, result.units, as_of, by_ob)
-    new, forced = plan_pinned(tree, obligations, year, calendar, pins)
+    new, forced, reopened = plan_pinned(tree, obligations, year, calendar, pins)
     new_keys = {key_of(o) for o in new.occurrences}
     # history stays: items held under the previous file that the new one no longer asks for
     history = [o for k, o in pins.held.items() if k not in new_keys and o.org in tree]
@@ -263,9 +263,11 @@ def replan(
             o,
         )
         for k, o in pins.missed.items()
-        if o.shown
+        if o.shown and k not in reopened
     ]
-    to_place = {k for k, o in before.items() if o.shown and k not in pins.held and k not in pins.missed}
+    to_place = {
+        k for k, o in before.items() if o.shown and k not in pins.held and (k not in pins.missed or k in reopened)
+    }
     to_place = {k for k in to_place if k not in pins.kept or k in forced}
     not_replaced = tuple(u for u in new.unplaced if (u.org, u.obligation, u.period, u.slot) in to_place)
     added = tuple(key_of(o) for o in new.occurrences if o.shown and key_of(o) not in before)
@@ -303,7 +305,8 @@ def _pins(
         # a record of the item's own obligation (or of the activity it is part of) moves it to its day; a
         # record of another activity that the check counts for it (a 主题党日 with a 党课) leaves it where it is
         hosts = {unit.obligation, *(o.at for o in occs if o.at)}
-        free = [r for r in records if r.obligation in hosts and r.org == unit.org]
+        own = [r for r in records if r.obligation in hosts and r.org == unit.org]
+        free = list(own)
         for occ in occs:
             key = key_of(occ)
             record = _record_for(occ, records, free, per_member)
@@ -312,8 +315,8 @@ def _pins(
                 reasons[key] = f"记录显示于{record.date.isoformat()}开展" + (
                     f"（{record.origin}）" if record.origin else ""
                 )
-            elif records and occ.first_day < as_of:
-                held[key] = occ  # fulfilled by another activity's record: as it was
+            elif records and not own and occ.first_day < as_of:
+                held[key] = occ  # fulfilled by another activity's record only: as it was
             elif unit.last < as_of and occ.last_day < as_of:  # (the plan may tie a window to a later one)
                 missed[key] = occ
     kept: dict[Key, Occurrence] = {}
