@@ -43,7 +43,3 @@ class Pins:
     held: Mapping[Key, Occurrence] = attrs.field(factory=dict)
     missed: Mapping[Key, Occurrence] = attrs.field(factory=dict)
     kept: Mapping[Key, Occurrence] = attrs.field(factory=dict)
-
-    def fixed(self, key: Key) -> Occurrence | None:
-        """The held or missed item of ``key``: an item of the past, given back as it is."""
-        return self.held.get(key) or self.missed.get(key)
