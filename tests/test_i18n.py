@@ -127,6 +127,9 @@ def test_validate_speaks_chinese_by_default_and_english_when_asked(
     code, _out, err = _main("--lang", "en", "validate", bad_orgfile)
     assert code == 2
     assert err.startswith("lianxue: error: ")
+    code, _out, err = _main("validate", bad_orgfile, "--lang", "en")  # after the command, as -q and -v may be
+    assert code == 2
+    assert err.startswith("lianxue: error: ")
 
 
 def test_english_locale_gives_english_and_lang_overrides_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -112,7 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     for name, command in COMMANDS.items():
         parser_of = sub.add_parser(name, help=_(command.HELP))
         command.add_arguments(parser_of)
-        # -q / -v after the command too (`lianxue run -q`); not given there, the top level's values stand
+        # -q / -v and --lang after the command too (`lianxue run -q`); not given there, the top level's values
+        # stand (--lang is read from anywhere before the parser is built: :func:`_lang_of`)
+        parser_of.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         talk_here = parser_of.add_mutually_exclusive_group()
         talk_here.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
         talk_here.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
