@@ -29,7 +29,7 @@ from lianxue_core.obligations import CadenceKind
 from lianxue_core.scheduling import Occurrence, Plan, make_plan, periods
 from lianxue_core.scheduling.pins import Key, key_of
 from lianxue_core.supervision import Record
-from lianxue_core.supervision.replan import Replan, replan
+from lianxue_core.supervision.replan import Replan, replan, summary_lines
 from strategies_planning import Inputs, planning_inputs
 
 YEAR = 2026
@@ -472,3 +472,14 @@ def test_the_json_lists_moves_and_missed_items(scenario: Scenario, tmp_path: Pat
     # the JSON's plan is the plan the feeds are made from: the missed item is not in it
     keys = {(o["org"], o["obligation"], o["period"], o["slot"]) for o in doc["occurrences"]}
     assert key_of(scenario.missed) not in keys
+
+
+def test_the_summary_shows_the_first_lines_of_each_kind_and_counts_the_rest(replanned: Replan) -> None:
+    names = {m.org: m.org for m in replanned.moved}
+    lines = summary_lines(replanned, names, limit=1)
+    assert len(replanned.moved) > 1
+    assert lines[1].startswith("  moved ")
+    assert lines[2] == f"  ... and {len(replanned.moved) - 1} more (--format json or -v lists them all)"
+    assert len(summary_lines(replanned, names)) == 1 + len(replanned.moved) + len(replanned.missed) + len(
+        replanned.not_replaced
+    )

@@ -79,10 +79,15 @@ def replan_for(args: argparse.Namespace, host: PluginHost, tree: OrganizationTre
     return replanned
 
 
-def report_replan(replanned: Replan, tree: OrganizationTree, out: TextIO) -> None:
-    """What moved, from where to where and why; what was missed; what could not be placed again."""
+#: How many lines of each kind (moved, missed, not placed again) the summary shows without ``-v``.
+MAX_LINES = 20
+
+
+def report_replan(replanned: Replan, tree: OrganizationTree, out: TextIO, args: argparse.Namespace) -> None:
+    """What moved, from where to where and why; what was missed; what could not be placed again: the first
+    :data:`MAX_LINES` of each, all of them with ``-v``."""
     names = {org.id: org.name for org in tree}
-    for line in summary_lines(replanned, names):
+    for line in summary_lines(replanned, names, None if getattr(args, "verbose", 0) else MAX_LINES):
         print(line, file=out)
 
 

@@ -142,6 +142,6 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
     else:
         if replanned is not None:
-            report_replan(replanned, tree, out)
+            report_replan(replanned, tree, out, args)
         report_feeds(written, args.out, out)
     return EXIT_OK

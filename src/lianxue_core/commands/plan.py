@@ -84,7 +84,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         # the year as people read it: missed items in their months, marked 未开展 (the JSON keeps the plan)
         plan = replanned.plan if args.format == "json" else replanned.readable(tree)
     if replanned is not None and args.format in ("table", "markdown"):
-        report_replan(replanned, tree, err)
+        report_replan(replanned, tree, err, args)
     titles = {o.id: o.title for o in host.catalogue()}
     if obligations is not None:
         _write_docx(args, host, tree, plan, obligations, out)

@@ -113,7 +113,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
             return
         if replanned is not None:
-            report_replan(replanned, tree, out)
+            report_replan(replanned, tree, out, args)
         rows = [
             [c.org, c.name, str(c.created), str(c.updated), str(c.deleted), str(c.unchanged)]
             for c in report.collections

@@ -130,7 +130,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             more = len(reasons) - MAX_REASONS
             print("  " + ngettext("... and {n} more reason", "... and {n} more reasons", more).format(n=more), file=out)
     if replanned is not None:
-        report_replan(replanned, tree, out)
+        report_replan(replanned, tree, out, args)
     report_feeds(written, args.out, out)
     return EXIT_OK
 

@@ -368,28 +368,32 @@ def _clause(ob: Obligation | None) -> str:
     return f"{ob.source.quote}（{ob.source.citation()}）"
 
 
-def summary_lines(replanned: Replan, names: Mapping[str, str]) -> list[str]:
-    """The re-plan for a person: what moved, from where to where and why; what was missed."""
+def summary_lines(replanned: Replan, names: Mapping[str, str], limit: int | None = None) -> list[str]:
+    """The re-plan for a person: what moved, from where to where and why; what was missed; what could not be
+    placed again; at most ``limit`` lines of each (the JSON has them all)."""
+    moved = [
+        _("moved {org} {title}: {was} -> {now} ({reason})").format(
+            org=names.get(m.org, m.org), title=m.title, was=_day(m.was), now=_day(m.now), reason=m.reason
+        )
+        for m in replanned.moved
+    ]
+    missed = [
+        _("missed {org} {title}: due by {due}; clause: {clause}").format(
+            org=names.get(x.org, x.org), title=x.title, due=x.due.isoformat(), clause=x.clause
+        )
+        for x in replanned.missed
+    ]
+    not_replaced = [
+        _("not placed again {org} {obligation} {period}: {reason}").format(
+            org=names.get(u.org, u.org), obligation=u.obligation, period=u.period, reason=u.reason
+        )
+        for u in replanned.not_replaced
+    ]
     lines = [replanned.summary()]
-    for m in replanned.moved:
-        lines.append(
-            "  "
-            + _("moved {org} {title}: {was} -> {now} ({reason})").format(
-                org=names.get(m.org, m.org), title=m.title, was=_day(m.was), now=_day(m.now), reason=m.reason
-            )
-        )
-    for x in replanned.missed:
-        lines.append(
-            "  "
-            + _("missed {org} {title}: due by {due}; clause: {clause}").format(
-                org=names.get(x.org, x.org), title=x.title, due=x.due.isoformat(), clause=x.clause
-            )
-        )
-    for u in replanned.not_replaced:
-        lines.append(
-            "  "
-            + _("not placed again {org} {obligation} {period}: {reason}").format(
-                org=names.get(u.org, u.org), obligation=u.obligation, period=u.period, reason=u.reason
-            )
-        )
+    for section in (moved, missed, not_replaced):
+        shown = section if limit is None else section[:limit]
+        lines += ["  " + line for line in shown]
+        if len(section) > len(shown):
+            more = len(section) - len(shown)
+            lines.append("  " + _("... and {n} more (--format json or -v lists them all)").format(n=more))
     return lines
