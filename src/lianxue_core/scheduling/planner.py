@@ -1771,9 +1771,10 @@ def _assemble(
     """The plan from what the planner placed: by organization in file order, then by start; the unplaced
     and combined items by organization in file order, each organization's in the order they arose."""
     order = {org.id: n for n, org in enumerate(tree)}
-    occurrences = _in_plan_order(
-        (o for o in planner.occurrences if (wanted is None or o.org in wanted) and not planner._is_missed(o)), tree
-    )
+    placed: Iterable[Occurrence] = planner.occurrences
+    if planner.pins is not None:  # a re-plan's missed items order what follows them but are not in the plan
+        placed = [o for o in placed if not planner._is_missed(o)]
+    occurrences = _in_plan_order((o for o in placed if wanted is None or o.org in wanted), tree)
     warnings = []
     if calendar.provisional:
         why = (
