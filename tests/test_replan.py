@@ -483,3 +483,72 @@ def test_the_summary_shows_the_first_lines_of_each_kind_and_counts_the_rest(repl
     assert len(summary_lines(replanned, names)) == 1 + len(replanned.moved) + len(replanned.missed) + len(
         replanned.not_replaced
     )
+
+
+SMALL = """\
+[defaults]
+timezone = "Asia/Shanghai"
+meeting_time = "14:30"
+
+[[org]]
+id = "jgdgw"
+name = "德清县直属机关党工委"
+kind = "working-committee"
+
+[[org]]
+id = "zzb"
+name = "县委组织部机关党支部"
+track = "organs"
+parent = "jgdgw"
+members = 30
+{new_branch}
+[[member]]
+id = "m-0001"
+name = "张三"
+org = "zzb"
+roles = ["secretary"]
+
+[[member]]
+id = "m-0002"
+name = "李四"
+org = "{li_si}"
+roles = ["committee"]
+"""
+NEW_BRANCH = """
+[[org]]
+id = "xcb"
+name = "县委宣传部机关党支部"
+track = "organs"
+parent = "jgdgw"
+members = 20
+"""
+
+
+def test_a_new_branch_and_a_member_moved_count_from_as_of_only(tmp_path: Path) -> None:
+    """In April a branch is set up and 李四 moves to it: nothing of theirs is asked for before as-of, what the
+    file now asks for after it is placed and listed as added, and the branch they left is untouched."""
+    host = PluginHost()
+    old = tmp_path / "january.toml"
+    old.write_text(SMALL.format(new_branch="", li_si="zzb"), encoding="utf-8")
+    new = tmp_path / "june.toml"
+    new.write_text(SMALL.format(new_branch=NEW_BRANCH, li_si="xcb"), encoding="utf-8")
+    old_tree, tree = load_county(old, host), load_county(new, host)
+    first = plan_year(old_tree, host, YEAR)
+    records = [_record(o) for o in first.occurrences if o.shown and _day(o.start) < AS_OF]  # all held
+    r = replan_year(tree, host, YEAR, records, AS_OF, previous_tree=old_tree)
+    xcb = [o for o in r.plan.occurrences if o.org == "xcb"]
+    assert xcb
+    assert all(_day(o.start) >= AS_OF for o in xcb)  # nothing of the new branch before it existed
+    assert {key_of(o) for o in xcb if o.shown} <= set(r.added)
+    assert not [m for m in r.missed if m.org == "xcb"]  # not missed: it was not asked for then
+    # 李四: in the old branch's past, in the new branch's future
+    assert any("m-0002" in o.people and o.org == "zzb" for o in r.plan.occurrences if _day(o.start) < AS_OF)
+    assert not any("m-0002" in o.people and o.org == "zzb" for o in r.plan.occurrences if _day(o.start) >= AS_OF)
+    assert any("m-0002" in o.people and o.org == "xcb" for o in xcb)
+    # the branch 李四 left: every item held where it was, the rest where the first plan had it (or forced, said why)
+    before = _by_key(first)
+    forced = {(m.org, m.obligation, m.period, m.slot): m for m in r.moved if m.why == "forced"}
+    for occ in r.plan.occurrences:
+        if occ.org == "zzb" and occ.shown and key_of(occ) in before and key_of(occ) not in forced:
+            assert occ.start == before[key_of(occ)].start, occ
+    assert r.missed == ()
