@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 
 import attrs
 
@@ -54,9 +55,9 @@ class Occurrence:
     theme: str = ""
 
     def __reduce__(self) -> tuple[type[Occurrence], tuple[object, ...]]:
-        # Plans travel between processes when sharded (``--jobs``): the fields in order pickle a third
-        # faster than attrs' state dictionary.
-        return (type(self), tuple(getattr(self, a.name) for a in attrs.fields(type(self))))
+        # Plans travel between processes when sharded (``--jobs``): the fields in order (one C call) pickle
+        # several times faster than attrs' state dictionary.
+        return (type(self), _fields(self))
 
     @property
     def all_day(self) -> bool:
@@ -106,3 +107,6 @@ class Occurrence:
             "agenda": list(self.agenda),
             "theme": self.theme,
         }
+
+
+_fields = operator.attrgetter(*(a.name for a in attrs.fields(Occurrence)))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import heapq
 import math
 import zlib
 import zoneinfo
@@ -691,31 +692,46 @@ class _Planner:
         if not leaders and not same:
             sec = tree.secretary_of(org.id)
             leaders = [sec.id] if sec else []
-        load = dict.fromkeys(leaders, 0)
-        titles = {slot: f"{ob.title}：{name}" for slot, name, _ in covered}  # one string per member, every period
-        alone = {slot: (member_id,) if member_id is not None else () for slot, _, member_id in covered}
+        leaders = list(dict.fromkeys(leaders))
+        title = ob.title
+        # one (slot, title, people) per member, every period: the strings and tuples are shared
+        alone: list[tuple[str, str, tuple[str, ...]]] = [
+            (slot, f"{title}：{name}", (member_id,) if member_id is not None else ())
+            for slot, name, member_id in covered
+        ]
+        # the leaders' own talks are assigned first, so the others even out
+        is_leader = set(leaders)
+        order = sorted(range(len(covered)), key=lambda i: covered[i][2] not in is_leader)
+        # (talks so far, position): the least busy leader, the first listed among equals
+        load = [(0, k) for k in range(len(leaders))]
+        year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        tied = self.tied_start.get((org.id, ob.id))
         for period in _periods(ob.cadence, self.year):
-            first = max(period.first, dt.date(self.year, 1, 1), self.tied_start.get((org.id, ob.id), period.first))
-            last = min(period.last, dt.date(self.year, 12, 31))
+            first = max(period.first, year_first, period.first if tied is None else tied)
+            last = min(period.last, year_last)
             if not leaders:
-                yield period, first, last, [(slot, titles[slot], alone[slot]) for slot, _, _ in covered]
+                yield period, first, last, alone
                 continue
             # The talks are shared among the leaders, balanced: each goes to the least busy leader who is
-            # not the member talked to; the leaders' own talks are assigned first, so the others even out.
-            lead_of: dict[str, str] = {}
-            for slot, _, member_id in sorted(covered, key=lambda c: c[2] not in load):
-                candidates = [x for x in leaders if x != member_id]
-                if candidates:
-                    lead = min(candidates, key=lambda x: load[x])
-                    load[lead] += 1
-                    lead_of[slot] = lead
+            # not the member talked to.
+            lead_of: dict[int, str] = {}
+            for i in order:
+                talks, k = heapq.heappop(load)
+                if leaders[k] == covered[i][2]:  # not the member talked to: the next least busy
+                    if not load:
+                        load.append((talks, k))
+                        continue
+                    other = heapq.heapreplace(load, (talks, k))
+                    talks, k = other
+                lead_of[i] = leaders[k]
+                heapq.heappush(load, (talks + 1, k))
             yield (
                 period,
                 first,
                 last,
                 [
-                    (slot, titles[slot], (lead_of[slot], *alone[slot]) if slot in lead_of else alone[slot])
-                    for slot, _, _ in covered
+                    (slot, text, (lead_of[i], *people) if i in lead_of else people)
+                    for i, (slot, text, people) in enumerate(alone)
                 ],
             )
 
