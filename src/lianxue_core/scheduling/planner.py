@@ -169,6 +169,16 @@ class _Bookings:
         """The first person in ``people`` already booked in minutes ``[a, b)``, or ``None``."""
         busy = self._busy
         first, last = a // 1440, max(a, b - 1) // 1440
+        if first == last:  # most activities: one day
+            for person in people:
+                per = busy.get(person)
+                if per is not None:
+                    iv = per.get(first)
+                    if iv:
+                        for i in range(0, len(iv), 2):
+                            if iv[i] < b and a < iv[i + 1]:
+                                return person
+            return None
         for person in people:
             per = busy.get(person)
             if per is None:
@@ -182,11 +192,18 @@ class _Bookings:
         return None
 
     def book(self, people: Sequence[str], a: int, b: int) -> None:
+        busy = self._busy
         first, last = a // 1440, max(a, b - 1) // 1440
         for person in people:
-            per = self._busy.setdefault(person, {})
+            per = busy.get(person)
+            if per is None:
+                per = busy[person] = {}
             for day in range(first, last + 1):
-                per.setdefault(day, []).extend((a, b))
+                iv = per.get(day)
+                if iv is None:
+                    per[day] = [a, b]
+                else:
+                    iv += (a, b)
 
     def unbook(self, people: Sequence[str], a: int, b: int) -> None:
         """Undo one :meth:`book` of the same people and minutes (a re-plan moving a kept item)."""
@@ -299,6 +316,7 @@ class _Planner:
         self.year = year
         self.calendar = calendar
         self.bookings = _Bookings()
+        self._audiences: dict[tuple[str, Audience], tuple[Member, ...]] = {}  # the tree does not change
         self.occurrences: list[Occurrence] = []
         self.unplaced: list[Unplaced] = []
         self.combined: list[Combined] = []
@@ -317,6 +335,7 @@ class _Planner:
         self.reopened: set[Key] = set()  # missed items whose window is open after all: placed again
         self._prebooked: dict[Key, tuple[tuple[str, ...], int, int]] = {}
         self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
+        self._why_not_said: dict[dt.date, str] = {}
         if pins is not None:
             self._prebook(pins)
 
@@ -559,6 +578,13 @@ class _Planner:
         return {org.id} | {o.id for o in self.tree.descendants(org.id) if o.track == org.track}
 
     def _audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
+        key = (org.id, audience)
+        found = self._audiences.get(key)
+        if found is None:
+            found = self._audiences[key] = self._find_audience(org, audience)
+        return found
+
+    def _find_audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
         tree = self.tree
         members = tree.members_of(org.id)
         if audience is Audience.ALL_MEMBERS:
@@ -826,11 +852,16 @@ class _Planner:
 
     def _why_not(self, day: dt.date, opts: MeetingOptions) -> str:
         """Why an organization does not meet on ``day``: 逢国庆节, 逢周末..."""
-        if self.calendar.is_holiday(day):
-            return f"逢{holiday_name(self.calendar, day)}"
-        if day.isoweekday() >= 6 and day not in self.calendar.workdays:
-            return "逢周末"
-        return "非本组织开会日（weekdays）"
+        said = self._why_not_said.get(day)
+        if said is None:
+            if self.calendar.is_holiday(day):
+                said = f"逢{holiday_name(self.calendar, day)}"
+            elif day.isoweekday() >= 6 and day not in self.calendar.workdays:
+                said = "逢周末"
+            else:
+                said = "非本组织开会日（weekdays）"
+            self._why_not_said[day] = said
+        return said
 
     def _fixed_note(
         self, req: _Request, day: dt.date, opts: MeetingOptions, clash: str = "", first: dt.date | None = None
