@@ -41,8 +41,12 @@ __all__ = [
     "add_paragraph",
     "add_table",
     "add_title",
+    "cant_split",
+    "cell_margins",
+    "compact",
     "new_document",
     "page_break",
+    "shade",
     "stamp",
     "to_bytes",
     "write_bytes",
@@ -231,9 +235,48 @@ def add_table(document: Document, rows: int, cols: int, widths: tuple[float, ...
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for n, width in enumerate(widths):
+        table.columns[n].width = Mm(width)  # the grid: LibreOffice lays a fixed table out by it, not the cells
         for cell in table.columns[n].cells:
             cell.width = Mm(width)
     return table
+
+
+def compact(paragraph: Paragraph, before: float = 0, after: float = 0, *, line: float | None = None) -> Paragraph:
+    """Set a paragraph's spacing before and after (points) and, when given, its line spacing (a multiple)."""
+    fmt = paragraph.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if line is not None:
+        fmt.line_spacing = line
+    return paragraph
+
+
+def shade(cell: _Cell, fill: str = "E7E6E6") -> None:
+    """Give a table cell a background colour (a header row's light grey)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    tcpr.insert_element_before(shd, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def cant_split(table: Table, header: bool = True) -> None:
+    """Keep each row of ``table`` on one page; with ``header``, repeat the first row on every page."""
+    for n, row in enumerate(table.rows):
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        if header and n == 0:
+            trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def cell_margins(table: Table, left_right: float) -> None:
+    """Set the left and right inner margins (millimetres) of every cell of ``table``."""
+    twips = round(left_right / 25.4 * 1440)
+    tblpr = table._tbl.tblPr
+    for old in tblpr.findall(qn("w:tblCellMar")):
+        tblpr.remove(old)
+    margins = parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:top w:w="0" w:type="dxa"/><w:left w:w="{twips}" w:type="dxa"/>'
+        f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{twips}" w:type="dxa"/></w:tblCellMar>'
+    )
+    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def to_bytes(document: Document, when: dt.datetime) -> bytes:
