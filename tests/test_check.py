@@ -156,11 +156,13 @@ def test_known_gaps_are_exactly_the_new_findings(county: dict[str, Any], baselin
         ("shangbai", "village.home-study", "2026-04", "missing", (home["members"],)),
         ("shangbai", "village.quarterly-meeting", "2026-Q2", "incomplete", ()),
     }
-    assert any("重复" in w for w in data["warnings"])
+    assert any("repeats" in w and "counted once" in w for w in data["warnings"])  # in Chinese: 重复……只计一次
     late = next(f for f in data["findings"] if f["status"] == "late" and f["obligation"] == "village.monthly-study")
     assert late["source"]["quote"]
     assert late["title"] == "“三个一”集中学习讨论"
-    assert late["status_label"] == "逾期开展"
+    assert late["status"] == "late"
+    assert late["status_label"] == "held late"  # the label in the language chosen; 逾期开展 in Chinese (test_i18n)
+    assert late["detail"].startswith("to be held 2026-05-01 to 2026-05-31; held only on 2026-06-03")
 
 
 def test_a_period_not_over_is_due(baseline: Any) -> None:
@@ -271,7 +273,7 @@ def test_example_records_file(tmp_path: Path) -> None:
     assert "Wrote" in out
     report = (tmp_path / "r.txt").read_text(encoding="utf-8")
     assert "上柏村党支部" in report
-    assert "学习教育督查" in report
+    assert "Study-education check 2026 (as of 2026-04-01; supervised by 武康街道党工委)" in report
 
 
 def test_unknown_supervisor_is_bad_input(tmp_path: Path) -> None:
@@ -354,9 +356,9 @@ def test_html_report_in_headless_chromium(county: dict[str, Any], tmp_path: Path
     assert reader.open_details == reader.details - 1  # nine organizations: open (members' points closed)
     assert dom.count('<tr class="problem"') == data["summary"]["problems"]
     assert dom.count('<tr class="rank">') == sum(1 for o in data["organizations"] if o["rank"] is not None)
-    assert "武康街道党工委“两学一做”学习教育督查报告（2026年）" in dom
+    assert "武康街道党工委: 两学一做 study-education supervision report, 2026" in dom
     assert "上柏村党支部" in dom
-    assert "未开展" in dom
+    assert "not held" in dom
 
     shots = Path(os.environ.get("LIANXUE_ARTIFACTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ The rest of the suite runs in English (``english`` in ``tests/conftest.py``); th
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -386,6 +387,145 @@ def test_the_import_header_is_chinese(tmp_path: Path, monkeypatch: pytest.Monkey
     assert written.startswith(f"# 由 `lianxue import` 根据 {orgs} 生成。\n")
     head = "\n".join(line for line in written.splitlines() if line.startswith("#"))
     assert _prose(head, orgs) == []
+
+
+#: A lianxue event its organization cancelled, exported from a calendar program: a warning, not a record.
+CANCELLED_ICS = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n"
+    "UID:shangbai.village.monthly-study.2026-03@lianxue\r\nDTSTAMP:20260101T000000Z\r\n"
+    "DTSTART:20260305T063000Z\r\nSUMMARY:学习\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def _check_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *lang: str) -> dict[str, str]:
+    """``lianxue [LANG] check`` of the example records (one of them twice, and a cancelled event) as of
+    2026-04-01 for 武康街道党工委, in every format: ``table``, ``html`` and ``json`` (what was printed and written
+    with it), ``data`` (the JSON report alone) and ``paths`` (the files given, for :func:`_prose`)."""
+    records = tmp_path / "records.csv"
+    text = (ROOT / "docs" / "examples" / "records.csv").read_text(encoding="utf-8")
+    records.write_text(text + text.splitlines()[1] + "\n", encoding="utf-8")  # the first record again
+    cancelled = tmp_path / "cancelled.ics"
+    cancelled.write_text(CANCELLED_ICS, encoding="utf-8", newline="")
+    example = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
+    common = [example, "--records", records, "--records", cancelled, "--as-of", "2026-04-01", "--supervisor", "wukang"]
+    out: dict[str, str] = {}
+    for fmt in ("table", "html", "json"):
+        target = tmp_path / f"report.{fmt}"
+        code, text = _chinese(monkeypatch, *lang, "check", *common, "--format", fmt, "--out", target)
+        assert code == 1, text
+        out[fmt] = text + "\n" + target.read_text(encoding="utf-8")
+    out["data"] = (tmp_path / "report.json").read_text(encoding="utf-8")
+    out["paths"] = "\n".join(map(str, (records, cancelled, example, tmp_path)))
+    return out
+
+
+def _page_text(page: str) -> str:
+    """What an HTML page shows: its text and its tooltips and labels, without the style sheet."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.style = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.style = tag == "style"
+            self.parts += [v for k, v in attrs if k == "aria-label" and v]
+
+        def handle_endtag(self, tag: str) -> None:
+            self.style = False
+            self.parts.append("\n")
+
+        def handle_data(self, data: str) -> None:
+            if not self.style:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return " ".join(parser.parts)
+
+
+def test_the_check_report_speaks_chinese_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lianxue check`` with no locale: the table, the HTML report and the JSON labels in Chinese, the warnings
+    too; no English prose in the table or on the page."""
+    report = _check_report(tmp_path, monkeypatch)
+    paths = report["paths"].splitlines()
+    table = report["table"]
+    assert "2026年学习教育督查（截至2026-04-01，武康街道党工委督查范围）" in table
+    assert "9个党组织，应开展148项（已到期），完成13项，完成率8.8%（按期完成且要素齐全）" in table
+    assert "名次  党组织" in table
+    assert "完成率  含下级  问题  进行中  积分  人均积分" in table
+    assert "问题与进行中事项：" in table
+    assert "党组织         事项" in table
+    assert "未开展      应于2026-01-01至2026-01-31开展，未见记录" in table
+    assert "未到期      应于2026-04-01至2026-04-30开展，截至2026-04-01尚未记录" in table
+    assert "（涉及：" in table
+    assert "lianxue：注意：" in table  # stderr
+    assert "重复（党组织、事项、日期、时间、人员和内容均相同），只计一次" in table
+    assert "1个已取消（CANCELLED）的日程未计为已开展" in table
+    assert "\n注意：" in table  # the report's own notes
+    assert _prose(table, *paths) == []
+
+    page = report["html"]
+    assert '<html lang="zh-CN">' in page
+    text = _page_text(page)
+    for said in (
+        "武康街道党工委“两学一做”学习教育督查报告（2026年）",
+        "（含其所督查党组织的下级，逐级汇总）",
+        "一、概况",
+        "六、问题清单",
+        "八、输入提示",
+        "按月完成率（事项按其周期结束的月份计）",
+        "全部完成",
+        "未开展",
+        "依据",
+        "由 lianxue 生成 · 2026-04-01",
+    ):
+        assert said in text, said
+    assert _prose(text, *paths) == []
+
+    data = json.loads(report["data"])
+    labels = {f["status"]: f["status_label"] for f in data["findings"]}
+    assert labels["missing"] == "未开展"
+    assert labels["due"] == "未到期"
+    assert any("重复" in w for w in data["warnings"])
+
+
+def test_the_check_report_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same report with ``--lang en``: the labels, details and warnings in English; the names, titles and
+    clauses of the source stay as they are written; JSON keys and status codes are the same in both."""
+    report = _check_report(tmp_path, monkeypatch, "--lang", "en")
+    table = report["table"]
+    assert "Study-education check 2026 (as of 2026-04-01; supervised by 武康街道党工委)" in table
+    assert "Organizations: 9; items ended: 148, complete: 13, completion rate: 8.8%" in table
+    assert "rank  organization" in table
+    assert "Problems and items running:" in table
+    assert "not held  " in table
+    assert "to be held 2026-01-01 to 2026-01-31; no record" in table
+    assert "上柏村党支部" in table  # names as written
+    assert "lianxue: warning: " in table
+    assert "repeats" in table
+    assert "counted once" in table
+    assert "1 cancelled (CANCELLED) event not counted as held" in table
+    assert "\nNote: " in table
+    for chinese in ("名次", "未开展", "注意", "重复"):
+        assert chinese not in table, chinese
+
+    page = report["html"]
+    assert '<html lang="en">' in page
+    text = _page_text(page)
+    for said in ("武康街道党工委: 两学一做 study-education supervision report, 2026", "1. Summary", "6. Findings",
+                 "not held", "all done", "Made by lianxue · 2026-04-01"):  # fmt: skip
+        assert said in text, said
+    for chinese in ("一、概况", "问题清单", "未开展", "全部完成", "由 lianxue 生成"):
+        assert chinese not in text, chinese
+
+    data = json.loads(report["data"])
+    labels = {f["status"]: f["status_label"] for f in data["findings"]}
+    assert labels["missing"] == "not held"
+    assert labels["due"] == "due"
+    assert all(label.isascii() for label in labels.values())
 
 
 def test_the_prose_check_finds_english() -> None:

@@ -17,6 +17,7 @@ from lianxue_core import (
     Obligation,
     Record,
     Source,
+    i18n,
 )
 from lianxue_core.plugins import PluginHost, hookimpl
 from lianxue_core.scheduling import make_plan
@@ -113,16 +114,40 @@ def test_mid_year_statuses(plan) -> None:  # type: ignore[no-untyped-def]
         ("t.july1", "2026", S.OUTSIDE_WINDOW, ()),
     }
     detail = {f.period: f.detail for f in result.findings if f.obligation == "t.seminar"}
-    assert "缺书记点评" in detail["2026-02"]
-    assert "2026-05-03才开展" in detail["2026-04"]
+    assert "2026-02-10 lacks secretary's comment" in detail["2026-02"]
+    assert "held only on 2026-05-03" in detail["2026-04"]
     talks = next(f for f in result.findings if f.obligation == "t.talks")
-    assert "已覆盖1/4名党员" in talks.detail
+    assert "1/4 members covered" in talks.detail
     # August and later had not started: not checked, only counted.
     assert result.not_started > 0
     assert {u.period for u in result.units if u.obligation == "t.seminar"} == {f"2026-{m:02d}" for m in range(1, 8)}
     assert sorted(f.status for f in result.problems()) == sorted(
         [S.INCOMPLETE, S.MISSING, S.LATE, S.MISSING, S.OUTSIDE_WINDOW]
     )
+
+
+def test_details_and_points_in_chinese(plan) -> None:  # type: ignore[no-untyped-def]
+    """What the check says and the points' reasons, in Chinese (the default language; the suite runs in English)."""
+    records = [
+        rec("t.seminar", "2026-02-10", topic="学党章", attendees=("m1",)),  # no comment
+        rec("t.seminar", "2026-05-03", period="2026-04", topic="讲话", comment="好"),  # April's, held late
+        rec("t.talks", "2026-03-01", members=("m3",), attendees=("m1",)),
+        rec("t.july1", "2026-07-01", lecturer="m2", attendees=("m1",)),
+    ]
+    i18n.setup("zh_CN")  # the autouse fixture sets English again afterwards
+    result = check(TREE, plan, {"b1": OBLIGATIONS}, records, dt.date(2026, 7, 10))
+    detail = {(f.obligation, f.period): f.detail for f in result.findings}
+    assert detail[("t.seminar", "2026-02")].startswith("2026-02-10缺书记点评（依据：")
+    assert detail[("t.seminar", "2026-03")] == "应于2026-03-01至2026-03-31开展，未见记录"
+    assert detail[("t.seminar", "2026-04")] == "应于2026-04-01至2026-04-30开展，2026-05-03才开展"
+    assert detail[("t.talks", "2026")].startswith("进行中：已覆盖1/4名党员，尚未覆盖：")
+    assert FindingStatus.LATE.label == "逾期开展"
+    rules = DefaultPointsRules()
+    assert rules.name == "lianxue 默认积分规则"
+    points = score(records, TREE, {o.id: o for o in OBLIGATIONS}, lambda org: rules)
+    items = {p.member: p.items for p in points}
+    assert items["m2"] == {"讲授july1": 3.0}
+    assert items["m1"]["谈心谈话"] == items["m1"]["参加july1"] == 1.0
 
 
 def test_year_end_order_coverage_and_attendance(plan) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +168,7 @@ def test_year_end_order_coverage_and_attendance(plan) -> None:  # type: ignore[n
     }
     assert all(u.status is S.HELD for u in result.units)
     order = next(f for f in result.findings if f.status is S.OUT_OF_ORDER)
-    assert "早于其前序步骤step-a（2026-12-10）" in order.detail
+    assert "is before the step it follows, step-a (2026-12-10)" in order.detail
 
 
 def test_attendance_without_names_is_incomplete(plan) -> None:  # type: ignore[no-untyped-def]
@@ -220,7 +245,7 @@ def test_points_default_rules_and_report(plan) -> None:  # type: ignore[no-untyp
         "name": "李委员",
         "org": "b1",
         "points": 4.0,
-        "items": {"谈心谈话": 1.0, "讲授july1": 3.0},
+        "items": {"heart-to-heart talk": 1.0, "gave july1": 3.0},
     }
     assert "李委员" in render_table(report)
 

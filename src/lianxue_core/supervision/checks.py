@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
+from ..i18n import N_, _
 from ..model import OrganizationTree
 from ..obligations import ActivityKind, CadenceKind, Obligation
 from ..scheduling.occurrence import Occurrence
@@ -28,8 +29,16 @@ from .findings import Finding, FindingStatus, Record
 
 __all__ = ["CheckResult", "ShardCheck", "Unit", "check", "check_shard", "merge_checks", "requirements"]
 
-#: Record fields and their Chinese names, for details.
-FIELD_LABELS = {"topic": "主题", "comment": "书记点评", "lecturer": "主讲人", "attendees": "参加人员"}
+#: Record fields and their names in details (translated where used: 主题, 书记点评, 主讲人, 参加人员).
+FIELD_LABELS = {
+    "topic": N_("topic"),
+    "comment": N_("secretary's comment"),
+    "lecturer": N_("lecturer"),
+    "attendees": N_("attendees"),
+}
+#: The id standing for members not listed in the organization file that a per-member obligation did not cover,
+#: followed by their number (never a member's id: ``anon-`` ids are lianxue's own).
+_UNLISTED = "anon-unlisted-"
 
 
 def requirements(ob: Obligation) -> tuple[tuple[str, ...], bool, str]:
@@ -171,16 +180,24 @@ def _covering_attendees(record: Record, tree: OrganizationTree, org: str) -> Rec
 def _names(tree: OrganizationTree, ids: Iterable[str]) -> str:
     out = []
     for i in ids:
+        if i.startswith(_UNLISTED):
+            out.append(_("{n} unlisted members").format(n=i.removeprefix(_UNLISTED)))
+            continue
         try:
             out.append(tree.member(i).name)
         except KeyError:
             out.append(i)
-    shown = "、".join(out[:10])
-    return shown + (f"等{len(out)}人" if len(out) > 10 else "")
+    shown = _(", ").join(out[:10])
+    return _("{names} and others ({n} in all)").format(names=shown, n=len(out)) if len(out) > 10 else shown
 
 
 def _dates(records: Iterable[Record]) -> str:
-    return "、".join(sorted({r.date.isoformat() for r in records}))
+    return _(", ").join(sorted({r.date.isoformat() for r in records}))
+
+
+def _basis(basis: str) -> str:
+    """`` (basis: <the clause>)`` after a detail, or nothing without a clause."""
+    return _(" (basis: {basis})").format(basis=basis) if basis else ""
 
 
 class _Checker:
@@ -284,10 +301,12 @@ class _Checker:
             if kind is CadenceKind.PER_MEMBER:
                 slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
                 expected, covered, miss = self._coverage(org, slots, records)
-                named = tuple(m for m in miss if not m.startswith("anon-") and not m.startswith("未列名"))
+                named = tuple(m for m in miss if not m.startswith("anon-"))
                 if miss and records and self.as_of <= last:
                     status, concerned = FindingStatus.DUE, named
-                    detail = f"进行中：已覆盖{covered}/{expected}名党员，尚未覆盖：{_names(self.tree, miss)}"
+                    detail = _("running: {covered}/{expected} members covered, not yet covered: {names}").format(
+                        covered=covered, expected=expected, names=_names(self.tree, miss)
+                    )
                 elif miss and records:
                     extra.append(
                         Finding(
@@ -295,18 +314,22 @@ class _Checker:
                             ob.id,
                             period,
                             FindingStatus.NOT_COVERED,
-                            f"已覆盖{covered}/{expected}名党员，未覆盖：{_names(self.tree, miss)}",
-                            tuple(m for m in miss if not m.startswith("anon-") and not m.startswith("未列名")),
+                            _("{covered}/{expected} members covered, not covered: {names}").format(
+                                covered=covered, expected=expected, names=_names(self.tree, miss)
+                            ),
+                            named,
                         )
                     )
                 if status is FindingStatus.MISSING:
-                    detail = f"{detail}；应覆盖{expected}名党员"
+                    detail = _("{detail}; {expected} members to cover").format(detail=detail, expected=expected)
             elif kind is CadenceKind.PER_HOUSEHOLD:
                 slots = [o.slot for o in occs if o.slot] + [s for s in unplaced if s]
                 expected, covered, short = self._households(slots, records)
                 if short and records and self.as_of <= last:
-                    status, concerned = FindingStatus.DUE, tuple(m for m, _ in short)
-                    detail = f"进行中：已走访{covered}/{expected}户"
+                    status, concerned = FindingStatus.DUE, tuple(m for m, _t in short)
+                    detail = _("running: {covered}/{expected} households visited").format(
+                        covered=covered, expected=expected
+                    )
                 elif short and records:
                     extra.append(
                         Finding(
@@ -314,8 +337,11 @@ class _Checker:
                             ob.id,
                             period,
                             FindingStatus.NOT_COVERED,
-                            f"已走访{covered}/{expected}户；未走遍联系村农户：" + "；".join(t for _, t in short),
-                            tuple(m for m, _ in short),
+                            _(
+                                "{covered}/{expected} households visited; "
+                                "not every household of the linked villages visited: {who}"
+                            ).format(covered=covered, expected=expected, who=_("; ").join(t for _m, t in short)),
+                            tuple(m for m, _t in short),
                         )
                     )
             if records and requires:
@@ -323,7 +349,11 @@ class _Checker:
                 lacking = [(r, fs) for r, fs in lacking if fs]
                 if lacking:
                     parts = [
-                        f"{r.date.isoformat()}缺{'、'.join(FIELD_LABELS.get(f, f) for f in fs)}" for r, fs in lacking
+                        _("{date} lacks {fields}").format(
+                            date=r.date.isoformat(),
+                            fields=_(", ").join(_(FIELD_LABELS[f]) if f in FIELD_LABELS else f for f in fs),
+                        )
+                        for r, fs in lacking
                     ]
                     extra.append(
                         Finding(
@@ -331,7 +361,7 @@ class _Checker:
                             ob.id,
                             period,
                             FindingStatus.INCOMPLETE,
-                            "；".join(parts) + (f"（依据：{basis}）" if basis else ""),
+                            _("; ").join(parts) + _basis(basis),
                         )
                     )
             if records and attendance:
@@ -356,7 +386,9 @@ class _Checker:
                 )
             )
             if not occs and (org, ob.id, period) in self.reasons and status is not FindingStatus.HELD:
-                detail += f"（计划未能排期：{self.reasons[(org, ob.id, period)]}）"
+                detail += _(" (the plan could not place it: {reason})").format(
+                    reason=self.reasons[(org, ob.id, period)]
+                )
             if status is not FindingStatus.HELD:
                 if concerned is None:
                     concerned = self._concerned(ob, occs)
@@ -374,17 +406,23 @@ class _Checker:
         return False
 
     def _status(self, records: Sequence[Record], first: dt.date, last: dt.date) -> tuple[FindingStatus, str]:
-        window = f"{first.isoformat()}至{last.isoformat()}"
+        window = _("{first} to {last}").format(first=first.isoformat(), last=last.isoformat())
         if not records:
             if self.as_of <= last:
-                return FindingStatus.DUE, f"应于{window}开展，截至{self.as_of.isoformat()}尚未记录"
-            return FindingStatus.MISSING, f"应于{window}开展，未见记录"
+                return FindingStatus.DUE, _("to be held {window}; nothing recorded by {as_of}").format(
+                    window=window, as_of=self.as_of.isoformat()
+                )
+            return FindingStatus.MISSING, _("to be held {window}; no record").format(window=window)
         if any(first <= r.date <= last for r in records):
             return FindingStatus.HELD, ""
         late = [r for r in records if r.date > last]
         if late:
-            return FindingStatus.LATE, f"应于{window}开展，{_dates(late)}才开展"
-        return FindingStatus.OUTSIDE_WINDOW, f"应于{window}开展，{_dates(records)}开展，早于规定时间"
+            return FindingStatus.LATE, _("to be held {window}; held only on {dates}").format(
+                window=window, dates=_dates(late)
+            )
+        return FindingStatus.OUTSIDE_WINDOW, _("to be held {window}; held on {dates}, before the window").format(
+            window=window, dates=_dates(records)
+        )
 
     def _concerned(self, ob: Obligation, occs: Sequence[Occurrence]) -> tuple[str, ...]:
         if ob.cadence.kind is CadenceKind.PER_MEMBER or ob.attend_links or requirements(ob)[1]:
@@ -407,7 +445,7 @@ class _Checker:
         anon_missing = max(0, len(anon) - extra_covered)
         covered = len(named) - len(miss) + min(len(anon), extra_covered)
         if anon_missing:
-            miss.append(f"未列名党员{anon_missing}名")
+            miss.append(f"{_UNLISTED}{anon_missing}")
         return len(expected), covered, miss
 
     def _households(self, slots: Sequence[str], records: Sequence[Record]) -> tuple[int, int, list[tuple[str, str]]]:
@@ -416,7 +454,7 @@ class _Checker:
             parts = slot.split("/")
             if len(parts) != 3:
                 continue
-            visitor, target, _ = parts
+            visitor, target, _slot = parts
             org = self.tree.get(target)
             if org is not None and org.households:
                 rounds.setdefault(visitor, {})[target] = org.households
@@ -428,8 +466,11 @@ class _Checker:
             done = sum(r.households or 0 for r in records if visitor in r.attendees or visitor in r.members)
             total += min(done, need)
             if done < need:
-                villages = "、".join(self.tree[t].name for t in targets)
-                short.append((visitor, f"{_names(self.tree, [visitor])}（{villages}）{done}/{need}户"))
+                villages = _(", ").join(self.tree[t].name for t in targets)
+                shown = _("{name} ({villages}) {done}/{need} households").format(
+                    name=_names(self.tree, [visitor]), villages=villages, done=done, need=need
+                )
+                short.append((visitor, shown))
         unattributed = sum(r.households or 0 for r in records if not r.attendees and not r.members)
         if unattributed and short:
             total = min(expected, total + unattributed)
@@ -450,7 +491,9 @@ class _Checker:
                     ob.id,
                     period,
                     FindingStatus.INCOMPLETE,
-                    f"记录未列出参加人员，无法核对{_names(self.tree, required)}是否参加",
+                    _("the records list no attendees: cannot check whether {names} attended").format(
+                        names=_names(self.tree, required)
+                    ),
                     tuple(required),
                 )
             ]
@@ -464,7 +507,8 @@ class _Checker:
                 ob.id,
                 period,
                 FindingStatus.ABSENT,
-                f"{_names(self.tree, absent)}未参加（{_dates(records)}）" + (f"（依据：{basis}）" if basis else ""),
+                _("{names} did not attend ({dates})").format(names=_names(self.tree, absent), dates=_dates(records))
+                + _basis(basis),
                 tuple(absent),
             )
         ]
@@ -485,7 +529,7 @@ class _Checker:
     def _linked_records(self, org: str, ob: Obligation, first: dt.date, last: dt.date) -> list[Record]:
         out: list[Record] = []
         seen: set[tuple[str, str]] = set()
-        for _, link, obs in self._linked_targets(org, ob):
+        for _leader, link, obs in self._linked_targets(org, ob):
             for o in obs:
                 if (link, o) not in seen:
                     seen.add((link, o))
@@ -501,16 +545,24 @@ class _Checker:
             name = self.tree[link].name
             if not records:
                 absent.append(leader)
-                parts.append(f"{_names(self.tree, [leader])}：{name}未见专题组织生活会记录")
+                parts.append(
+                    _("{leader}: no record of a 专题组织生活会 at {org}").format(
+                        leader=_names(self.tree, [leader]), org=name
+                    )
+                )
             elif not any(r.attendees for r in records):
-                unknown.append(f"{name}（{_dates(records)}）")
+                unknown.append(_("{org} ({dates})").format(org=name, dates=_dates(records)))
             elif not any(leader in r.attendees for r in records):
                 absent.append(leader)
-                parts.append(f"{_names(self.tree, [leader])}未参加{name}专题组织生活会（{_dates(records)}）")
+                parts.append(
+                    _("{leader} did not attend the 专题组织生活会 at {org} ({dates})").format(
+                        leader=_names(self.tree, [leader]), org=name, dates=_dates(records)
+                    )
+                )
         out = []
         if absent:
             out.append(
-                Finding(org, ob.id, period, FindingStatus.ABSENT, "；".join(parts), tuple(dict.fromkeys(absent)))
+                Finding(org, ob.id, period, FindingStatus.ABSENT, _("; ").join(parts), tuple(dict.fromkeys(absent)))
             )
         if unknown:
             out.append(
@@ -519,7 +571,10 @@ class _Checker:
                     ob.id,
                     period,
                     FindingStatus.INCOMPLETE,
-                    "联系村（社区）会议记录未列出参加人员，无法核对班子成员出席：" + "、".join(unknown),
+                    _(
+                        "the meeting records of the linked villages (communities) list no attendees: "
+                        "cannot check the leaders' attendance: {orgs}"
+                    ).format(orgs=_(", ").join(unknown)),
                 )
             )
         return out
@@ -546,7 +601,9 @@ class _Checker:
                     ob.id,
                     period,
                     FindingStatus.OUT_OF_ORDER,
-                    f"{ob.title}（{start.isoformat()}）早于其前序步骤{before.title}（{_dates(later)}）",
+                    _("{title} ({date}) is before the step it follows, {before} ({dates})").format(
+                        title=ob.title, date=start.isoformat(), before=before.title, dates=_dates(later)
+                    ),
                     members,
                 )
             )

@@ -7,6 +7,8 @@ import enum
 
 import attrs
 
+from ..i18n import N_, _
+
 __all__ = ["Finding", "FindingStatus", "Record"]
 
 
@@ -65,8 +67,9 @@ class FindingStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """The Chinese name of the status, as reports show it."""
-        return _STATUS_LABELS[self]
+        """The name of the status as reports show it, in the chosen language (已开展, 逾期开展... in Chinese;
+        ``str(status)`` is the machine value, the same in every language)."""
+        return _(_STATUS_LABELS[self])
 
     @property
     def is_problem(self) -> bool:
@@ -75,15 +78,15 @@ class FindingStatus(enum.StrEnum):
 
 
 _STATUS_LABELS = {
-    FindingStatus.HELD: "已开展",
-    FindingStatus.DUE: "未到期",
-    FindingStatus.MISSING: "未开展",
-    FindingStatus.LATE: "逾期开展",
-    FindingStatus.OUTSIDE_WINDOW: "不在规定时间窗内",
-    FindingStatus.OUT_OF_ORDER: "程序顺序不符",
-    FindingStatus.INCOMPLETE: "要素不全",
-    FindingStatus.NOT_COVERED: "党员未覆盖",
-    FindingStatus.ABSENT: "应参加人员缺席",
+    FindingStatus.HELD: N_("held"),  # 已开展
+    FindingStatus.DUE: N_("due"),  # 未到期
+    FindingStatus.MISSING: N_("not held"),  # 未开展
+    FindingStatus.LATE: N_("held late"),  # 逾期开展
+    FindingStatus.OUTSIDE_WINDOW: N_("outside the window"),  # 不在规定时间窗内
+    FindingStatus.OUT_OF_ORDER: N_("out of order"),  # 程序顺序不符
+    FindingStatus.INCOMPLETE: N_("incomplete"),  # 要素不全
+    FindingStatus.NOT_COVERED: N_("members not covered"),  # 党员未覆盖
+    FindingStatus.ABSENT: N_("required attendees absent"),  # 应参加人员缺席
 }
 
 
@@ -96,7 +99,7 @@ class Finding:
         obligation: The obligation id.
         period: The period, as in :class:`~lianxue_core.scheduling.Occurrence`.
         status: The :class:`FindingStatus`.
-        detail: What was found, in Chinese.
+        detail: What was found, in the language chosen when the check ran (clauses quoted stay Chinese).
         members: Ids of the members concerned, where people are concerned.
     """
 

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
+from ..i18n import _
 from ..model import OrganizationTree
 from ..obligations import ActivityKind, Obligation
 from .findings import Record
@@ -28,7 +29,8 @@ class Award:
     Args:
         member: The member id (or the name as written, for a member not listed in the organization file).
         points: The points.
-        reason: Why, in Chinese (``参加学习``, ``讲党课``...).
+        reason: Why, as reports show it (the default rules' in the language chosen: ``参加支部党员大会``,
+            ``讲授支部党课``... in Chinese).
     """
 
     member: str
@@ -64,10 +66,11 @@ class DefaultPointsRules:
       talk earns ``talk``;
     - visits: every member covered by a visit record (送学上门, pairings) earns ``visit``.
 
-    A member earns attendance or talk points once per record, however often named.
+    A member earns attendance or talk points once per record, however often named. The default ``name`` and the
+    awards' reasons are in the language chosen when the rules are made and applied (lianxue 默认积分规则 in Chinese).
     """
 
-    name: str = "lianxue 默认积分规则"
+    name: str = attrs.field(factory=lambda: _("lianxue default points rules"))
     attendance: float = 1.0
     lecture: float = 3.0
     talk: float = 1.0
@@ -78,12 +81,14 @@ class DefaultPointsRules:
         out: list[Award] = []
         kind = obligation.kind
         if kind in ATTENDED_KINDS:
-            out += [Award(m, self.attendance, f"参加{obligation.title}") for m in record.attendees]
+            attended = _("attended {title}").format(title=obligation.title)
+            out += [Award(m, self.attendance, attended) for m in record.attendees]
         if kind is ActivityKind.LECTURE and record.lecturer:
-            out.append(Award(record.lecturer, self.lecture, f"讲授{obligation.title}"))
+            out.append(Award(record.lecturer, self.lecture, _("gave {title}").format(title=obligation.title)))
         if kind is ActivityKind.TALK:
             people = dict.fromkeys([*record.members, *record.attendees])
-            out += [Award(m, self.talk, "谈心谈话") for m in people]
+            talk = _("heart-to-heart talk")
+            out += [Award(m, self.talk, talk) for m in people]
         if kind is ActivityKind.VISIT:
             out += [Award(m, self.visit, obligation.title) for m in record.members]
         return out

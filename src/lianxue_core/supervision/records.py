@@ -28,7 +28,7 @@ import attrs
 import icalendar
 
 from ..errors import InputError, Problem
-from ..i18n import N_, _
+from ..i18n import N_, _, ngettext
 from ..limits import Limits, depth_of, env_name, read_limited, too_big
 from ..limits import current as current_limits
 from ..model import OrganizationTree
@@ -1184,7 +1184,10 @@ class RecordStore:
                     out.append(
                         (
                             r[0],
-                            f"{self.origin(r)}：与{self.origin(first)}重复（党组织、事项、日期、时间、人员和内容均相同），只计一次",
+                            _(
+                                "{record}: repeats {first} (the same organization, obligation, date, time, people "
+                                "and content); counted once"
+                            ).format(record=self.origin(r), first=self.origin(first)),
                         )
                     )
             if len(kept) != len(rows):
@@ -1266,8 +1269,15 @@ def read_store(
                 (
                     store._seq,
                     -1,
-                    f"{_name(path)}：{len(cancelled)}个已取消（CANCELLED）的日程未计为已开展（{'、'.join(cancelled[:5])}"
-                    + ("等）" if len(cancelled) > 5 else "）"),
+                    ngettext(
+                        "{file}: {n} cancelled (CANCELLED) event not counted as held ({events})",
+                        "{file}: {n} cancelled (CANCELLED) events not counted as held ({events})",
+                        len(cancelled),
+                    ).format(
+                        file=_name(path),
+                        n=len(cancelled),
+                        events=_(", ").join(cancelled[:5]) + (_(", ...") if len(cancelled) > 5 else ""),
+                    ),
                 )
             )
     warnings += [(seq, 0, text) for seq, text in store.dedupe()]

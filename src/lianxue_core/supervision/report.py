@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from ..i18n import N_, _
 from ..model import Organization, OrganizationTree
 from ..obligations import Obligation
 from ..textable import render_table as _table
@@ -141,7 +142,7 @@ class Report:
         return 1 if self.problems else 0
 
     def title(self, obligation: str) -> str:
-        """An obligation's Chinese title (its id when unknown)."""
+        """An obligation's title, as its source writes it (its id when unknown)."""
         ob = self.obligations.get(obligation)
         return ob.title if ob else obligation
 
@@ -327,17 +328,47 @@ def _num(value: float | None) -> str:
     return f"{value:g}"
 
 
+#: The table's column headings (名次, 党组织, id, 完成, 完成率, 含下级, 问题, 进行中, 积分, 人均积分).
+TABLE_HEAD = (
+    N_("rank"),
+    N_("organization"),
+    N_("id"),
+    N_("complete"),
+    N_("rate"),
+    N_("with lower"),
+    N_("problems"),
+    N_("running"),
+    N_("points"),
+    N_("per member"),
+)
+#: The findings' headings (党组织, 事项, 周期, 状态, 说明).
+FINDINGS_HEAD = (N_("organization"), N_("item"), N_("period"), N_("status"), N_("detail"))
+#: The members' points headings (党组织, 党员, 姓名, 积分).
+POINTS_HEAD = (N_("organization"), N_("member"), N_("full name"), N_("points"))
+
+
 def render_table(report: Report) -> str:
-    """The report as plain-text tables for a terminal."""
+    """The report as plain-text tables for a terminal, in the language chosen."""
     s = report.summary()
     rate = s["completion_rate"]
     assert rate is None or isinstance(rate, float)
-    who = f"{report.supervisor.name}督查范围" if report.supervisor else "全部党组织"
+    who = _("supervised by {name}").format(name=report.supervisor.name) if report.supervisor else _("all organizations")
     lines = [
-        f"{report.year}年学习教育督查（截至{report.as_of.isoformat()}，{who}）",
-        f"{s['organizations']}个党组织，应开展{s['ended']}项（已到期），完成{s['complete']}项，"
-        f"完成率{percent(rate)}（按期完成且要素齐全）；问题{s['problems']}项，"
-        f"进行中{s['due']}项，未开始{s['not_started']}项。",
+        _("Study-education check {year} (as of {as_of}; {who})").format(
+            year=report.year, as_of=report.as_of.isoformat(), who=who
+        ),
+        _(
+            "Organizations: {orgs}; items ended: {ended}, complete: {complete}, completion rate: {rate} (held in "
+            "time with nothing wanting); problems: {problems}, running: {due}, not started: {not_started}."
+        ).format(
+            orgs=s["organizations"],
+            ended=s["ended"],
+            complete=s["complete"],
+            rate=percent(rate),
+            problems=s["problems"],
+            due=s["due"],
+            not_started=s["not_started"],
+        ),
         "",
     ]
     out = "\n".join(lines)
@@ -356,9 +387,9 @@ def render_table(report: Report) -> str:
         ]
         for r in report.orgs
     ]
-    out += _table(["名次", "党组织", "id", "完成", "完成率", "含下级", "问题", "进行中", "积分", "人均积分"], rows)
+    out += _table([_(h) for h in TABLE_HEAD], rows)
     if report.findings:
-        out += "\n问题与进行中事项：\n"
+        out += "\n" + _("Problems and items running:") + "\n"
         frows = [
             [
                 f.org,
@@ -366,17 +397,23 @@ def render_table(report: Report) -> str:
                 f.period,
                 f.status.label,
                 f.detail
-                + (f"（涉及：{'、'.join(report.member_name(m) for m in f.members[:10])}）" if f.members else ""),
+                + (
+                    _(" (concerning: {names})").format(
+                        names=_(", ").join(report.member_name(m) for m in f.members[:10])
+                    )
+                    if f.members
+                    else ""
+                ),
             ]
             for f in report.findings
         ]
-        out += _table(["党组织", "事项", "周期", "状态", "说明"], frows)
+        out += _table([_(h) for h in FINDINGS_HEAD], frows)
     if report.points:
-        out += "\n党员学习教育积分：\n"
+        out += "\n" + _("Members' study points:") + "\n"
         prow = [[p.org, p.member, p.name, _num(p.points)] for p in report.points]
-        out += _table(["党组织", "党员", "姓名", "积分"], prow)
+        out += _table([_(h) for h in POINTS_HEAD], prow)
     for w in report.warnings:
-        out += f"\n注意：{w}"
+        out += "\n" + _("Note: {warning}").format(warning=w)
     out += "\n" if report.warnings else ""
     # names and texts come from files: control characters are shown, never obeyed by the terminal
     return "\n".join(for_terminal(line) for line in out.split("\n"))

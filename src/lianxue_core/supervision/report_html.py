@@ -1,5 +1,5 @@
-"""The HTML report: one self-contained file (inline CSS and SVG, no script, no network), in Chinese, printable on
-A4, navigable for a whole county.
+"""The HTML report: one self-contained file (inline CSS and SVG, no script, no network), in the language chosen
+(Chinese by default), printable on A4, navigable for a whole county.
 
 Sections: 概况 (with two charts drawn here as inline SVG: completion by month and by town), 组织树与完成率,
 考核排名, 完成情况热力图 (per organization, collapsible: a twelve-month strip in the summary line, the
@@ -19,53 +19,101 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from .. import i18n
+from ..i18n import N_, _
 from ..textsafe import for_terminal
 from .findings import Finding
 from .report import Cell, OrgRow, Report, percent
 
 __all__ = ["render_html"]
 
-# -- the report's words (one place, for the message catalogue to come) -------------------------------------
-T_TITLE = "{who}“两学一做”学习教育督查报告（{year}年）"
-T_ALL = "全部党组织"
-T_SCOPE = "截至{as_of}；督查范围：{who}{rollup}。完成指按期开展且主题、点评、覆盖、出席等要素齐全。"
-T_ROLLUP = "（含其所督查党组织的下级，逐级汇总）"
+# -- the report's words (msgids: English; translated where used, in the language chosen) -----------------
+T_TITLE = N_(
+    "{who}: 两学一做 study-education supervision report, {year}"
+)  # {who}“两学一做”学习教育督查报告（{year}年）
+T_ALL = N_("all organizations")  # 全部党组织
+T_SCOPE = N_(
+    "As of {as_of}; supervised: {who}{rollup}. Complete means held in time with the topic, comment, coverage, "
+    "attendance and the rest in order."
+)
+T_ROLLUP = N_(" (with what the organizations it supervises oversee, rolled up level by level)")
 T_SECTIONS = {
-    "summary": "一、概况",
-    "tree": "二、组织树与完成率",
-    "ranking": "三、考核排名",
-    "heatmap": "四、完成情况热力图",
-    "points": "五、学习教育积分",
-    "findings": "六、问题清单",
-    "sources": "七、依据条款",
-    "warnings": "八、输入提示",
+    "summary": N_("1. Summary"),  # 一、概况
+    "tree": N_("2. Organization tree and completion"),  # 二、组织树与完成率
+    "ranking": N_("3. Ranking"),  # 三、考核排名
+    "heatmap": N_("4. Completion heatmap"),  # 四、完成情况热力图
+    "points": N_("5. Study points"),  # 五、学习教育积分
+    "findings": N_("6. Findings"),  # 六、问题清单
+    "sources": N_("7. Clauses cited"),  # 七、依据条款
+    "warnings": N_("8. Input notes"),  # 八、输入提示
 }
-T_CARDS = ("党组织", "已到期事项", "已完成", "完成率", "问题", "进行中", "未开始")
-T_CHART_MONTH = "按月完成率（事项按其周期结束的月份计）"
-T_CHART_GROUP = "按{what}完成率（含下级，从低到高）"
-T_GROUP_TOWN = "镇（街道）及下属党组织"
-T_GROUP_ORG = "党组织"
-T_MONTH = "{m}月"
-T_MONTH_TIP = "{m}月：完成{c}/{e}（{rate}）"
-T_GROUP_TIP = "{name}：完成{c}/{e}（{rate}）"
-T_TREE_HEAD = ("党组织", "完成/到期", "完成率", "含下级汇总", "问题", "进行中")
-T_RANK_NOTE = "按完成率从高到低，完成率相同时问题少者在前，再按人均积分；可作为党建目标责任制考核的依据。"
-T_RANK_HEAD = ("名次", "党组织", "完成率", "问题", "积分", "人均积分")
-T_LEGEND = ("全部完成", "部分完成", "未完成", "进行中", "无事项")
-T_HEAT_NOTE = "格内为“完成数/应开展数”，事项按其周期结束的月份计。点击党组织名称展开各事项。"
-T_HEAT_ITEM = "事项"
-T_NO_POINTS = "督查范围内没有实行党员学习教育积分管理的党组织。"
-T_POINTS_RULES = "积分规则：{rules}（见 docs/supervision.md）。"
-T_POINTS_HEAD = ("党组织", "党员数", "积分合计", "人均积分")
-T_MEMBERS_SUMMARY = "党员积分明细（{n}人）"
-T_MEMBERS_HEAD = ("党组织", "党员", "积分", "明细")
-T_NO_FINDINGS = "未发现问题。"
-T_FINDINGS_NOTE = "每个党组织一组，点击展开；“依据”链接到第七部分的条款原文。"
-T_FINDINGS_SUMMARY = "{name}：问题{problems}项，其他{others}项"
-T_FINDINGS_HEAD = ("事项", "周期", "状态", "说明", "依据")
-T_INVOLVED = "涉及：{names}"
-T_BASIS = "依据"
-T_FOOTER = "由 lianxue 生成 · {as_of}"
+T_CARDS = (
+    N_("party organizations"),
+    N_("items ended"),
+    N_("items complete"),
+    N_("completion rate"),
+    N_("problems"),
+    N_("running"),
+    N_("not started"),
+)
+T_CHART_MONTH = N_("Completion by month (items counted in the month their period ends)")
+T_CHART_GROUP = N_("Completion by {what} (with those below, lowest first)")
+T_GROUP_TOWN = N_("town (street) with its organizations")
+T_GROUP_ORG = N_("organization")
+T_MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
+T_MONTH_TIP = N_("{month}: {c}/{e} complete ({rate})")
+T_GROUP_TIP = N_("{name}: {c}/{e} complete ({rate})")
+T_TREE_HEAD = (
+    N_("organization"),
+    N_("complete/ended"),
+    N_("completion rate"),
+    N_("rolled up"),
+    N_("problems"),
+    N_("running"),
+)
+T_RANK_NOTE = N_(
+    "By completion rate, highest first; at the same rate fewer problems first, then points per member. Usable in "
+    "the 党建目标责任制考核."
+)
+T_RANK_HEAD = (
+    N_("rank"),
+    N_("organization"),
+    N_("completion rate"),
+    N_("problems"),
+    N_("points"),
+    N_("points per member"),
+)
+T_LEGEND = (N_("all done"), N_("partly done"), N_("not done"), N_("running"), N_("no item"))
+T_HEAT_NOTE = N_(
+    "Each cell: “complete/expected”, items counted in the month their period ends. Click an organization's name "
+    "to see its items."
+)
+T_HEAT_ITEM = N_("item")
+T_NO_POINTS = N_("No organization supervised keeps members' study points.")
+T_POINTS_RULES = N_("Points rules: {rules} (see docs/supervision.md).")
+T_POINTS_HEAD = (N_("organization"), N_("members"), N_("points in all"), N_("points per member"))
+T_MEMBERS_SUMMARY = N_("Each member's points ({n} members)")
+T_MEMBERS_HEAD = (N_("organization"), N_("member"), N_("points"), N_("breakdown"))
+T_NO_FINDINGS = N_("No problems found.")
+T_FINDINGS_NOTE = N_("One block per organization, click to open; “basis” links to the clause in section 7.")
+T_FINDINGS_SUMMARY = N_("{name}: problems {problems}, others {others}")
+T_FINDINGS_HEAD = (N_("item"), N_("period"), N_("status"), N_("detail"), N_("basis"))
+T_INVOLVED = N_("concerning: {names}")
+T_BASIS = N_("basis")
+T_FOOTER = N_("Made by lianxue · {as_of}")
 
 _CSS = """
 @page{size:A4;margin:14mm 12mm}
@@ -152,7 +200,7 @@ def _month_chart(report: Report) -> str:
     scale = base - top
     out = [
         f'<svg class=chart id=chart-month width={width} height={height} viewBox="0 0 {width} {height}" '
-        f'role=img aria-label="{_e(T_CHART_MONTH)}">',
+        f'role=img aria-label="{_e(_(T_CHART_MONTH))}">',
         f"<line class=ax x1={left} y1={base} x2={width - 4} y2={base} />",
         f"<line class=ax x1={left} y1={top} x2={left} y2={base} />",
         f"<text x={left - 4} y={top + 4} text-anchor=end>100%</text>",
@@ -161,13 +209,13 @@ def _month_chart(report: Report) -> str:
     step = (width - left - 10) / 12
     for m, (ended, complete) in enumerate(report.by_month(), start=1):
         x = left + 6 + (m - 1) * step
-        label = T_MONTH.format(m=m)
-        out.append(f"<text x={x + step / 2 - 3:.0f} y={base + 16} text-anchor=middle>{label}</text>")
+        label = _(T_MONTHS[m - 1])
+        out.append(f"<text x={x + step / 2 - 3:.0f} y={base + 16} text-anchor=middle>{_e(label)}</text>")
         if not ended:
             continue
         rate = complete / ended
         h = rate * scale
-        tip = T_MONTH_TIP.format(m=m, c=complete, e=ended, rate=percent(rate))
+        tip = _(T_MONTH_TIP).format(month=label, c=complete, e=ended, rate=percent(rate))
         out.append(
             f'<rect class={_tone(rate)} data-month={m} data-rate="{rate:.4f}" x={x:.0f} y={base - h:.1f} '
             f"width={step - 8:.0f} height={h:.1f}><title>{_e(tip)}</title></rect>"
@@ -187,7 +235,7 @@ def _group_chart(rows: Sequence[OrgRow]) -> str:
     for n, r in enumerate(shown):
         rate = r.rollup_rate or 0.0
         y = 5 + n * row_h
-        tip = T_GROUP_TIP.format(name=r.org.name, c=r.rollup_complete, e=r.rollup_ended, rate=percent(rate))
+        tip = _(T_GROUP_TIP).format(name=r.org.name, c=r.rollup_complete, e=r.rollup_ended, rate=percent(rate))
         out.append(
             f"<text x={label_w - 6} y={y + 13} text-anchor=end>{_e(r.org.name)}</text>"
             f'<rect class={_tone(rate)} data-org="{_e(r.org.id)}" data-rate="{rate:.4f}" x={label_w} y={y + 2} '
@@ -202,22 +250,22 @@ def _summary(report: Report, s: dict[str, object]) -> list[str]:
     rate = s["completion_rate"]
     assert rate is None or isinstance(rate, float)
     values = (s["organizations"], s["ended"], s["complete"], percent(rate), s["problems"], s["due"], s["not_started"])
-    parts = [f"<section id=summary><h2>{T_SECTIONS['summary']}</h2><div class=cards>"]
-    parts += [f"<div class=card>{_e(k)}<b>{_e(v)}</b></div>" for k, v in zip(T_CARDS, values, strict=True)]
+    parts = [f"<section id=summary><h2>{_e(_(T_SECTIONS['summary']))}</h2><div class=cards>"]
+    parts += [f"<div class=card>{_e(_(k))}<b>{_e(v)}</b></div>" for k, v in zip(T_CARDS, values, strict=True)]
     parts.append("</div><div class=charts>")
-    parts.append(f"<figure><figcaption>{_e(T_CHART_MONTH)}</figcaption>{_month_chart(report)}</figure>")
+    parts.append(f"<figure><figcaption>{_e(_(T_CHART_MONTH))}</figcaption>{_month_chart(report)}</figure>")
     groups = report.groups()
     if len(groups) > 1:
         towns = any(r.rollup_ended > r.ended for r in groups)
-        caption = T_CHART_GROUP.format(what=T_GROUP_TOWN if towns else T_GROUP_ORG)
+        caption = _(T_CHART_GROUP).format(what=_(T_GROUP_TOWN if towns else T_GROUP_ORG))
         parts.append(f"<figure><figcaption>{_e(caption)}</figcaption>{_group_chart(groups)}</figure>")
     parts.append("</div></section>")
     return parts
 
 
 def _tree(report: Report) -> list[str]:
-    head = "".join(f"<th{' class=num' if n in (1, 4, 5) else ''}>{h}" for n, h in enumerate(T_TREE_HEAD))
-    parts = [f"<section id=tree><h2>{T_SECTIONS['tree']}</h2><table class=tree><tr>{head}"]
+    head = "".join(f"<th{' class=num' if n in (1, 4, 5) else ''}>{_e(_(h))}" for n, h in enumerate(T_TREE_HEAD))
+    parts = [f"<section id=tree><h2>{_e(_(T_SECTIONS['tree']))}</h2><table class=tree><tr>{head}"]
     for r in report.orgs:
         depth = min(r.depth, 5)
         parts.append(
@@ -230,8 +278,11 @@ def _tree(report: Report) -> list[str]:
 
 
 def _ranking(report: Report) -> list[str]:
-    head = "".join(f"<th{'' if n == 1 else ' class=num'}>{h}" for n, h in enumerate(T_RANK_HEAD))
-    parts = [f"<section id=ranking><h2>{T_SECTIONS['ranking']}</h2><p class=muted>{T_RANK_NOTE}</p><table><tr>{head}"]
+    head = "".join(f"<th{'' if n == 1 else ' class=num'}>{_e(_(h))}" for n, h in enumerate(T_RANK_HEAD))
+    parts = [
+        f"<section id=ranking><h2>{_e(_(T_SECTIONS['ranking']))}</h2><p class=muted>{_e(_(T_RANK_NOTE))}</p>"
+        f"<table><tr>{head}"
+    ]
     for r in sorted((r for r in report.orgs if r.rank is not None), key=lambda r: r.rank or 0):
         points = "—" if r.points is None else f"{r.points:g}"
         per = "—" if r.points_per_member is None else f"{r.points_per_member:g}"
@@ -245,9 +296,13 @@ def _ranking(report: Report) -> list[str]:
 
 def _heatmap(report: Report, open_: str) -> list[str]:
     legend = "".join(
-        f"<span{f' class={c}' if c else ''}>{t}</span>" for c, t in zip(("f", "p", "n", "d", ""), T_LEGEND, strict=True)
+        f"<span{f' class={c}' if c else ''}>{_e(_(t))}</span>"
+        for c, t in zip(("f", "p", "n", "d", ""), T_LEGEND, strict=True)
     )
-    parts = [f"<section id=heatmap><h2>{T_SECTIONS['heatmap']}</h2><p class=legend>{legend}{T_HEAT_NOTE}</p>"]
+    parts = [
+        f"<section id=heatmap><h2>{_e(_(T_SECTIONS['heatmap']))}</h2><p class=legend>{legend}{_e(_(T_HEAT_NOTE))}</p>"
+    ]
+    item = _e(_(T_HEAT_ITEM))
     months = "".join(f"<th class=num>{m}" for m in range(1, 13))
     heat = report.heatmap()
     for r in report.orgs:
@@ -263,7 +318,7 @@ def _heatmap(report: Report, open_: str) -> list[str]:
             strip.append(f"<i class={state}></i>" if state else "<i></i>")
         parts.append(
             f"<details class=org{open_}><summary>{_e(r.org.name)}<span class=strip>{''.join(strip)}</span>"
-            f'{percent(r.rate)}</summary><table class=heat data-org="{_e(r.org.id)}"><tr><th>{T_HEAT_ITEM}{months}'
+            f'{percent(r.rate)}</summary><table class=heat data-org="{_e(r.org.id)}"><tr><th>{item}{months}'
         )
         for ob_id, cells in obs.items():
             row = [f'<tr data-obligation="{_e(ob_id)}"><th>{_e(report.title(ob_id))}']
@@ -277,14 +332,14 @@ def _heatmap(report: Report, open_: str) -> list[str]:
 
 
 def _points(report: Report) -> list[str]:
-    parts = [f"<section id=points><h2>{T_SECTIONS['points']}</h2>"]
+    parts = [f"<section id=points><h2>{_e(_(T_SECTIONS['points']))}</h2>"]
     scored = [r for r in report.orgs if r.points is not None]
     if not scored:
-        parts.append(f"<p class=muted>{T_NO_POINTS}</p></section>")
+        parts.append(f"<p class=muted>{_e(_(T_NO_POINTS))}</p></section>")
         return parts
     rules = sorted({r.points_rules for r in scored})
-    parts.append(f"<p class=muted>{_e(T_POINTS_RULES.format(rules='、'.join(rules)))}</p>")
-    head = "".join(f"<th{' class=num' if n else ''}>{h}" for n, h in enumerate(T_POINTS_HEAD))
+    parts.append(f"<p class=muted>{_e(_(T_POINTS_RULES).format(rules=_(', ').join(rules)))}</p>")
+    head = "".join(f"<th{' class=num' if n else ''}>{_e(_(h))}" for n, h in enumerate(T_POINTS_HEAD))
     parts.append(f"<table><tr>{head}")
     for r in scored:
         parts.append(
@@ -293,10 +348,11 @@ def _points(report: Report) -> list[str]:
         )
     parts.append("</table>")
     if report.points:
-        head = "".join(f"<th{' class=num' if n == 2 else ''}>{h}" for n, h in enumerate(T_MEMBERS_HEAD))
-        parts.append(f"<details><summary>{T_MEMBERS_SUMMARY.format(n=len(report.points))}</summary><table><tr>{head}")
+        head = "".join(f"<th{' class=num' if n == 2 else ''}>{_e(_(h))}" for n, h in enumerate(T_MEMBERS_HEAD))
+        summary = _e(_(T_MEMBERS_SUMMARY).format(n=len(report.points)))
+        parts.append(f"<details><summary>{summary}</summary><table><tr>{head}")
         for p in report.points:
-            items = "；".join(f"{k} {v:g}" for k, v in p.items.items())
+            items = _("; ").join(f"{k} {v:g}" for k, v in p.items.items())
             parts.append(
                 f'<tr data-member="{_e(p.member)}"><td>{_e(report.org_name(p.org))}<td>{_e(p.name)}'
                 f"<td class=num>{p.points:g}<td>{_e(items)}"
@@ -311,30 +367,27 @@ def _anchor(obligation: str) -> str:
 
 
 def _findings(report: Report, open_: str) -> list[str]:
-    parts = [f"<section id=findings><h2>{T_SECTIONS['findings']}</h2>"]
+    parts = [f"<section id=findings><h2>{_e(_(T_SECTIONS['findings']))}</h2>"]
     if not report.findings:
-        parts.append(f"<p>{T_NO_FINDINGS}</p></section>")
+        parts.append(f"<p>{_e(_(T_NO_FINDINGS))}</p></section>")
         return parts
-    parts.append(f"<p class=muted>{T_FINDINGS_NOTE}</p>")
+    parts.append(f"<p class=muted>{_e(_(T_FINDINGS_NOTE))}</p>")
     by_org: dict[str, list[Finding]] = {}
     for f in report.findings:
         by_org.setdefault(f.org, []).append(f)
-    head = "".join(f"<th>{h}" for h in T_FINDINGS_HEAD)
+    head = "".join(f"<th>{_e(_(h))}" for h in T_FINDINGS_HEAD)
+    basis_label = _e(_(T_BASIS))
     order = [r.org.id for r in report.orgs if r.org.id in by_org] + [o for o in by_org if o not in report.tree]
     for org in dict.fromkeys(order):
         found = by_org[org]
         problems = sum(1 for f in found if f.status.is_problem)
-        label = T_FINDINGS_SUMMARY.format(name=report.org_name(org), problems=problems, others=len(found) - problems)
+        label = _(T_FINDINGS_SUMMARY).format(name=report.org_name(org), problems=problems, others=len(found) - problems)
         parts.append(f'<details class=org data-org="{_e(org)}"{open_}><summary>{_e(label)}</summary><table><tr>{head}')
         for f in found:
             ob = report.obligations.get(f.obligation)
-            basis = f'<a href="#{_e(_anchor(f.obligation))}">{T_BASIS}</a>' if ob is not None else ""
-            involved = (
-                f"<div class=muted>{_e(T_INVOLVED.format(names='、'.join(report.member_name(m) for m in f.members)))}"
-                "</div>"
-                if f.members
-                else ""
-            )
+            basis = f'<a href="#{_e(_anchor(f.obligation))}">{basis_label}</a>' if ob is not None else ""
+            names = _(", ").join(report.member_name(m) for m in f.members)
+            involved = f"<div class=muted>{_e(_(T_INVOLVED).format(names=names))}</div>" if f.members else ""
             cls = "problem" if f.status.is_problem else str(f.status)  # due, or a plugin's note on a held unit
             parts.append(
                 f"<tr class={cls} data-status={_e(f.status)}><td>{_e(report.title(f.obligation))}<td>{_e(f.period)}"
@@ -349,7 +402,7 @@ def _sources(report: Report) -> list[str]:
     cited = dict.fromkeys(f.obligation for f in report.findings if f.obligation in report.obligations)
     if not cited:
         return []
-    parts = [f"<section id=sources><h2>{T_SECTIONS['sources']}</h2><dl class=sources>"]
+    parts = [f"<section id=sources><h2>{_e(_(T_SECTIONS['sources']))}</h2><dl class=sources>"]
     for ob_id in cited:
         ob = report.obligations[ob_id]
         parts.append(
@@ -361,21 +414,22 @@ def _sources(report: Report) -> list[str]:
 
 
 def render_html(report: Report) -> str:
-    """The report as one HTML document."""
+    """The report as one HTML document, in the language chosen (``<html lang>`` says which)."""
     s = report.summary()
-    who = report.supervisor.name if report.supervisor else T_ALL
-    title = T_TITLE.format(who=who, year=report.year)
+    who = report.supervisor.name if report.supervisor else _(T_ALL)
+    title = _(T_TITLE).format(who=who, year=report.year)
     open_ = " open" if len(report.orgs) <= OPEN_UP_TO else ""
     sections = ["summary", "tree", "ranking", "heatmap", "points", "findings"]
     if report.findings:
         sections.append("sources")
     if report.warnings:
         sections.append("warnings")
-    nav = "".join(f'<a href="#{k}">{T_SECTIONS[k]}</a>' for k in sections)
-    scope = T_SCOPE.format(as_of=report.as_of.isoformat(), who=who, rollup=T_ROLLUP if report.supervisor else "")
+    nav = "".join(f'<a href="#{k}">{_e(_(T_SECTIONS[k]))}</a>' for k in sections)
+    scope = _(T_SCOPE).format(as_of=report.as_of.isoformat(), who=who, rollup=_(T_ROLLUP) if report.supervisor else "")
+    lang = "zh-CN" if i18n.current() == "zh_CN" else "en"
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(title)}</title><style>{_CSS}{_widths(report.orgs)}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
@@ -390,8 +444,8 @@ def render_html(report: Report) -> str:
     parts += _findings(report, open_)
     parts += _sources(report)
     if report.warnings:
-        parts.append(f"<section id=warnings><h2>{T_SECTIONS['warnings']}</h2><ul>")
+        parts.append(f"<section id=warnings><h2>{_e(_(T_SECTIONS['warnings']))}</h2><ul>")
         parts += [f"<li>{_e(w)}" for w in report.warnings]
         parts.append("</ul></section>")
-    parts.append(f"<p class=muted>{_e(T_FOOTER.format(as_of=report.as_of.isoformat()))}</p></body></html>\n")
+    parts.append(f"<p class=muted>{_e(_(T_FOOTER).format(as_of=report.as_of.isoformat()))}</p></body></html>\n")
     return "\n".join(parts)
