@@ -310,7 +310,10 @@ class _Planner:
         year: int,
         calendar: WorkdayCalendar,
         pins: Pins | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
+        # ``only``: a shard (see :func:`shards`), the organizations this planner plans; what concerns the others
+        # (their attendance duties, their fixed days) is not worked out
         self.tree = tree
         self.obligations = obligations
         self.year = year
@@ -324,10 +327,10 @@ class _Planner:
         self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
         self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
-        self.link_attendees, self.attendance = self._link_attendees()
+        self.link_attendees, self.attendance = self._link_attendees(only)
         self.tied_start: dict[tuple[str, str], dt.date] = {}
         self.states: dict[str, _OrgState] = {}
-        self.activity_days = self._activity_days()
+        self.activity_days = self._activity_days(only)
         self.fixed_hosts: dict[str, list[int]] = {}  # org id -> indices of its fixed-day activities
         # a re-plan (``pins``): kept items booked first, so nothing placed again takes their time
         self.pins = pins
@@ -336,6 +339,7 @@ class _Planner:
         self._prebooked: dict[Key, tuple[tuple[str, ...], int, int]] = {}
         self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
         self._why_not_said: dict[dt.date, str] = {}
+        self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
         if pins is not None:
             self._prebook(pins)
 
@@ -478,55 +482,71 @@ class _Planner:
             return days
         return [d for d in days if d not in workdays] + [d for d in days if d in workdays]
 
-    def _activity_days(self) -> dict[str, tuple[ActivityDay, bool]]:
+    def _activity_days(self, only: Collection[str] | None = None) -> dict[str, tuple[ActivityDay, bool]]:
         """Each organization's fixed-day rule, and whether the planner chose it (the organization set none).
 
         Organizations without a rule get one of :func:`default_activity_day`'s in turn among the
         organizations under the same supervisor, skipping the rules their siblings chose themselves,
-        so that a town's villages meet on different days.
+        so that a town's villages meet on different days. With ``only`` (a shard), just the groups of
+        organizations under the supervisors of those: the same rules as for the whole tree.
         """
-        out: dict[str, tuple[ActivityDay, bool]] = {}
-        groups: dict[str, list[Organization]] = {}
-        needs = {org_id for org_id, obs in self.obligations.items() if any(o.fixed_day and o.schedulable for o in obs)}
-        for org in self.tree:
+        tree = self.tree
+        position = {org.id: n for n, org in enumerate(tree)}
+        chosen: dict[str, tuple[ActivityDay, bool] | None] = {}
+
+        def own(org: Organization) -> tuple[ActivityDay, bool] | None:
+            """The day the file sets for ``org``: its own, the older ``fixed_day``, or its parent's when the
+            parent comes before it in the file on the same track (a 党小组, a branch of a 村党委 or 党组)."""
+            if org.id in chosen:
+                return chosen[org.id]
             opts, _ = meeting_options(org.options)
+            found: tuple[ActivityDay, bool] | None = None
             if opts.activity_day is not None:
-                out[org.id] = (opts.activity_day, False)
+                found = (opts.activity_day, False)
             elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
-                out[org.id] = (legacy, False)  # the branch-rules plugin's older name for the same day
-            elif (
-                org.parent is not None
-                and org.parent in out
-                and org.track is not None
-                and self.tree[org.parent].track == org.track
-            ):
-                # a 党小组, or a branch of a 村党委 or 党组 that sets the day for all: the same day
-                out[org.id] = out[org.parent]
-            sup = self.tree.supervisor_of(org.id)
+                found = (legacy, False)  # the branch-rules plugin's older name for the same day
+            elif org.parent is not None and org.track is not None and position[org.parent] < position[org.id]:
+                parent = tree[org.parent]
+                if parent.track == org.track:
+                    found = own(parent)
+            chosen[org.id] = found
+            return found
+
+        groups: dict[str, list[Organization]] = {}
+        for org in tree:
+            sup = tree.supervisor_of(org.id)
             # a top organization is a group of its own: unrelated trees never move each other
             groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
+        wanted = None if only is None else set(only)
+        out: dict[str, tuple[ActivityDay, bool]] = {}
         for members in groups.values():
+            if wanted is not None and not any(o.id in wanted for o in members):
+                continue
+            for org in members:
+                rule = own(org)
+                if rule is not None:
+                    out[org.id] = rule
             taken = {out[o.id][0].rule_text() for o in members if o.id in out}
             k = 0
             for org in members:
-                if org.id in out or org.id not in needs:
+                if org.id in out or not any(o.fixed_day and o.schedulable for o in self.obligations.get(org.id, ())):
                     continue
                 opts, _ = meeting_options(org.options)
                 for _ in range(40):
-                    rule = default_activity_day(k, opts.weekdays)
+                    rule_ = default_activity_day(k, opts.weekdays)
                     k += 1
-                    if rule.rule_text() not in taken:
+                    if rule_.rule_text() not in taken:
                         break
-                taken.add(rule.rule_text())
+                taken.add(rule_.rule_text())
                 if len(taken) >= 20:  # every day used once: start the round again
                     taken = set()
-                out[org.id] = (rule, True)
+                out[org.id] = (rule_, True)
         return out
 
     # -- people ------------------------------------------------------------------------------------
 
     def _link_attendees(
-        self,
+        self, only: Collection[str] | None = None
     ) -> tuple[dict[tuple[str, str], tuple[str, ...]], list[tuple[Organization, Obligation, Member, list[str]]]]:
         """Who attends which activity of another organization, and the attendance duties behind it.
 
@@ -538,7 +558,10 @@ class _Planner:
         out: dict[tuple[str, str], list[str]] = {}
         duties: list[tuple[Organization, Obligation, Member, list[str]]] = []
         tree = self.tree
+        planned = None if only is None else set(only)
         for org in tree:
+            if planned is not None and org.id not in planned:
+                continue  # a shard: where another shard's people go is in that shard (:func:`shards`)
             for ob in self.obligations.get(org.id, ()):
                 if not ob.attendance:
                     continue
@@ -1566,9 +1589,11 @@ class _Planner:
         lecturer = org.option("lecturer")
         if isinstance(lecturer, str):
             people.add(lecturer)
-        for duty_org, _, _, targets in self.attendance:
-            if duty_org.id == org.id:
-                homes.update(targets)
+        if self._duty_targets is None:  # where each organization's attendance duties lead, indexed once
+            self._duty_targets = {}
+            for duty_org, _, _, targets in self.attendance:
+                self._duty_targets.setdefault(duty_org.id, []).extend(targets)
+        homes.update(self._duty_targets.get(org.id, ()))
         for person in people:
             try:
                 homes.add(tree.member(person).org)
@@ -1776,9 +1801,9 @@ def make_plan(
             outside them can change). The result for them is the same as in the plan of the whole tree.
         progress: Called with 1 each time an organization is planned (a progress display).
     """
-    planner = _Planner(tree, obligations, year, calendar)
-    wanted = None if orgs is None else set(orgs)
     only = None if shard is None else set(shard)
+    planner = _Planner(tree, obligations, year, calendar, only=only)
+    wanted = None if orgs is None else set(orgs)
     # Organizations share people (a town leader in the villages linked to them): the organizations that do
     # are planned together, in file order, so the result for each is the same however the tree is sharded.
     planned = [org for org in tree if only is None or org.id in only]
