@@ -534,3 +534,14 @@ def test_the_prose_check_finds_english() -> None:
     assert _prose("用法：lianxue plan [-h] [--year YEAR] [--format {table,json}] orgfile") == []
     assert _prose("lianxue：错误：--lang 'fr'：只支持 zh_CN（中文）和 en（英文）") == []
     assert _prose("a file at /tmp/some path", "/tmp/some path") == ["a file at"]
+
+
+def test_the_plan_warnings_are_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan's own warnings (a blocked track's organizations not planned) in Chinese by default, the ids kept."""
+    example = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
+    code, text = _chinese(monkeypatch, "--block", "organs", "plan", example, "--year", "2026", "--format", "json")
+    assert code == 0
+    (line,) = [w for w in text.splitlines() if "未计划" in w and not w.lstrip().startswith('"')]  # not the JSON
+    assert "track organs 的插件未加载（已屏蔽：organs）" in line
+    assert "zuzhibu" in line
+    assert "not planned" not in text

@@ -453,12 +453,12 @@ def test_two_plugins_scheduling_one_clause_are_named(host: PluginHost) -> None:
     b = TreeBuilder().org("v", "某村党支部", track="village")
     b.member("s", "书记", "v", roles=["secretary"])
     plan = plan_year(b.build(), both, YEAR)
-    (warning,) = [w for w in plan.warnings if "同一条款" in w]
+    (warning,) = [w for w in plan.warnings if "same clause" in w]
     assert "village.monthly-study" in warning
     assert "local.monthly-study" in warning
-    assert "插件 local" in warning
-    assert "插件 village" in warning
+    assert "plugin local" in warning
+    assert "plugin village" in warning
     assert ours.source.quote[:20] in warning
     # the built-in plugins alone never warn
     alone = plan_year(b.build(), host, YEAR)
-    assert not [w for w in alone.warnings if "同一条款" in w]
+    assert not [w for w in alone.warnings if "same clause" in w]

@@ -112,10 +112,10 @@ def test_the_docs_example_runs_from_public_names(tmp_path: Path, monkeypatch: py
 def test_blocking_a_track_plugin_plans_the_rest_and_says_who_was_left_out(tmp_path: Path) -> None:
     code, text, err = cli("--block", "organs", "plan", str(example_path()), "--year", str(YEAR), "--format", "json")
     assert code == 0, err
-    (line,) = [w for w in err.splitlines() if "未计划" in w]
+    (line,) = [w for w in err.splitlines() if "not planned" in w]
     assert "zuzhibu" in line
     assert "track organs" in line
-    assert "已屏蔽：organs" in line
+    assert "blocked: organs" in line
     plan = json.loads(text)
     host = PluginHost(environ={})
     tree = load_county(example_path(), host)

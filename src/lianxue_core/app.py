@@ -34,7 +34,7 @@ from . import orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
 from .calendar.writer import build_feeds_by_shard
 from .errors import InputError, Problem
-from .i18n import _
+from .i18n import _, ngettext
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
 from .plugins import PluginHost
@@ -250,10 +250,21 @@ def _notes(
     skipped = left_out(tree, host)
     if skipped:
         tracks = sorted({str(o.track) for o in skipped})
-        names = "、".join(o.id for o in skipped[:10]) + ("等" if len(skipped) > 10 else "")
+        sep = _(", ")
+        names = sep.join(o.id for o in skipped[:10]) + (_(" and others") if len(skipped) > 10 else "")
         notes.append(
-            f"{len(skipped)}个组织未计划（{names}）：track {'、'.join(tracks)} 的插件未加载"
-            f"（已屏蔽：{'、'.join(sorted(host.blocked)) or '无'}）"
+            ngettext(
+                "{n} organization not planned ({names}): "
+                "the plugin for track {tracks} is not loaded (blocked: {blocked})",
+                "{n} organizations not planned ({names}): "
+                "the plugin for track {tracks} is not loaded (blocked: {blocked})",
+                len(skipped),
+            ).format(
+                n=len(skipped),
+                names=names,
+                tracks=sep.join(tracks),
+                blocked=sep.join(sorted(host.blocked)) or _("none"),
+            )
         )
     return notes
 
@@ -458,8 +469,23 @@ def same_clause_twice(
     for (a_id, b_id), where in pairs.items():
         quote = next(o.source.quote for obs in obligations.values() for o in obs if o.id == a_id)
         out.append(
-            f"插件 {host.provider_of(a_id)} 的 {a_id} 与插件 {host.provider_of(b_id)} 的 {b_id} 为同一条款排期"
-            f"（“{quote[:40]}”），{len(where)}个组织将有重复事项（如 {where[0]}）；请屏蔽其一或用 combines_with 合并"
+            ngettext(
+                "plugin {a_plugin}'s {a} and plugin {b_plugin}'s {b} schedule the same clause (“{quote}”): "
+                "{n} organization will have duplicate items (e.g. {example}); "
+                "block one or join them with combines_with",
+                "plugin {a_plugin}'s {a} and plugin {b_plugin}'s {b} schedule the same clause (“{quote}”): "
+                "{n} organizations will have duplicate items (e.g. {example}); "
+                "block one or join them with combines_with",
+                len(where),
+            ).format(
+                a_plugin=host.provider_of(a_id),
+                a=a_id,
+                b_plugin=host.provider_of(b_id),
+                b=b_id,
+                quote=quote[:40],
+                n=len(where),
+                example=where[0],
+            )
         )
     return out
 
@@ -696,7 +722,13 @@ def check_records(
     in_scope = {o.id for o in scope}
     outside = len(store) - store.count(in_scope)
     if outside:
-        warnings.append(f"{outside}条记录属于{sup.name if sup else ''}督查范围以外的党组织，未计入本报告")
+        warnings.append(
+            ngettext(
+                "{n} record belongs to an organization outside {supervisor}'s supervision: not counted in this report",
+                "{n} records belong to organizations outside {supervisor}'s supervision: not counted in this report",
+                outside,
+            ).format(n=outside, supervisor=sup.name if sup else "")
+        )
     calendar = workday_calendar(host, year, holidays=holidays)
     if plan is not None and plan.year != year:
         raise InputError(
