@@ -111,3 +111,20 @@ def test_memory_per_shard_is_bounded(tmp_path: Path) -> None:
     saved = peaks[40, None] - peaks[40, "shards"], peaks[120, None] - peaks[120, "shards"]
     assert saved[1] > 4 * 2**20
     assert saved[1] > 2 * max(saved[0], 0)
+
+
+def test_the_json_report_in_pieces_is_the_json_report(example: tuple[PluginHost, OrganizationTree, Path]) -> None:
+    """``lianxue check --format json`` writes the report finding by finding: the same text as ``json.dumps`` of the
+    whole object, byte for byte (indentation of nested values, empty lists, Chinese kept as is)."""
+    import json
+
+    from lianxue_core.supervision.report_json import iter_json, report_to_json
+
+    host, tree, records = example
+    for as_of, supervisor in ((AS_OF, None), (dt.date(2026, 1, 2), "xinshi")):
+        outcome = check_records(tree, host, [records], as_of=as_of, supervisor=supervisor)
+        whole = json.dumps(report_to_json(outcome.report), ensure_ascii=False, indent=2) + "\n"
+        pieces = list(iter_json(outcome.report))
+        assert "".join(pieces) == whole
+        assert len(pieces) > len(outcome.report.findings)  # one piece at least per finding, not one string
+        assert json.loads(whole)["findings"] or as_of < AS_OF

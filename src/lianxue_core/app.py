@@ -637,6 +637,12 @@ class CheckOutcome:
 
         return render_json(self.report)
 
+    def json_pieces(self) -> Iterator[str]:
+        """:meth:`json` in pieces, each finding rendered as it is written (a county's report is tens of megabytes)."""
+        from .supervision.report_json import iter_json
+
+        return iter_json(self.report)
+
     def html(self) -> str:
         from .supervision.report_html import render_html
 

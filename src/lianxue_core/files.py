@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .i18n import _
@@ -19,9 +20,9 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (UTF-8 text, or bytes as they are: a Word document) to ``path`` through a temporary file
-    and a rename; never leave a partial file.
+def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write ``text`` (UTF-8 text, or bytes as they are: a Word document, or pieces of text written as they come:
+    a long report) to ``path`` through a temporary file and a rename; never leave a partial file.
 
     The file gets the mode of the file it replaces, or ``0o666`` less the umask for a new one (the
     temporary file's own ``0o600`` would hide the feed from a web server running as another user).
@@ -38,7 +39,11 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if isinstance(text, str | bytes):
+                f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            else:
+                for piece in text:
+                    f.write(piece.encode("utf-8"))
             f.flush()
             os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())

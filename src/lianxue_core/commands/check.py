@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ..app import check_records, check_year, load_county, obligations_of, plan_year
+from ..app import CheckOutcome, check_records, check_year, load_county, obligations_of, plan_year
 from ..errors import InputError, Problem
 from ..files import atomic_write
 from ..i18n import N_, _, ngettext
@@ -109,8 +110,7 @@ def _split(
             obligations=obligations,
             plan=plan,
         )
-        text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
-        atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", text)
+        atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", _text(outcome, args.format))
         code = max(code, outcome.exit_code)
     return code, len(supervisors)
 
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         print(_("lianxue: warning: ... and {n} more (all in the report)").format(n=more), file=err)
     for warning in outcome.plan_warnings:
         print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
-    text = outcome.json() if args.format == "json" else outcome.html() if args.format == "html" else outcome.table()
+    text = _text(outcome, args.format)
     report = outcome.report
     if args.out is not None:
         atomic_write(args.out, text)
@@ -167,5 +167,13 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             file=out,
         )
     else:
-        out.write(text)
+        for piece in [text] if isinstance(text, str) else text:
+            out.write(piece)
     return outcome.exit_code
+
+
+def _text(outcome: CheckOutcome, fmt: str) -> str | Iterator[str]:
+    """The report in ``fmt``: the JSON in pieces, written as they come."""
+    if fmt == "json":
+        return outcome.json_pieces()
+    return outcome.html() if fmt == "html" else outcome.table()

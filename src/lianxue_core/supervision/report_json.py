@@ -8,11 +8,12 @@ removed, within one ``schema`` version.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from .report import Report
 
-__all__ = ["SCHEMA", "render_json", "report_to_json"]
+__all__ = ["SCHEMA", "iter_json", "render_json", "report_to_json"]
 
 #: The schema version; bumped only when a key changes meaning or goes away.
 SCHEMA = "lianxue-check/1"
@@ -33,39 +34,53 @@ def _finding(report: Report, f: Any) -> dict[str, Any]:
 
 def report_to_json(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready object."""
-    heat = report.heatmap()
+    return {key: value if not callable(value) else list(value()) for key, value in _parts(report)}
+
+
+def _parts(report: Report) -> list[tuple[str, Any]]:
+    """The report's top-level keys in order, each with its value, or for the long lists a function giving
+    their items one by one (so that :func:`iter_json` never holds them all)."""
+    return [
+        ("schema", SCHEMA),
+        ("year", report.year),
+        ("as_of", report.as_of.isoformat()),
+        (
+            "supervisor",
+            None if report.supervisor is None else {"id": report.supervisor.id, "name": report.supervisor.name},
+        ),
+        ("findings", lambda: (_finding(report, f) for f in report.findings)),
+        ("summary", report.summary()),
+        ("organizations", lambda: (_organization(r) for r in report.orgs)),
+        ("points", lambda: (p.to_json() for p in report.points)),
+        ("heatmap", lambda: _heatmap(report)),
+        ("warnings", list(report.warnings)),
+    ]
+
+
+def _organization(r: Any) -> dict[str, Any]:
     return {
-        "schema": SCHEMA,
-        "year": report.year,
-        "as_of": report.as_of.isoformat(),
-        "supervisor": None
-        if report.supervisor is None
-        else {"id": report.supervisor.id, "name": report.supervisor.name},
-        "findings": [_finding(report, f) for f in report.findings],
-        "summary": report.summary(),
-        "organizations": [
-            {
-                "id": r.org.id,
-                "name": r.org.name,
-                "parent": r.org.parent,
-                "depth": r.depth,
-                "ended": r.ended,
-                "complete": r.complete,
-                "due": r.due,
-                "problems": r.problems,
-                "completion_rate": None if r.rate is None else round(r.rate, 4),
-                "rollup_completion_rate": None if r.rollup_rate is None else round(r.rollup_rate, 4),
-                "rank": r.rank,
-                "members": r.members,
-                "points": r.points,
-                "points_per_member": r.points_per_member,
-                "points_rules": r.points_rules or None,
-            }
-            for r in report.orgs
-        ],
-        "points": [p.to_json() for p in report.points],
-        "heatmap": [
-            {
+        "id": r.org.id,
+        "name": r.org.name,
+        "parent": r.org.parent,
+        "depth": r.depth,
+        "ended": r.ended,
+        "complete": r.complete,
+        "due": r.due,
+        "problems": r.problems,
+        "completion_rate": None if r.rate is None else round(r.rate, 4),
+        "rollup_completion_rate": None if r.rollup_rate is None else round(r.rollup_rate, 4),
+        "rank": r.rank,
+        "members": r.members,
+        "points": r.points,
+        "points_per_member": r.points_per_member,
+        "points_rules": r.points_rules or None,
+    }
+
+
+def _heatmap(report: Report) -> Iterator[dict[str, Any]]:
+    for org, obs in report.heatmap().items():
+        for ob, cells in obs.items():
+            yield {
                 "org": org,
                 "obligation": ob,
                 "months": [
@@ -73,13 +88,31 @@ def report_to_json(report: Report) -> dict[str, Any]:
                     for c in cells
                 ],
             }
-            for org, obs in heat.items()
-            for ob, cells in obs.items()
-        ],
-        "warnings": list(report.warnings),
-    }
+
+
+def _dumps(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels deep."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+def iter_json(report: Report) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces, each list item rendered as it is written: the same text, byte for
+    byte, without the whole report as one object and one string (a county's findings: tens of megabytes)."""
+    yield "{"
+    for n, (key, value) in enumerate(_parts(report)):
+        yield ("," if n else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        if not callable(value):
+            yield _dumps(value, 1)
+            continue
+        empty = True
+        for item in value():
+            yield ("[" if empty else ",") + "\n    " + _dumps(item, 2)
+            empty = False
+        yield "[]" if empty else "\n  ]"
+    yield "\n}\n"
 
 
 def render_json(report: Report) -> str:
     """The report as JSON text (UTF-8, Chinese kept as is), ending with a newline."""
-    return json.dumps(report_to_json(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(iter_json(report))
