@@ -30,19 +30,24 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def run(size: int, jobs: int, folder: Path) -> dict[str, float]:
+def write_county(size: int, path: Path, seed: int = 2026) -> None:
+    """The synthetic county of about ``size`` organizations (``synthetic.py``) as an organization file."""
     from synthetic import synthetic_tree
 
     from lianxue_core.model import OrganizationTree
     from lianxue_core.orgfile import dumps
 
+    tree = synthetic_tree(size, size * 30, seed=seed)
+    listed = Counter(m.org for m in tree.members)
+    # the generator lists an enterprise's committee and elderly members beyond its count: a file must not
+    orgs = [attrs.evolve(o, members=max(o.members, listed[o.id])) if o.members is not None else o for o in tree]
+    path.write_text(dumps(OrganizationTree(orgs, tree.members)), encoding="utf-8")
+
+
+def run(size: int, jobs: int, folder: Path) -> dict[str, float]:
     county = folder / f"county-{size}.toml"
     if not county.exists():
-        tree = synthetic_tree(size, size * 30)
-        listed = Counter(m.org for m in tree.members)
-        # the generator lists an enterprise's committee and elderly members beyond its count: a file must not
-        orgs = [attrs.evolve(o, members=max(o.members, listed[o.id])) if o.members is not None else o for o in tree]
-        county.write_text(dumps(OrganizationTree(orgs, tree.members)), encoding="utf-8")
+        write_county(size, county)
     out = folder / f"out-{size}-{jobs}"
     shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "lianxue_core", "-q", "calendar", str(county), "--year", "2026"]

@@ -33,6 +33,7 @@ from synthetic import synthetic_tree
 
 from lianxue_core import PluginHost
 from lianxue_core.app import check_records, obligations_of, plan_year
+from lianxue_core.scheduling import Plan
 from lianxue_core.supervision.records import read_store
 
 YEAR = 2026
@@ -48,6 +49,13 @@ def make(size: int, path: Path) -> dict[str, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     plan = plan_year(tree, host, YEAR)
     plan_s, plan_cpu = time.perf_counter() - t0, time.process_time() - c0
+    write_records(plan, path)
+    return {"plan_whole_s": plan_s, "plan_whole_cpu": plan_cpu, "csv_mb": path.stat().st_size / 2**20}
+
+
+def write_records(plan: Plan, path: Path) -> None:
+    """A year of records of ``plan`` as CSV: every planned occurrence held, but every 17th left out and every
+    29th held a month late."""
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
@@ -70,7 +78,12 @@ def make(size: int, path: Path) -> dict[str, float]:
                     member,
                 ]
             )
-    return {"plan_whole_s": plan_s, "plan_whole_cpu": plan_cpu, "csv_mb": path.stat().st_size / 2**20}
+
+
+def csv_floor(path: Path) -> int:
+    """The floor of reading records: the rows of the CSV at ``path`` read with the ``csv`` module alone."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return sum(1 for _ in csv.reader(f))
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
@@ -88,11 +101,7 @@ def measure(size: int, path: Path, jobs: int) -> dict[str, float]:
     applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    def floor() -> int:
-        with path.open(encoding="utf-8", newline="") as f:
-            return sum(1 for _ in csv.reader(f))
-
-    rows, floor_s, floor_cpu = _timed(floor)
+    rows, floor_s, floor_cpu = _timed(lambda: csv_floor(path))
     (store, problems, _), read_s, read_cpu = _timed(lambda: read_store([path], tree, catalogue, applies))
     assert not problems, problems[:3]
     records = len(store)
