@@ -349,7 +349,13 @@ def growth(results: list[dict[str, Any]], jobs: int) -> list[dict[str, Any]]:
         for stage in STAGES:
             ra, rb = a["cli"][stage][str(jobs)], b["cli"][stage][str(jobs)]
             t = rb["wall_s"] / ra["wall_s"]
-            row[stage] = {"time_x": t, "growth": t / size, "memory_x": rb["peak_mib"] / ra["peak_mib"]}
+            c = rb["cpu_s"] / ra["cpu_s"]
+            row[stage] = {
+                "time_x": t,
+                "growth": t / size,
+                "cpu_growth": c / size,
+                "memory_x": rb["peak_mib"] / ra["peak_mib"],
+            }
         t = b["planner_cpu_s"] / a["planner_cpu_s"]
         row["planner"] = {"time_x": t, "growth": t / size}
         t = b["feeds_cpu_s"] / a["feeds_cpu_s"]
@@ -457,8 +463,9 @@ def report(result: dict[str, Any]) -> str:
             s = g[stage]
             memory = f"x{s['memory_x']:.2f}" if "memory_x" in s else "—"
             label = LABELS.get(stage, f"{stage} alone (CPU)")
-            rows.append([label, f"x{s['time_x']:.2f}", f"{s['growth']:.2f}", memory])
-        out.append(table(["stage", "time", "growth ratio (time / size)", "peak memory"], rows))
+            cpu = f"{s['cpu_growth']:.2f}" if "cpu_growth" in s else f"{s['growth']:.2f}"
+            rows.append([label, f"x{s['time_x']:.2f}", f"{s['growth']:.2f}", cpu, memory])
+        out.append(table(["stage", "time", "growth ratio (time / size)", "CPU growth ratio", "peak memory"], rows))
     p = result.get("province")
     if p:
         c = p["county_wall_s"]
