@@ -229,8 +229,11 @@ def _periods(cadence: Cadence, year: int) -> tuple[Period, ...]:
 # -- requests ------------------------------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.define
 class _Request:
+    """What one item asks for: its window, people, length and times. Not changed once made (``attrs.evolve``
+    makes another); mutable only because a plain slotted class is made several times faster."""
+
     obligation: Obligation
     period: Period
     first: dt.date
@@ -477,10 +480,20 @@ class _Planner:
         if not workdays or not days:
             return days
         swapped = self._swapped_sorted
-        i = bisect.bisect_left(swapped, days[0])
-        if i == len(swapped) or swapped[i] > days[-1]:  # ``days`` is sorted: no 调休 day among them
+        i, j = bisect.bisect_left(swapped, days[0]), bisect.bisect_right(swapped, days[-1])
+        if i == j:  # ``days`` is sorted: no 调休 day among them
             return days
-        return [d for d in days if d not in workdays] + [d for d in days if d in workdays]
+        # the few 调休 days cut out of ``days`` by position (slices, not a test of every day)
+        at = [k for k in (bisect.bisect_left(days, d) for d in swapped[i:j]) if k < len(days) and days[k] in workdays]
+        if not at:
+            return days
+        out: list[dt.date] = []
+        prev = 0
+        for k in at:
+            out += days[prev:k]
+            prev = k + 1
+        out += days[prev:]
+        return out + [days[k] for k in at]
 
     def _activity_days(self, only: Collection[str] | None = None) -> dict[str, tuple[ActivityDay, bool]]:
         """Each organization's fixed-day rule, and whether the planner chose it (the organization set none).
