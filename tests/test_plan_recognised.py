@@ -137,6 +137,19 @@ def test_a_first_friday_branch_moves_past_national_day(
     assert len(days) == 12
 
 
+def test_a_fixed_day_moved_to_a_swapped_working_sunday_says_so(
+    deqing: tuple[OrganizationTree, Plan, dict[str, tuple[Obligation, ...]]],
+) -> None:
+    """2 January 2026 is 元旦's holiday and Sunday 4 January a 调休 working day: a branch secretary would not
+    expect a Sunday meeting without being told why."""
+    _, plan, _ = deqing
+    (january,) = [o for o in of(plan, "jiaoyuju-1", "organs.fixed-day") if o.first_day.month == 1]
+    assert january.first_day == dt.date(2026, 1, 4)
+    assert january.note == "原定每月第一个星期五（1月2日），逢元旦顺延至1月4日（星期日，调休上班日）"
+    # a weekday it moves to says nothing of the kind
+    assert not [o for o in plan.occurrences if "调休上班日" in o.note and o.first_day.weekday() < 5]
+
+
 def test_fixed_days_written_every_way(anxi: tuple[OrganizationTree, Plan, dict[str, tuple[Obligation, ...]]]) -> None:
     tree, plan, _ = anxi
     dongling = [o.first_day for o in of(plan, "dongling", "village.monthly-study")]  # 每月15日

@@ -919,6 +919,8 @@ class _Planner:
         else:
             move = "顺延" if day > wanted else "提前"
             why = f"，{self._why_not(wanted, opts)}{move}至{day.month}月{day.day}日"
+        if day.weekday() >= 5 and day in self.calendar.workdays:  # a weekend day worked in exchange for a holiday
+            why += f"（{'星期六' if day.weekday() == 5 else '星期日'}，调休上班日）"
         return "；".join(p for p in (said, base + why) if p)
 
     def _with_named_weekend(self, req: _Request, days: list[dt.date], first: dt.date) -> list[dt.date]:
