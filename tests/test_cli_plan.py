@@ -183,7 +183,7 @@ def test_an_override_file_makes_2027_official(orgfile: Path) -> None:
 def test_the_table_says_provisional(orgfile: Path) -> None:
     code, out, err = run("plan", orgfile, "--year", "2027")
     assert code == 0
-    assert out.startswith("2027年计划为暂定")
+    assert out.startswith("The 2027 plan is provisional: ")
     assert "暂定" in out
     assert err.count("\n") == 1
 

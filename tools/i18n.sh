@@ -7,6 +7,7 @@
 #   tools/i18n.sh init LANG # a new language's .po from the .pot
 #   tools/i18n.sh all       # extract, update, compile (the usual after changing strings; then translate and compile)
 #
+# The built-in tracks (plugins/lianxue_tracks, in the same wheel) share the catalogue: their options' meanings.
 # tests/test_i18n.py fails when a marked string is missing from the .pot, has no zh_CN translation, or the .mo
 # is older than its .po. Needs Babel (`pip install -e '.[test]'`). PYBABEL: the pybabel to use.
 set -euo pipefail
@@ -19,7 +20,7 @@ pot="$locale/lianxue.pot"
 
 extract() {
     "$pybabel" extract -F babel.cfg --project lianxue --no-location --sort-output --omit-header \
-        -k N_ -o "$pot" src/lianxue_core
+        -k N_ -o "$pot" src/lianxue_core plugins/lianxue_tracks
 }
 update() { "$pybabel" update -D lianxue -i "$pot" -d "$locale" --no-fuzzy-matching; }
 compile() { "$pybabel" compile -D lianxue -d "$locale" --statistics; }

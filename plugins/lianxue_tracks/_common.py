@@ -26,6 +26,7 @@ from lianxue_core import (
     OrganizationTree,
     OrgKind,
 )
+from lianxue_core.i18n import N_, _
 
 from ._source import plan_clause
 
@@ -107,7 +108,7 @@ def _fixed_day(value: object) -> str | None:
         return None
     if isinstance(value, str) and value.strip():
         return None
-    return f"must be a day of the month from 1 to 31 or a day such as '每月15日', not {value!r}"
+    return _("must be a day of the month from 1 to 31 or a day such as '每月15日', not {value!r}").format(value=value)
 
 
 def _spec(name: str, kind: OptionKind, meaning: str, **fields: Any) -> OptionSpec:
@@ -121,51 +122,55 @@ _DAYS: Mapping[str, Any] = {"low": 0, "high": 366, "unit": "days"}
 OPTIONS: Mapping[str, OptionSpec] = {
     spec.name: spec
     for spec in (
-        _spec("july1_before", OptionKind.INT, "七一期间 days before 1 July the window opens", **_DAYS),
-        _spec("july1_after", OptionKind.INT, "七一前后 days after 1 July the window closes", **_DAYS),
+        _spec("july1_before", OptionKind.INT, N_("七一期间 days before 1 July the window opens"), **_DAYS),
+        _spec("july1_after", OptionKind.INT, N_("七一前后 days after 1 July the window closes"), **_DAYS),
         _spec(
             "year_end_lead",
             OptionKind.INT,
-            "年底前 how many days before 31 December such an obligation may start",
+            N_("年底前 how many days before 31 December such an obligation may start"),
             **_DAYS,
         ),
         _spec(
             "supervision_cadence",
             OptionKind.CHOICE,
-            "经常性督查 / 指导督查 how often a supervising organization checks",
+            N_("经常性督查 / 指导督查 how often a supervising organization checks"),
             choices=_CADENCES,
         ),
         _spec(
             "large_branch_members",
             OptionKind.INT,
-            "党员人数较多 from this many members a two-new branch's 个人自评 and 党员互评 run by 党小组",
+            N_("党员人数较多 from this many members a two-new branch's 个人自评 and 党员互评 run by 党小组"),
             low=1,
         ),
         _spec(
             "review_grades",
             OptionKind.STR_LIST,
-            "评议等次 the grades a village branch gives after 组织评定",
+            N_("评议等次 the grades a village branch gives after 组织评定"),
             min_items=2,
-            expected="a list of at least two grade names",
+            expected=N_("a list of at least two grade names"),
         ),
         _spec(
             "lecture_per_link",
             OptionKind.BOOL,
-            "领导班子成员讲党课 one lecture in total (false) or one in each linked organization (true)",
+            N_("领导班子成员讲党课 one lecture in total (false) or one in each linked organization (true)"),
         ),
-        _spec("households_per_cadre", OptionKind.INT, "结对联系1—2户 households each town cadre is paired with", low=1),
-        _spec("party_lecture_cadence", OptionKind.CHOICE, "党课 the cadence of a branch's own 党课", choices=_CADENCES),
-        _spec("branch_rules", OptionKind.BOOL, "支部工作条例 false switches the standing branch rules off"),
+        _spec(
+            "households_per_cadre", OptionKind.INT, N_("结对联系1—2户 households each town cadre is paired with"), low=1
+        ),
+        _spec(
+            "party_lecture_cadence", OptionKind.CHOICE, N_("党课 the cadence of a branch's own 党课"), choices=_CADENCES
+        ),
+        _spec("branch_rules", OptionKind.BOOL, N_("支部工作条例 false switches the standing branch rules off")),
         _spec(
             "branch_committee",
             OptionKind.BOOL,
-            "支部委员会 whether the branch has one (default: by member count, none under 7 known members)",
+            N_("支部委员会 whether the branch has one (default: by member count, none under 7 known members)"),
         ),
         _spec(
             "fixed_day",
             OptionKind.STR,
-            "主题党日 the branch's fixed day, copied into branch.theme-day's options for the scheduler",
-            expected="a day of the month from 1 to 31 or a day such as '每月15日'",
+            N_("主题党日 the branch's fixed day, copied into branch.theme-day's options for the scheduler"),
+            expected=N_("a day of the month from 1 to 31 or a day such as '每月15日'"),
             check=_fixed_day,
         ),
     )

@@ -27,6 +27,7 @@ from lianxue_core import (
     Track,
     hookimpl,
 )
+from lianxue_core.i18n import N_, _
 
 from ._common import (
     BRANCH_LEVEL,
@@ -459,7 +460,7 @@ def lianxue_obligations(organization: Organization, tree: OrganizationTree) -> S
 def _label_or_flag(value: object) -> str | None:
     if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
         return None
-    return f'must be true, false or a label such as "开发区", not {value!r}'
+    return _('must be true, false or a label such as "开发区", not {value!r}').format(value=value)
 
 
 #: The zones plan 4 names (开发区、临杭工业区、科技新城) and their 专人 (“落实专人负责”): declared here so that a
@@ -470,15 +471,15 @@ ZONE_OPTIONS = (
         "devzone",
         OptionKind.BOOL,
         None,
-        "开发区 true or a label makes the organization a zone, false never (read by development-zone plugins)",
-        expected='true, false or a label such as "开发区"',
+        N_("开发区 true or a label makes the organization a zone, false never (read by development-zone plugins)"),
+        expected=N_('true, false or a label such as "开发区"'),
         check=_label_or_flag,
     ),
     OptionSpec(
         "zone_inspector",
         OptionKind.STR,
         None,
-        "落实专人负责 member id of the person designated to guide and supervise a zone's two-new organizations",
+        N_("落实专人负责 member id of the person designated to guide and supervise a zone's two-new organizations"),
     ),
 )
 

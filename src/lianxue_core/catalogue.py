@@ -26,13 +26,14 @@ def render_json(obligations: Sequence[Obligation]) -> str:
     return json.dumps([o.to_json() for o in obligations], ensure_ascii=False, indent=2) + "\n"
 
 
-def render_table_text(obligations: Sequence[Obligation]) -> str:
-    """The obligations as an aligned table: id, cadence, kind, title, citation item."""
+def render_table_text(obligations: Sequence[Obligation], max_width: int | None = None) -> str:
+    """The obligations as an aligned table: id, cadence, kind, title, citation item (narrowed to ``max_width``
+    columns when given: a terminal's width)."""
     rows = [
         [o.id, o.cadence.describe(), o.kind.label, o.title, f"{o.source.section} {o.source.item}".strip()]
         for o in obligations
     ]
-    return render_table(["id", _("cadence"), _("kind"), _("title"), _("source")], rows)
+    return render_table(["id", _("cadence"), _("kind"), _("title"), _("source")], rows, max_width)
 
 
 def _md_cell(text: str) -> str:
@@ -94,18 +95,22 @@ def _option_name(spec: OptionSpec) -> str:
     return spec.name.replace("*.", "<obligation>.")
 
 
+def _meaning(spec: OptionSpec) -> str:
+    """What the option does, in the language chosen: the core's and the built-in tracks' meanings are msgids of
+    lianxue's catalogue; a plugin's own text (not in it) is shown as it is."""
+    return (_(spec.meaning) if spec.meaning else "").replace("\n", " ")
+
+
 def render_options_json(specs: Sequence[OptionSpec]) -> str:
     """The options as a JSON list (see :meth:`OptionSpec.to_json`)."""
     return json.dumps([s.to_json() for s in specs], ensure_ascii=False, indent=2) + "\n"
 
 
-def render_options_table(specs: Sequence[OptionSpec]) -> str:
-    """The options as an aligned table: name, type, default, declared by, meaning."""
-    rows = [
-        [_option_name(s), s.describe(), _default(s), ", ".join(s.declared_by), s.meaning.replace("\n", " ")]
-        for s in specs
-    ]
-    return render_table([_("option"), _("type"), _("default"), _("declared by"), _("meaning")], rows)
+def render_options_table(specs: Sequence[OptionSpec], max_width: int | None = None) -> str:
+    """The options as an aligned table: name, type, default, declared by, meaning (narrowed to ``max_width``
+    columns when given)."""
+    rows = [[_option_name(s), s.describe(), _default(s), ", ".join(s.declared_by), _meaning(s)] for s in specs]
+    return render_table([_("option"), _("type"), _("default"), _("declared by"), _("meaning")], rows, max_width)
 
 
 def render_options_markdown(specs: Sequence[OptionSpec]) -> str:

@@ -9,12 +9,15 @@ something wanting.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import difflib
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__, i18n
 from .commands import COMMANDS
@@ -77,10 +80,63 @@ def _argparse_words() -> Iterator[None]:
             setattr(argparse, name, function)
 
 
+#: What a value of these argument types must be, when it is not: argparse would name the Python function
+#: (``invalid int value: '20x6'``, ``invalid fromisoformat value``).
+_TYPE_PROBLEMS: dict[Callable[[str], object], str] = {
+    int: N_("invalid whole number: {value!r}"),
+    float: N_("invalid number: {value!r}"),
+    dt.date.fromisoformat: N_("invalid date: {value!r} (write YYYY-MM-DD)"),
+}
+
+_INNER_SPACES = re.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with two things mended: a section heading ends in the language's colon (``选项：``, not
+    ``选项:``: argparse writes the ASCII one itself), and the usage line has no double space where the options
+    hidden after a command (``--lang``, ``-q``, ``-v``, whose group argparse still counts) would have been."""
+
+    def __init__(self, prog: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(prog, *args, **kwargs)
+        self._headings: set[str] = set()
+
+    def start_section(self, heading: str | None) -> None:
+        if heading:
+            self._headings.add(heading)
+        super().start_section(heading)
+
+    def _format_usage(self, *args: Any, **kwargs: Any) -> str:
+        text = super()._format_usage(*args, **kwargs)
+        return "\n".join(_INNER_SPACES.sub(" ", line) for line in text.split("\n"))
+
+    def format_help(self) -> str:
+        lines = super().format_help().split("\n")
+        for n, line in enumerate(lines):
+            heading = line.strip().removesuffix(":")
+            if line.endswith(":") and heading in self._headings:
+                indent = line[: len(line) - len(line.lstrip())]
+                lines[n] = indent + _("{heading}:").format(heading=heading)
+        return "\n".join(lines)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, _("{prog}: error: {message}").format(prog=self.prog, message=message) + "\n")
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
+        kind = action.type
+        problem = _TYPE_PROBLEMS.get(kind) if callable(kind) else None
+        if problem is None or not callable(kind):
+            return super()._get_value(action, arg_string)
+        try:
+            return kind(arg_string)
+        except (TypeError, ValueError):
+            raise argparse.ArgumentError(action, _(problem).format(value=arg_string)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -143,9 +199,22 @@ def _logging(args: argparse.Namespace, err: TextIO) -> None:
     for handler in list(log.handlers):
         log.removeHandler(handler)
     handler = logging.StreamHandler(err)
-    handler.setFormatter(_Escaping("lianxue: %(message)s"))
+    handler.setFormatter(_Escaping(_("lianxue: {message}"), style="{"))  # 'lianxue：' in Chinese, as the errors
     log.addHandler(handler)
     log.propagate = False
+
+
+def _unknown_blocked(blocked: Sequence[str], host: PluginHost) -> None:
+    """A warning for each ``--block`` name no installed plugin has (a typing slip blocks nothing)."""
+    for name in dict.fromkeys(blocked):
+        if name in host.installed:
+            continue
+        close = difflib.get_close_matches(name, sorted(host.installed), n=1, cutoff=0.6)
+        hint = _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
+        warning = _("--block {name!r}: no installed plugin has that name{hint}; see `lianxue plugins`").format(
+            name=name, hint=hint
+        )
+        logging.getLogger("lianxue").warning(_("warning: %s"), warning)
 
 
 def _lang_of(argv: Sequence[str]) -> str | None:
@@ -184,6 +253,7 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     _logging(args, err)
     try:
         host = PluginHost(blocked=args.block)
+        _unknown_blocked(args.block, host)
         host.check()
         return int(COMMANDS[args.command].run(args, host, out, err))
     except InputError as exc:

@@ -96,7 +96,9 @@ class OptionSpec:
         kind: The kind of value.
         default: The value used when the option is not set (``None``: not set, or decided otherwise;
             say how in ``meaning``).
-        meaning: What the option does, in Chinese and/or English, for ``lianxue obligations --options``.
+        meaning: What the option does, for ``lianxue obligations --options``: the table shows it through
+            lianxue's catalogue (an English msgid marked with ``N_`` is shown in Chinese by default; any other
+            text as it is); the JSON gives it as written.
         low: For ``INT`` and ``INT_LIST``, the smallest value allowed.
         high: For ``INT`` and ``INT_LIST``, the largest value allowed.
         unit: For ``INT``, what is counted (``"days"``, ``"minutes"``): it goes into the type's description.
@@ -395,7 +397,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "timezone",
             OptionKind.STR,
             DEFAULT_TIMEZONE,
-            "时区 the organization's IANA time zone",
+            N_("时区 the organization's IANA time zone"),
             expected=N_("an IANA time zone such as 'Asia/Shanghai'"),
             check=_timezone,
         ),
@@ -403,14 +405,14 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "meeting_time",
             OptionKind.TIME,
             "14:30",
-            "会议开始时间 the usual start of a meeting (24-hour; `evening` makes the default 19:00)",
+            N_("会议开始时间 the usual start of a meeting (24-hour; `evening` makes the default 19:00)"),
             check=_meeting_time,
         ),
         OptionSpec(
             "meeting_minutes",
             OptionKind.INT,
             DEFAULT_MINUTES,
-            "会议时长 the usual length of a meeting",
+            N_("会议时长 the usual length of a meeting"),
             low=1,
             high=24 * 60,
             unit="minutes",
@@ -420,15 +422,17 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "evening",
             OptionKind.BOOL,
             False,
-            "夜学夜议 it meets in the evening: the default time becomes 19:00 (and beats a `meeting_time` "
-            "that comes only from [defaults])",
+            N_(
+                "夜学夜议 it meets in the evening: the default time becomes 19:00 (and beats a `meeting_time` "
+                "that comes only from [defaults])"
+            ),
             check=_scheduling("evening"),
         ),
         OptionSpec(
             "talk_minutes",
             OptionKind.INT,
             DEFAULT_TALK_MINUTES,
-            "谈心谈话时长 the length of one talk",
+            N_("谈心谈话时长 the length of one talk"),
             low=5,
             high=8 * 60,
             unit="minutes",
@@ -438,7 +442,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "talks_per_day",
             OptionKind.INT,
             DEFAULT_TALKS_PER_DAY,
-            "每天谈话上限 at most this many talks one person leads in a day",
+            N_("每天谈话上限 at most this many talks one person leads in a day"),
             low=1,
             high=48,
             check=_scheduling("talks_per_day"),
@@ -447,21 +451,21 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "location",
             OptionKind.STR,
             "",
-            "活动地点 where the organization meets; written into calendar events",
+            N_("活动地点 where the organization meets; written into calendar events"),
             check=_scheduling("location"),
         ),
         OptionSpec(
             "allow_weekends",
             OptionKind.BOOL,
             False,
-            "周末可开会 it may also meet on an ordinary Saturday or Sunday",
+            N_("周末可开会 it may also meet on an ordinary Saturday or Sunday"),
             check=_scheduling("allow_weekends"),
         ),
         OptionSpec(
             "weekdays",
             OptionKind.INT_LIST,
             (1, 2, 3, 4, 5),
-            "可开会的星期 ISO weekdays it may meet on (1 Monday ... 7 Sunday)",
+            N_("可开会的星期 ISO weekdays it may meet on (1 Monday ... 7 Sunday)"),
             low=1,
             high=7,
             min_items=1,
@@ -471,32 +475,38 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "activity_day",
             OptionKind.ACTIVITY_DAY,
             None,
-            "党员固定活动日 its fixed monthly day, a recurrence rule (or `FREQ=MONTHLY;BYDAY=1FR`): "
-            "the 主题党日 and the monthly studies are placed on it "
-            "(default: one the planner picks, different from its siblings')",
+            N_(
+                "党员固定活动日 its fixed monthly day, a recurrence rule (or `FREQ=MONTHLY;BYDAY=1FR`): "
+                "the 主题党日 and the monthly studies are placed on it "
+                "(default: one the planner picks, different from its siblings')"
+            ),
             check=_scheduling("activity_day"),
         ),
         OptionSpec(
             "lecturer",
             OptionKind.STR,
             None,
-            "党课主讲人 member id of a lecturer who gives this organization's 党课",
+            N_("党课主讲人 member id of a lecturer who gives this organization's 党课"),
         ),
         OptionSpec(
             "load_per_week",
             OptionKind.INT,
             None,
-            "每周走访户数 households one visitor covers in a week (走访农户; default: the obligation's "
-            "`load_per_week`, 30)",
+            N_(
+                "每周走访户数 households one visitor covers in a week (走访农户; default: the obligation's "
+                "`load_per_week`, 30)"
+            ),
             low=1,
         ),
         OptionSpec(
             "themes",
             OptionKind.MAPPING,
             None,
-            "每月活动主题 the theme of each month (科学确定每月活动主题): a list of up to 12 texts, January first, "
-            'or a table by month (`themes = { 3 = "学党章", 7 = "七一主题党日" }`); shown in the monthly '
-            "activities' events and in the Markdown plan",
+            N_(
+                "每月活动主题 the theme of each month (科学确定每月活动主题): a list of up to 12 texts, January first, "
+                'or a table by month (`themes = { 3 = "学党章", 7 = "七一主题党日" }`); shown in the monthly '
+                "activities' events and in the Markdown plan"
+            ),
             check=_themes,
             expected=N_("a list of up to 12 texts, or a table from month (1 to 12) to text"),
         ),
@@ -504,8 +514,10 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = tuple(
             "*.minutes",
             OptionKind.INT,
             None,
-            '单项时长 the length of one obligation\'s occurrences, e.g. `"monthly-study.minutes" = 60` '
-            "(default: the obligation's own length, else `meeting_minutes`)",
+            N_(
+                '单项时长 the length of one obligation\'s occurrences, e.g. `"monthly-study.minutes" = 60` '
+                "(default: the obligation's own length, else `meeting_minutes`)"
+            ),
             low=1,
             high=24 * 60,
             unit="minutes",

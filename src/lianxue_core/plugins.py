@@ -213,6 +213,8 @@ class PluginHost:
             key=lambda e: (e.name, *_dist_of(e), e.value),
         )
         found = {ep.name for ep in eps}
+        #: The entry-point names installed, blocked or not (``--block`` warns of a name not among them).
+        self.installed: frozenset[str] = frozenset(found)
         for name in sorted((only or set()) - found - self.blocked):
             raise PluginError(
                 name,

@@ -15,6 +15,7 @@ from string import Template
 
 from . import __version__
 from .errors import InputError, Problem
+from .i18n import _
 
 __all__ = [
     "PLUGIN_NAME",
@@ -196,8 +197,10 @@ def _check_name(name: str) -> None:
             [
                 Problem(
                     "plugin new",
-                    f"{name!r} is not a plugin name: use lower-case letters, digits and '-', starting with a "
-                    "letter (e.g. 'deqing-extra')",
+                    _(
+                        "{name!r} is not a plugin name: use lower-case letters, digits and '-', starting with a "
+                        "letter (e.g. 'deqing-extra')"
+                    ).format(name=name),
                     key="NAME",
                 )
             ]
@@ -218,7 +221,15 @@ def render(name: str, title: str | None = None) -> dict[str, str]:
     _check_name(name)
     title = name if title is None else title.strip()
     if not title or any(ch in title for ch in "\r\n\x00"):
-        raise InputError([Problem("plugin new", f"{title!r} is not a display name: one line of text", key="--title")])
+        raise InputError(
+            [
+                Problem(
+                    "plugin new",
+                    _("{title!r} is not a display name: one line of text").format(title=title),
+                    key="--title",
+                )
+            ]
+        )
     values = {
         "name": name,
         "title": repr(title),
@@ -249,7 +260,9 @@ def new_plugin(name: str, directory: Path | None = None, title: str | None = Non
     files = render(name, title)
     target = Path(directory) if directory is not None else Path(distribution_name(name))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise InputError([Problem(str(target), "already exists and is not empty; choose another --dir", key="--dir")])
+        raise InputError(
+            [Problem(str(target), _("already exists and is not empty; choose another --dir"), key="--dir")]
+        )
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)

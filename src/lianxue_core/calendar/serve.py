@@ -686,4 +686,4 @@ def serve(
         server.server_close()
     if failure:
         raise failure[0]
-    print("Stopped.", file=out, flush=True)
+    print(_("Stopped."), file=out, flush=True)

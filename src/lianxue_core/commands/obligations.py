@@ -9,6 +9,7 @@ from typing import TextIO
 from .. import catalogue
 from ..i18n import N_, _
 from ..plugins import PluginHost
+from ..textable import terminal_width
 from ._options import EXIT_INPUT, EXIT_OK
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -24,7 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=_("list the options an organization may set (core and plugins), with type, default and meaning"),
     )
-    parser.add_argument("--format", choices=["table", "json", "markdown"], default="table")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "markdown"],
+        default="table",
+        help=_(
+            "table (the default, fitted to the terminal), json (docs/cli-json.md) or markdown (docs/obligations.md)"
+        ),
+    )
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
@@ -36,7 +44,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         elif args.format == "markdown":
             out.write(catalogue.render_options_markdown(specs))
         else:
-            out.write(catalogue.render_options_table(specs))
+            out.write(catalogue.render_options_table(specs, terminal_width(out)))
         return EXIT_OK
     tracks = host.tracks()
     if args.track is not None and args.track not in tracks and args.track != "*":
@@ -50,5 +58,5 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     elif args.format == "markdown":
         out.write(catalogue.render_markdown(items, tracks))
     else:
-        out.write(catalogue.render_table_text(items))
+        out.write(catalogue.render_table_text(items, terminal_width(out)))
     return EXIT_OK

@@ -18,7 +18,12 @@ HELP = N_("list the loaded plugins with their distributions, tracks and hooks")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue plugins``'s arguments to ``parser``."""
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json"],
+        default="table",
+        help=_("table (the default, fitted to the terminal) or json (docs/cli-json.md)"),
+    )
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:

@@ -98,7 +98,7 @@ class OrgRow:
 
     @property
     def subject(self) -> str:
-        return f'org "{self.id}" {self.name}'
+        return _('org "{id}" {name}').format(id=self.id, name=self.name)
 
 
 def _kind_of(words: str) -> OrgKind | None:

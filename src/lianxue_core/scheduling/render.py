@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import TextIO
 
+from ..i18n import _
 from ..model import OrganizationTree
 from ..textable import render_table
 from ..textsafe import for_terminal
@@ -88,7 +89,9 @@ def render_plan_table(
     """The plan as one aligned table per organization (narrowed to ``max_width`` columns when given)."""
     out: list[str] = []
     if plan.provisional:
-        out.append(f"{plan.year}年计划为暂定：{plan.workdays_source}\n")
+        # the notice is the terminal's (its words follow --lang); the source it quotes is plan content, Chinese
+        out.append(_("The {year} plan is provisional: {source}").format(year=plan.year, source=plan.workdays_source))
+        out.append("")
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
         if occ.shown:  # items held during another activity are part of it (listed in the JSON)
@@ -97,11 +100,13 @@ def render_plan_table(
         org = tree[org_id]
         out.append(for_terminal(f"{org.name} ({org.id})"))
         rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
-        out.append(render_table(["时间", "周期", "事项", "人员", "备注"], rows, max_width))
+        headers = [_("when"), _("period"), _("item"), _("people"), _("notes")]
+        out.append(render_table(headers, rows, max_width))
     if plan.unplaced:
-        out.append("未能排期 Unplaced")
+        out.append(_("Not placed"))
         rows = [[u.org, u.obligation, u.period, u.slot, u.reason] for u in plan.unplaced]
-        out.append(render_table(["org", "obligation", "period", "slot", "reason"], rows, max_width))
+        headers = [_("org"), _("obligation"), _("period"), _("slot"), _("reason")]
+        out.append(render_table(headers, rows, max_width))
     return "\n".join(out)
 
 

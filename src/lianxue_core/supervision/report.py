@@ -8,6 +8,7 @@ format shows the same numbers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -21,7 +22,7 @@ from .checks import CheckResult, Unit
 from .findings import Finding, FindingStatus
 from .points import MemberPoints
 
-__all__ = ["Cell", "OrgRow", "Report", "build_report", "render_table"]
+__all__ = ["Cell", "OrgRow", "Report", "build_report", "member_label", "render_table"]
 
 
 @attrs.frozen
@@ -347,8 +348,21 @@ FINDINGS_HEAD = (N_("organization"), N_("item"), N_("period"), N_("status"), N_(
 POINTS_HEAD = (N_("organization"), N_("member"), N_("full name"), N_("points"))
 
 
-def render_table(report: Report) -> str:
-    """The report as plain-text tables for a terminal, in the language chosen."""
+#: lianxue's own ids for members the organization file counts but does not list (``anon-004``; a per-member
+#: obligation's ``anon-unlisted-2``).
+_UNLISTED_MEMBER = re.compile(r"anon-(?:unlisted-)?0*(\d+)")
+
+
+def member_label(member: str, name: str) -> str:
+    """A member's name for people: ``name``, or for a member the organization file counts but does not list
+    (whose name is lianxue's id, ``anon-004``) ``member 4 (not listed)``, in the language chosen."""
+    unlisted = _UNLISTED_MEMBER.fullmatch(member) if name == member else None
+    return _("member {n} (not listed)").format(n=int(unlisted[1])) if unlisted else name
+
+
+def render_table(report: Report, max_width: int | None = None) -> str:
+    """The report as plain-text tables for a terminal, in the language chosen; each table narrowed to
+    ``max_width`` columns when given (a terminal's width: long names and details are cut with "…")."""
     s = report.summary()
     rate = s["completion_rate"]
     assert rate is None or isinstance(rate, float)
@@ -387,7 +401,7 @@ def render_table(report: Report) -> str:
         ]
         for r in report.orgs
     ]
-    out += _table([_(h) for h in TABLE_HEAD], rows)
+    out += _table([_(h) for h in TABLE_HEAD], rows, max_width)
     if report.findings:
         out += "\n" + _("Problems and items running:") + "\n"
         frows = [
@@ -407,11 +421,11 @@ def render_table(report: Report) -> str:
             ]
             for f in report.findings
         ]
-        out += _table([_(h) for h in FINDINGS_HEAD], frows)
+        out += _table([_(h) for h in FINDINGS_HEAD], frows, max_width)
     if report.points:
         out += "\n" + _("Members' study points:") + "\n"
-        prow = [[p.org, p.member, p.name, _num(p.points)] for p in report.points]
-        out += _table([_(h) for h in POINTS_HEAD], prow)
+        prow = [[p.org, p.member, member_label(p.member, p.name), _num(p.points)] for p in report.points]
+        out += _table([_(h) for h in POINTS_HEAD], prow, max_width)
     for w in report.warnings:
         out += "\n" + _("Note: {warning}").format(warning=w)
     out += "\n" if report.warnings else ""
