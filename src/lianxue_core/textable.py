@@ -3,6 +3,7 @@ a terminal when asked."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import unicodedata
 from collections.abc import Sequence
@@ -17,9 +18,12 @@ MIN_COLUMN = 6
 _ELLIPSIS = "…"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def width(text: str) -> int:
-    """The number of terminal columns ``text`` takes."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """The number of terminal columns ``text`` takes (cached: a plan's table repeats its titles and names)."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if unicodedata.east_asian_width(ch) in "WF")
 
 
 def clip(text: str, columns: int) -> str:
