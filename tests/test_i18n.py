@@ -546,3 +546,100 @@ def test_the_plan_warnings_are_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "track organs 的插件未加载（已屏蔽：organs）" in line
     assert "zuzhibu" in line
     assert "not planned" not in text
+
+
+# -- issue 14's leftovers -------------------------------------------------------------------------------------
+
+EXAMPLE = ROOT / "src" / "lianxue_core" / "examples" / "deqing.toml"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "{example}", "--year", "20x6"],
+        ["import", "{missing}", "--out", "{file}", "--as-of", "2026-13-01"],
+        ["plugin", "new", "Bad Name!"],
+        ["plugin", "new", "extra", "--dir", "{folder}"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_more_errors_are_chinese(argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = {"example": EXAMPLE, "missing": tmp_path / "missing.csv", "file": tmp_path / "o.toml", "folder": tmp_path}
+    (tmp_path / "taken.txt").write_text("x", encoding="utf-8")
+    code, text = _chinese(monkeypatch, *(a.format(**paths) for a in argv))
+    assert code == 2, text
+    assert "错误：" in text
+    assert "无效的 int" not in text
+    assert _prose(text, *paths.values(), "plugin new") == []  # the command's name is kept
+
+
+def test_bad_numbers_say_what_was_expected(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, text = _chinese(monkeypatch, "plan", EXAMPLE, "--year", "20x6")
+    assert code == 2
+    assert "参数 --year：无效的整数值：'20x6'" in text
+    code, text = _chinese(monkeypatch, "--lang", "en", "plan", EXAMPLE, "--year", "20x6")
+    assert "argument --year: invalid whole number: '20x6'" in text
+
+
+def test_help_headings_end_in_a_full_width_colon(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, text = _chinese(monkeypatch, "validate", "--help")
+    assert code == 0
+    assert "\n位置参数：\n" in text
+    assert "\n选项：\n" in text
+    assert not re.search(r"^\S.*[^：]:$", text, flags=re.MULTILINE)
+    code, text = _chinese(monkeypatch, "--lang", "en", "validate", "--help")
+    assert "\npositional arguments:\n" in text
+    assert "\noptions:\n" in text
+
+
+def test_the_plan_table_follows_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = ["plan", EXAMPLE, "--org", "wukang", "--year"]
+    code, text = _chinese(monkeypatch, *argv, "2026")
+    assert code == 0
+    assert "\n未能排期\n" in text
+    assert "时间  " in text
+    assert "组织    事项" in text
+    assert "Unplaced" not in text
+    code, text = _chinese(monkeypatch, *argv, "2027")
+    assert "2027年计划为暂定：" in text
+    assert "lianxue：注意：" in text  # the plan's warning: the same prefix as every other warning and error
+    code, text = _chinese(monkeypatch, "--lang", "en", *argv, "2026")
+    assert "\nNot placed\n" in text
+    assert "when  " in text
+    assert "时间  " not in text
+    assert "未能排期" not in text
+    code, text = _chinese(monkeypatch, "--lang", "en", *argv, "2027")
+    assert "The 2027 plan is provisional: " in text
+
+
+def test_option_meanings_are_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core's and the built-in tracks' options (a plugin installed besides, lianxue-devzone in CI, says its
+    own meanings as it wrote them)."""
+    code, text = _chinese(monkeypatch, "obligations", "--options")
+    assert code == 0
+    rows = [line for line in text.splitlines()[2:] if "devzone" not in line]
+    assert len(rows) >= 25
+    for row in rows:
+        meaning = re.split(r" {2,}", row)[-1]
+        assert _prose(meaning) == [], row
+    assert "党员固定活动日：每月固定的一天" in text
+    code, text = _chinese(monkeypatch, "--lang", "en", "obligations", "--options")
+    assert "党员固定活动日 its fixed monthly day" in text
+
+
+def test_a_block_of_no_plugin_is_a_chinese_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    code, text = _chinese(monkeypatch, "--block", "organz", "plugins")
+    assert code == 0
+    assert "lianxue：注意：--block 'organz'：没有已安装的插件叫这个名字（是否为 'organs'？）" in text
+
+
+def test_interface_words_of_serve_and_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lianxue_core.supervision.report import member_label
+
+    i18n.setup("zh_CN")
+    try:
+        assert i18n._("Stopped.") == "已停止。"
+        assert member_label("anon-004", "anon-004") == "第4名党员（未列名）"
+        assert i18n._('org "{id}" {name}') == '组织 "{id}" {name}'
+    finally:
+        i18n.setup("en")

@@ -201,7 +201,7 @@ def _check_name(name: str) -> None:
                         "{name!r} is not a plugin name: use lower-case letters, digits and '-', starting with a "
                         "letter (e.g. 'deqing-extra')"
                     ).format(name=name),
-                    key="NAME",
+                    subject="NAME",
                 )
             ]
         )
@@ -226,7 +226,7 @@ def render(name: str, title: str | None = None) -> dict[str, str]:
                 Problem(
                     "plugin new",
                     _("{title!r} is not a display name: one line of text").format(title=title),
-                    key="--title",
+                    subject="--title",
                 )
             ]
         )
@@ -261,7 +261,7 @@ def new_plugin(name: str, directory: Path | None = None, title: str | None = Non
     target = Path(directory) if directory is not None else Path(distribution_name(name))
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(
-            [Problem(str(target), _("already exists and is not empty; choose another --dir"), key="--dir")]
+            [Problem(str(target), _("already exists and is not empty; choose another --dir"), subject="--dir")]
         )
     for rel, text in files.items():
         path = target / rel

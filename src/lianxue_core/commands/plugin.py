@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     taken = set(host.tracks()) | {p.name for p in host.plugins()}
     if args.name in taken:
         raise InputError(
-            [Problem(args.name, _("is already a track or plugin name here; choose another NAME"), key="NAME")]
+            [Problem(args.name, _("is already a track or plugin name here; choose another NAME"), subject="NAME")]
         )
     target = new_plugin(args.name, args.dir, args.title)
     module = module_name(args.name)
