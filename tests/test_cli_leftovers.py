@@ -129,3 +129,22 @@ def test_the_check_report_fits_a_width_and_names_unlisted_members(county: Path) 
     points = whole.split("Members' study points:")[1]
     assert "member 4 (not listed)" in points
     assert "anon-004  anon-004" not in whole
+
+
+def test_cli_json_documents_validate_and_obligations(tmp_path: Path) -> None:
+    import json
+
+    docs = (Path(__file__).parents[1] / "docs" / "cli-json.md").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[org]]\nid = "a"\nname = "A"\nkind = "brnch"\n', encoding="utf-8")
+    keys: list[str] = []
+    for argv in (["validate", EXAMPLE], ["validate", bad]):
+        _code, out, _err = run(*argv, "--format", "json")
+        doc = json.loads(out)
+        keys += [*doc, *(k for p in doc.get("problems", []) for k in p)]
+    _code, out, _err = run("obligations", "--format", "json")
+    first = json.loads(out)[0]
+    keys += [*first, *first["source"]]
+    _code, out, _err = run("obligations", "--options", "--format", "json")
+    keys += list(json.loads(out)[0])
+    assert [k for k in dict.fromkeys(keys) if f"`{k}`" not in docs] == []

@@ -78,6 +78,7 @@ def test_the_worked_example_runs_as_shown(tmp_path: Path, monkeypatch: pytest.Mo
     command, expected_out = example["command"].split("\n", 1)
     argv = shlex.split(command.removeprefix("$ "))
     assert argv[0] == "lianxue"
+    monkeypatch.delenv("LANG")  # the page shows the default: Chinese
     out, err = io.StringIO(), io.StringIO()
     assert cli.main(argv[1:], stdout=out, stderr=err) == 0
     assert err.getvalue() == ""
@@ -105,3 +106,20 @@ def test_the_mapping_example_is_a_valid_mapping_file(tmp_path: Path, monkeypatch
         "lianxue: error: decisions.toml: key 'track.县直属机关党工委': no organization has the id, code or name "
         "'县直属机关党工委'",
     ]
+
+
+def test_the_worked_example_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same run with ``--lang en``: the summary, the decisions and the file's comments in English."""
+    example = blocks()
+    monkeypatch.chdir(tmp_path)
+    for name in ("orgs.csv", "members.csv"):
+        Path(name).write_text(example[name], encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--lang", "en", "import", "orgs.csv", "members.csv", "--out", "xinshi.toml", "--as-of", "2026-01-01"]
+    assert cli.main(argv, stdout=out, stderr=err) == 0
+    assert out.getvalue().startswith("Wrote xinshi.toml: 5 organizations, 4 members\n")
+    assert '  - org "3305211001" 新市镇机关党支部 (orgs.csv: row 4): unit category 机关 at 镇 level' in out.getvalue()
+    written = Path("xinshi.toml").read_text(encoding="utf-8")
+    assert written.startswith("# Written by `lianxue import` from orgs.csv members.csv.\n")
+    chinese = example["xinshi.toml"]
+    assert written.split("\n[[org]]", 1)[1] == chinese.split("\n[[org]]", 1)[1]
