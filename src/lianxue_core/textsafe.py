@@ -28,7 +28,7 @@ def for_terminal(text: str) -> str:
     break as ``\\n``, U+2028 as ``\\u2028``, a right-to-left override as ``\\u202e``); every other character,
     Chinese included, is kept as it is. The result is one line and changes nothing on the terminal but the
     text it shows."""
-    if text.isprintable() and not any(ch in _BIDI for ch in text):
+    if text.isprintable() and _BIDI.isdisjoint(text):
         return text  # the common case: nothing to escape (isprintable is false for every control and separator)
     out = []
     for ch in text:
