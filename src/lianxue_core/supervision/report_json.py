@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from .. import jsontext
 from .report import Report
 
 __all__ = ["SCHEMA", "iter_json", "render_json", "report_to_json"]
@@ -91,9 +92,8 @@ def _heatmap(report: Report) -> Iterator[dict[str, Any]]:
 
 
 def _dumps(value: Any, depth: int) -> str:
-    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels deep."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + "  " * depth) if depth else text
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels deep (:mod:`lianxue_core.jsontext`)."""
+    return jsontext.dumps(value, depth)
 
 
 def iter_json(report: Report) -> Iterator[str]:
