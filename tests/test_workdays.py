@@ -217,8 +217,20 @@ def test_a_past_year_lianxue_does_not_hold_is_not_called_unpublished() -> None:
     tree = TreeBuilder().org("b").build()
     old = make_plan(tree, {"b": ()}, 1999, provisional_calendar(1999))
     assert old.provisional
-    assert f"lianxue 没有1999年的官方节假日和调休安排（内置数据自{FIRST_OFFICIAL_YEAR}年起）" in old.warnings[0]
-    assert "尚未正式公布" not in old.warnings[0]
+    assert f"no official holiday and 调休 arrangement for 1999 (its data begin in {FIRST_OFFICIAL_YEAR})" in old.warnings[0]
+    assert "not been officially published" not in old.warnings[0]
     assert "未收录" in provisional_calendar(1999).source
     future = make_plan(tree, {"b": ()}, 2099, provisional_calendar(2099))
-    assert "2099年的节假日和调休安排尚未正式公布" in future.warnings[0]
+    assert "2099 has not been officially published yet" in future.warnings[0]
+    assert "provisional" in future.warnings[0]
+    # Chinese by default (the warning is the terminal's, in its language)
+    from lianxue_core import i18n
+
+    i18n.setup("zh_CN")
+    try:
+        chinese = make_plan(tree, {"b": ()}, 2099, provisional_calendar(2099))
+        past = make_plan(tree, {"b": ()}, 1999, provisional_calendar(1999))
+    finally:
+        i18n.setup("en")
+    assert "2099年的节假日和调休安排尚未正式公布：计划按法定节假日推算，为暂定" in chinese.warnings[0]
+    assert f"lianxue 没有1999年的官方节假日和调休安排（内置数据自{FIRST_OFFICIAL_YEAR}年起）" in past.warnings[0]

@@ -41,6 +41,7 @@ import attrs
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
+from ..i18n import _
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
@@ -1865,12 +1866,15 @@ def _assemble(
     warnings = []
     if calendar.provisional:
         why = (
-            f"lianxue 没有{year}年的官方节假日和调休安排（内置数据自{FIRST_OFFICIAL_YEAR}年起）"
+            _("lianxue has no official holiday and 调休 arrangement for {year} (its data begin in {first})")
             if year < FIRST_OFFICIAL_YEAR
-            else f"{year}年的节假日和调休安排尚未正式公布"
-        )
+            else _("the holiday and 调休 arrangement for {year} has not been officially published yet")
+        ).format(year=year, first=FIRST_OFFICIAL_YEAR)
         warnings.append(
-            f"{why}：计划按法定节假日推算，为暂定（provisional）；用 --holidays 覆盖文件给出正式安排后重新生成。"
+            _(
+                "{why}: the plan reckons with the statutory holidays and is provisional; "
+                "plan again once an override file (--holidays) gives the official arrangement."
+            ).format(why=why)
         )
     return Plan(
         year=year,
