@@ -38,10 +38,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 
 import attrs
 
+from ..i18n import _
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
-from ..i18n import _
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
 from .occurrence import Occurrence
 from .periods import Period, periods
