@@ -13,7 +13,22 @@ from typing import Any
 
 __all__ = ["dumps"]
 
-_scalar = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder: no indent
+_string = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str (C)
+
+
+def _scalar(value: Any) -> str:
+    """A value that is not a dictionary or a list, as ``json`` writes it."""
+    if isinstance(value, str):
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)  # floats (NaN, Infinity), int subclasses, the rest
 
 
 def dumps(value: Any, depth: int = 0) -> str:
@@ -27,11 +42,12 @@ def dumps(value: Any, depth: int = 0) -> str:
         if not all(isinstance(k, str) for k in value):  # json's own spelling of other keys (true, 1.5, null)
             return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
         inner = "\n" + "  " * (depth + 1)
-        items = (_scalar(k) + ": " + dumps(v, depth + 1) for k, v in value.items())
+        items = [_string(k) + ": " + (_string(v) if type(v) is str else dumps(v, depth + 1)) for k, v in value.items()]
         return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
         inner = "\n" + "  " * (depth + 1)
-        return "[" + inner + ("," + inner).join(dumps(v, depth + 1) for v in value) + "\n" + "  " * depth + "]"
+        items = [_string(v) if type(v) is str else dumps(v, depth + 1) for v in value]
+        return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
     return _scalar(value)

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import TextIO
 
+from .. import jsontext
 from ..i18n import _
 from ..model import OrganizationTree
 from ..textable import render_table
@@ -73,13 +74,12 @@ def write_plan_json(plan: Plan, out: TextIO, extra: Mapping[str, object] | None 
         out.write(f",\n  {json.dumps(key)}: [")
         first = True
         for item in items:
-            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            text = jsontext.dumps(item, 2)  # json.dumps(item, indent=2) two levels deep, fast
             out.write(("\n    " if first else ",\n    ") + text)
             first = False
         out.write("]" if first else "\n  ]")
     for key, value in (extra or {}).items():
-        text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        out.write(f",\n  {json.dumps(key)}: {text}")
+        out.write(f",\n  {json.dumps(key)}: {jsontext.dumps(value, 1)}")
     out.write("\n}\n")
 
 
