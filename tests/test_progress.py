@@ -6,6 +6,7 @@ import fcntl
 import io
 import os
 import pty
+import re
 import struct
 import subprocess
 import sys
@@ -76,3 +77,84 @@ def _example() -> str:
     from lianxue_core import example_path
 
     return str(example_path())
+
+
+# -- issue 14: the long commands a new user tries first ---------------------------------------------------------
+
+
+def _example_dir(tmp_path: Path) -> Path:
+    """The example county and a year of its records (``lianxue example``), as a new user has them."""
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["example", str(tmp_path / "ex"), "--year", "2026"], stdout=out, stderr=err) == 0, err.getvalue()
+    return tmp_path / "ex"
+
+
+def _records_of(ex: Path, orgs: set[str]) -> Path:
+    """The example's records of a few organizations only (a test's ledger in a second)."""
+    lines = (ex / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = ex / "some.csv"
+    path.write_text(lines[0] + "".join(line for line in lines[1:] if line.split(",", 1)[0] in orgs), "utf-8")
+    return path
+
+
+def test_units_have_a_space_in_english_only() -> None:
+    from lianxue_core.commands._progress import _unit
+
+    assert _unit("feeds") == " feeds"  # "116 feeds", not "116feeds"
+    assert _unit("个日历") == "个日历"  # "116个日历"
+
+
+def test_ledger_check_and_word_plans_show_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    ex = _example_dir(tmp_path)
+    records = _records_of(ex, {"shangbai", "wukang"})
+    ledger = ["ledger", str(ex / "deqing.toml"), "--records", str(records), "--out", str(tmp_path / "led")]
+    code, shown = _on_a_terminal(ledger, tmp_path)
+    assert code == 0
+    assert "record books" in shown
+    assert "writing the record books" in shown
+    assert "个" not in shown
+    check = ["check", str(ex / "deqing.toml"), "--records", str(records), "--as-of", "2026-12-31",
+             "--format", "html", "--out", str(tmp_path / "report.html")]  # fmt: skip
+    code, shown = _on_a_terminal(check, tmp_path)
+    assert code == 1  # findings
+    assert "checking" in shown
+    assert "reading the records, planning and checking" in shown
+    plans = ["plan", str(ex / "deqing.toml"), "--year", "2026", "--org", "shangbai", "--org", "wukang",
+             "--format", "docx", "--out", str(tmp_path / "plans")]  # fmt: skip
+    code, shown = _on_a_terminal(plans, tmp_path)
+    assert code == 0
+    assert "planning" in shown
+    assert "writing documents" in shown
+    assert not re.search(r"\d(orgs|documents)\b", shown)  # "2 documents", with a space
+    # in a pipe: the same commands, no bar
+    for args in (ledger, check, plans):
+        out, err = io.StringIO(), io.StringIO()
+        args = [*args[:-1], str(tmp_path / "again" / args[0])]
+        assert main(args, stdout=out, stderr=err) in (0, 1)
+        assert "\r" not in err.getvalue()
+        assert err.getvalue() == "", err.getvalue()
+
+
+def test_v_says_what_check_did_and_how_long_each_stage_took(tmp_path: Path) -> None:
+    ex = _example_dir(tmp_path)
+    records = _records_of(ex, {"shangbai"})
+    out, err = io.StringIO(), io.StringIO()
+    args = ["-v", "check", str(ex / "deqing.toml"), "--records", str(records), "--as-of", "2026-12-31",
+            "--format", "html", "--out", str(tmp_path / "report.html")]  # fmt: skip
+    assert main(args, stdout=out, stderr=err) == 1
+    said = err.getvalue()
+    for stage in ("reading the organization file", "reading the records, planning and checking", "writing the report"):
+        assert re.search(rf"^lianxue: {stage}: \d+\.\d s$", said, re.MULTILINE), said
+    out, err = io.StringIO(), io.StringIO()
+    args = ["-v", "check", str(ex / "deqing.toml"), "--records", str(records), "--as-of", "2026-12-31",
+            "--split-by", "supervisor", "--out", str(tmp_path / "reports")]  # fmt: skip
+    assert main(args, stdout=out, stderr=err) == 1
+    for stage in ("reading the records", "planning", "checking and writing the reports"):
+        assert re.search(rf"^lianxue: {stage}: \d+\.\d s$", err.getvalue(), re.MULTILINE), err.getvalue()
+    for command in (["validate", str(ex / "deqing.toml")],
+                    ["ledger", str(ex / "deqing.toml"), "--records", str(records), "--out", str(tmp_path / "l")],
+                    ["example", str(tmp_path / "ex2"), "--year", "2026"]):  # fmt: skip
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["-v", *command], stdout=out, stderr=err) == 0
+        assert re.search(r"^lianxue: reading the organization file: \d+\.\d s$", err.getvalue(), re.MULTILINE)
+    assert "lianxue: planning: " in err.getvalue()  # the example's year

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.parse
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import cast
 
 import attrs
@@ -46,7 +46,7 @@ try:
     from caldav.davclient import DAVClient
     from caldav.lib import error as caldav_error
 except ImportError as exc:
-    raise InputError([Problem("lianxue publish", "needs the CalDAV client: pip install 'lianxue[caldav]'")]) from exc
+    raise InputError([Problem("lianxue publish", _("needs the CalDAV client: pip install 'lianxue[caldav]'"))]) from exc
 
 from .feeds import EventBlock, PreviousFeed
 from .ics import line
@@ -414,11 +414,18 @@ def _our_visible(block: EventBlock) -> tuple[str, ...] | None:
         return None
 
 
-def _sync(session: _Session, feed: _Feed) -> CollectionReport:
+#: :func:`publish`'s progress: called with the organization, the events of its feed done and their number.
+Progress = Callable[[str, int, int], object]
+
+
+def _sync(session: _Session, feed: _Feed, progress: Progress | None = None) -> CollectionReport:
     calendar, new = session.collection(feed.org, feed.name)
     server = {} if new else _server_events(calendar)
     created = updated = deleted = unchanged = foreign = 0
-    for uid, block in feed.events.items():
+    total = len(feed.events)
+    for done, (uid, block) in enumerate(feed.events.items()):
+        if progress is not None:
+            progress(feed.org, done, total)
         old = server.get(uid)
         if old is None:
             resource = DAVEvent(session.client, parent=calendar)
@@ -444,6 +451,8 @@ def _sync(session: _Session, feed: _Feed) -> CollectionReport:
             continue
         old.resource.delete()  # If-Match: the ETag just read
         deleted += 1
+    if progress is not None:
+        progress(feed.org, total, total)
     return CollectionReport(
         org=feed.org,
         name=feed.name,
@@ -465,6 +474,7 @@ def publish(
     password: str | None = None,
     names: Mapping[str, str] | None = None,
     timeout: int = 30,
+    progress: Progress | None = None,
 ) -> PublishReport:
     """Make each feed's collection on the CalDAV server at ``url`` match the feed.
 
@@ -478,6 +488,8 @@ def publish(
         names: Display names of new collections by organization id (default: the feed's name
             without its year).
         timeout: Seconds to wait for each request.
+        progress: Called as ``progress(org, done, total)`` before each event of a feed is sent (or found
+            unchanged) and once when its collection is done (``done == total``): a progress display.
 
     Returns:
         What was created, updated, deleted and left unchanged in each collection.
@@ -503,7 +515,7 @@ def publish(
         for written in feeds:
             feed = _read_feed(written, names)
             try:
-                done.append(_sync(session, feed))
+                done.append(_sync(session, feed, progress))
             except (caldav_error.DAVError, OSError) as exc:
                 message = _("cannot publish organization {org!r} ({name}) to {url}: {reason}").format(
                     org=feed.org, name=feed.name, url=shown, reason=_reason(exc)

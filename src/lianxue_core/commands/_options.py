@@ -180,7 +180,12 @@ def plan_for(
             jobs=jobs_of(args),
             progress=advance,
         )
-    log.info("planned %d organizations in %.1f s", len(orgs or tree), time.perf_counter() - started)
+    planned = len(orgs or tree)
+    log.info(
+        ngettext("planned %d organization in %.1f s", "planned %d organizations in %.1f s", planned),
+        planned,
+        time.perf_counter() - started,
+    )
     for warning in plan.warnings:
         log.warning(_("warning: %s"), warning)  # "lianxue: warning: ..." on err; -q leaves it out
     return plan

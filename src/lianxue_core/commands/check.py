@@ -20,6 +20,7 @@ from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
 from ._options import add_jobs_option, jobs_of
+from ._progress import Stages, timed
 from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -80,13 +81,18 @@ _SUFFIX = {"html": "html", "json": "json", "table": "txt"}
 
 
 def _split(
-    args: argparse.Namespace, host: PluginHost, tree: OrganizationTree, as_of: dt.date, year: int, err: TextIO
-) -> tuple[int, int]:
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    as_of: dt.date,
+    year: int,
+    stages: Stages,
+) -> tuple[int, int, tuple[str, ...]]:
     """One report per organization that supervises others (within ``--supervisor`` when given), the records
-    read once. Returns the exit code (1 when any report has findings) and the number of reports."""
-    records, warnings = read_record_files(tree, host, args.records, year)
-    for warning in warnings[:MAX_WARNINGS]:
-        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
+    read once. Returns the exit code (1 when any report has findings), the number of reports and the warnings
+    about the records."""
+    with stages.stage(_("reading the records")):
+        records, warnings = read_record_files(tree, host, args.records, year)
     top = args.supervisor
     if top is not None and top not in tree:
         raise InputError(
@@ -95,41 +101,53 @@ def _split(
     within = None if top is None else {top} | {o.id for o in tree.overseen_by(top)}
     supervisors = [o.id for o in tree if tree.overseen_by(o.id) and (within is None or o.id in within)]
     # the year planned once, every report checked against it
-    obligations = obligations_of(tree, host, year)
-    plan = plan_year(tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args))
-    code = 0
-    for sup in supervisors:
-        outcome = check_records(
-            tree,
-            host,
-            records,
-            as_of=as_of,
-            year=year,
-            supervisor=sup,
-            holidays=args.holidays,
-            obligations=obligations,
-            plan=plan,
+    with stages.stage(_("planning"), len(tree)) as advance:
+        obligations = obligations_of(tree, host, year)
+        plan = plan_year(
+            tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
         )
-        atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", _text(outcome, args.format))
-        code = max(code, outcome.exit_code)
-    return code, len(supervisors)
+    code = 0
+    with stages.stage(_("checking and writing the reports"), len(supervisors)) as advance:
+        for sup in supervisors:
+            outcome = check_records(
+                tree,
+                host,
+                records,
+                as_of=as_of,
+                year=year,
+                supervisor=sup,
+                holidays=args.holidays,
+                obligations=obligations,
+                plan=plan,
+            )
+            atomic_write(args.out / f"{sup}.{_SUFFIX[args.format]}", _text(outcome, args.format))
+            code = max(code, outcome.exit_code)
+            advance(1)
+    return code, len(supervisors), warnings
+
+
+def _load(args: argparse.Namespace, host: PluginHost, stages: Stages) -> OrganizationTree:
+    with stages.stage(_("reading the organization file")):
+        return load_county(args.orgfile, host)
 
 
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue check`` with parsed ``args``; return the exit code.
+
+    On a terminal a bar shows the stages (reading, planning and checking, writing); ``-v`` logs the time of each.
 
     Raises:
         InputError: A bad organization file, record file or option (the command line prints each problem).
     """
     if args.split_by is not None and args.out is None:
         raise InputError([Problem("--split-by", _(SPLIT_NEEDS_OUT))])
-    tree = load_county(args.orgfile, host)
-    as_of: dt.date = args.as_of or dt.date.today()
-    year: int = as_of.year if args.year is None else args.year
-    check_year(as_of.year, "--as-of")
-    check_year(year, "--year")
     if args.split_by is not None:
-        code, count = _split(args, host, tree, as_of, year, err)
+        with Stages(args, err, _("checking"), 4) as stages:
+            tree = _load(args, host, stages)
+            as_of, year = _when(args)
+            code, count, warnings = _split(args, host, tree, as_of, year, stages)
+        for warning in warnings[:MAX_WARNINGS]:
+            print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
         wrote = ngettext(
             "Wrote {n} supervision report to {out}/ (one per supervising organization: <id>.{ext})",
             "Wrote {n} supervision reports to {out}/ (one per supervising organization: <id>.{ext})",
@@ -137,18 +155,26 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         )
         print(wrote.format(n=count, out=args.out, ext=_SUFFIX[args.format]), file=out)
         return code
-    outcome = check_records(
-        tree,
-        host,
-        args.records,
-        as_of=as_of,
-        year=year,
-        supervisor=args.supervisor,
-        holidays=args.holidays,
-        source=str(args.orgfile),
-        key="--supervisor",
-        jobs=jobs_of(args),
-    )
+    with Stages(args, err, _("checking"), 3 if args.out is not None else 2) as stages:
+        tree = _load(args, host, stages)
+        as_of, year = _when(args)
+        # the records read, the year planned and checked shard by shard, in one pass (memory stays flat)
+        with stages.stage(_("reading the records, planning and checking")):
+            outcome = check_records(
+                tree,
+                host,
+                args.records,
+                as_of=as_of,
+                year=year,
+                supervisor=args.supervisor,
+                holidays=args.holidays,
+                source=str(args.orgfile),
+                key="--supervisor",
+                jobs=jobs_of(args),
+            )
+        if args.out is not None:
+            with stages.stage(_("writing the report")):
+                atomic_write(args.out, _text(outcome, args.format))
     for warning in outcome.warnings[:MAX_WARNINGS]:
         print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     if len(outcome.warnings) > MAX_WARNINGS:
@@ -156,10 +182,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         print(_("lianxue: warning: ... and {n} more (all in the report)").format(n=more), file=err)
     for warning in outcome.plan_warnings:
         print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
-    text = _text(outcome, args.format)
     report = outcome.report
     if args.out is not None:
-        atomic_write(args.out, text)
         print(
             _("Wrote {file}: {findings} findings, {due} due ({orgs} organizations)").format(
                 file=args.out, findings=len(report.problems), due=report.summary()["due"], orgs=len(report.orgs)
@@ -167,9 +191,20 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             file=out,
         )
     else:
-        for piece in [text] if isinstance(text, str) else text:
-            out.write(piece)
+        with timed(_("writing the report")):
+            text = _text(outcome, args.format)
+            for piece in [text] if isinstance(text, str) else text:
+                out.write(piece)
     return outcome.exit_code
+
+
+def _when(args: argparse.Namespace) -> tuple[dt.date, int]:
+    """The day of the check (``--as-of``, default today) and the year checked, both checked."""
+    as_of: dt.date = args.as_of or dt.date.today()
+    year: int = as_of.year if args.year is None else args.year
+    check_year(as_of.year, "--as-of")
+    check_year(year, "--year")
+    return as_of, year
 
 
 def _text(outcome: CheckOutcome, fmt: str) -> str | Iterator[str]:

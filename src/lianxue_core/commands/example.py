@@ -6,6 +6,9 @@ The records come from the example's own plan (:func:`lianxue_core.app.plan_year`
 planned, some late, some missing, some without a topic or the secretary's comment, and one town much worse than
 the rest. Every choice is a hash of the activity's key, so the same year gives the same records.
 
+On a terminal a bar shows the stages (planning the example's year takes a few seconds); ``-v`` logs the time of
+each.
+
 Exit codes: 0 written; 2 DIR exists and is not empty (one line; nothing is written).
 """
 
@@ -30,6 +33,7 @@ from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..scheduling import Occurrence, Plan
 from ._options import EXIT_OK, year_of
+from ._progress import Stages
 
 __all__ = ["HELP", "add_arguments", "example_records", "run"]
 
@@ -242,17 +246,22 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         raise InputError([Problem(str(target), _("exists and is not empty: give a new directory"))])
     year = year_of(args)
     source = example_path()
-    tree = load_county(source, host)
-    plan = plan_year(tree, host, year)
+    with Stages(args, err, _("example"), 4) as stages:
+        with stages.stage(_("reading the organization file")):
+            tree = load_county(source, host)
+        with stages.stage(_("planning"), len(tree)) as advance:
+            plan = plan_year(tree, host, year, progress=advance)
+        with stages.stage(_("making the records")):
+            rows = list(example_records(tree, plan))
+        d = shlex.quote(str(target))
+        worst = tree[WORST].name if WORST in tree else WORST
+        with stages.stage(_("writing the files")):
+            atomic_write(target / "deqing.toml", source.read_text(encoding="utf-8"))
+            atomic_write(target / "records.csv", _csv(rows))
+            readme = README.format(year=year, orgs=len(tree), records=len(rows), worst=worst, worst_id=WORST, d=d)
+            atomic_write(target / "README.md", readme)
     for warning in plan.warnings:
         print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
-    rows = list(example_records(tree, plan))
-    d = shlex.quote(str(target))
-    worst = tree[WORST].name if WORST in tree else WORST
-    atomic_write(target / "deqing.toml", source.read_text(encoding="utf-8"))
-    atomic_write(target / "records.csv", _csv(rows))
-    readme = README.format(year=year, orgs=len(tree), records=len(rows), worst=worst, worst_id=WORST, d=d)
-    atomic_write(target / "README.md", readme)
     wrote = _(
         "Wrote the example to {dir}/ (deqing.toml: {orgs} organizations; records.csv: {records} records of {year}; "
         "README.md)"

@@ -1,6 +1,8 @@
 """``lianxue ledger ORGFILE --records FILE... --out DIR``: each organization's 三会一课 台账 (record book) as a Word
 document, ``DIR/<org-id>.docx``, one table per record (see docs/documents.md).
 
+On a terminal a bar shows the stages and the record books written; ``-v`` logs the time of each stage.
+
 Exit codes: 0 written; 2 bad input (the organization file, a record file: every bad row, one line each).
 """
 
@@ -16,7 +18,9 @@ from ..documents import ledger_records, render_ledger_docx, stamp, write_bytes
 from ..errors import InputError, Problem
 from ..i18n import N_, _, ngettext
 from ..plugins import PluginHost
+from ..supervision.findings import Record
 from ._options import EXIT_OK
+from ._progress import Stages
 from ._records import read_record_files
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -55,30 +59,45 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     Raises:
         InputError: A bad organization file, record file or ``--org``.
     """
-    tree = load_county(args.orgfile, host)
-    unknown = [o for o in args.org or () if o not in tree]
-    if unknown:
-        raise InputError(
-            Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org") for o in unknown
-        )
-    if args.year is not None:
-        check_year(args.year, "--year")
-    catalogue = {o.id: o for o in host.catalogue()}
-    # the records are checked against the obligations of the year given, or of this year
-    year_asked = args.year if args.year is not None else dt.date.today().year
-    records, warnings = read_record_files(tree, host, args.records, year_asked)
-    for warning in warnings:
-        print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
-    if not records:
-        raise InputError([Problem(", ".join(str(p) for p in args.records), _("the record files hold no record"))])
-    year: int = args.year if args.year is not None else max(r.date.year for r in records)
-    when = stamp(dt.datetime.combine(max(r.date for r in records), dt.time(0), tzinfo=dt.UTC))
-    ids = args.org or [o.id for o in tree if ledger_records(records, o.id, year)]
-    written = 0
-    for org_id in ids:
-        data = render_ledger_docx(records, tree, org_id, year, catalogue, when=when)
-        write_bytes(args.out / f"{org_id}.docx", data)
-        written += len(ledger_records(records, org_id, year))
+    warnings: tuple[str, ...] = ()
+    try:
+        with Stages(args, err, _("record books"), 3) as stages:
+            with stages.stage(_("reading the organization file")):
+                tree = load_county(args.orgfile, host)
+            unknown = [o for o in args.org or () if o not in tree]
+            if unknown:
+                raise InputError(
+                    Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org")
+                    for o in unknown
+                )
+            if args.year is not None:
+                check_year(args.year, "--year")
+            catalogue = {o.id: o for o in host.catalogue()}
+            # the records are checked against the obligations of the year given, or of this year
+            year_asked = args.year if args.year is not None else dt.date.today().year
+            with stages.stage(_("reading the records")):
+                records, warnings = read_record_files(tree, host, args.records, year_asked)
+            if not records:
+                raise InputError(
+                    [Problem(", ".join(str(p) for p in args.records), _("the record files hold no record"))]
+                )
+            year: int = args.year if args.year is not None else max(r.date.year for r in records)
+            when = stamp(dt.datetime.combine(max(r.date for r in records), dt.time(0), tzinfo=dt.UTC))
+            by_org: dict[str, list[Record]] = {}
+            for record in records:
+                by_org.setdefault(record.org, []).append(record)
+            ids = args.org or [o.id for o in tree if ledger_records(by_org.get(o.id, ()), o.id, year)]
+            written = 0
+            with stages.stage(_("writing the record books"), len(ids)) as advance:
+                for org_id in ids:
+                    mine = by_org.get(org_id, [])
+                    data = render_ledger_docx(mine, tree, org_id, year, catalogue, when=when)
+                    write_bytes(args.out / f"{org_id}.docx", data)
+                    written += len(ledger_records(mine, org_id, year))
+                    advance(1)
+    finally:  # after the bar is gone, and before a problem with the records is said
+        for warning in warnings:
+            print(_("lianxue: warning: {warning}").format(warning=warning), file=err)
     wrote = ngettext(
         "Wrote {n} record book ({records} records, {year}) to {out}/",
         "Wrote {n} record books ({records} records, {year}) to {out}/",

@@ -19,6 +19,7 @@ from ..scheduling import Plan
 from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_json
 from ..textable import terminal_width
 from ._options import EXIT_OK, add_year_options, checked_orgs, plan_for, year_of
+from ._progress import each, timed
 from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -51,16 +52,18 @@ def _write_docx(
     plan: Plan,
     obligations: dict[str, tuple[Obligation, ...]],
     out: TextIO,
+    err: TextIO,
 ) -> None:
     """Each organization's 年度组织生活计划 as ``DIR/<id>.docx``: those ``--org`` names, else every
-    organization with something planned, unplaced or asked of it."""
+    organization with something planned, unplaced or asked of it; counted on a bar as they are written."""
     catalogue = {o.id: o for o in host.catalogue()}
     when = stamp(dt.datetime(plan.year, 1, 1, tzinfo=dt.UTC))
     busy = {o.org for o in plan.occurrences} | {u.org for u in plan.unplaced}
     ids = args.org or [o.id for o in tree if o.id in busy or obligations[o.id]]
-    for org_id in ids:
-        data = render_plan_docx(plan, tree, org_id, obligations[org_id], catalogue, when=when)
-        write_bytes(args.out / f"{org_id}.docx", data)
+    with timed(_("writing the Word plans")):
+        for org_id in each(args, err, ids, _("writing documents"), _("documents")):
+            data = render_plan_docx(plan, tree, org_id, obligations[org_id], catalogue, when=when)
+            write_bytes(args.out / f"{org_id}.docx", data)
     print(
         ngettext("Wrote {n} annual plan (Word) to {out}/", "Wrote {n} annual plans (Word) to {out}/", len(ids)).format(
             n=len(ids), out=args.out
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         report_replan(replanned, tree, err, args)
     titles = {o.id: o.title for o in host.catalogue()}
     if obligations is not None:
-        _write_docx(args, host, tree, plan, obligations, out)
+        _write_docx(args, host, tree, plan, obligations, out, err)
     elif args.format == "json":
         write_plan_json(plan, out, replan_json(replanned))  # item by item
     elif args.format == "markdown":

@@ -24,6 +24,7 @@ from ._options import (
     plan_for,
     year_of,
 )
+from ._progress import nested, timed
 from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -131,7 +132,11 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         print(published.format(n=n, url=report.url, totals=totals), file=out)
 
     try:
-        report = publish(feeds, args.url, user=args.user, password=password, names=names)
+        with (
+            timed(_("publishing")),
+            nested(args, err, _("publishing"), len(tree), _("calendars"), _("events")) as step,
+        ):
+            report = publish(feeds, args.url, user=args.user, password=password, names=names, progress=step)
     except PublishError as exc:
         if exc.report.collections:
             show(exc.report)

@@ -15,6 +15,7 @@ from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..textable import render_table
 from ._options import EXIT_OK
+from ._progress import timed
 
 __all__ = ["HELP", "add_arguments", "print_summary", "run", "summary"]
 
@@ -66,7 +67,8 @@ def print_summary(counts: dict[str, Any], out: TextIO) -> None:
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue validate``; with ``--format json`` an invalid file is a JSON document on stdout too."""
     try:
-        tree = load_county(args.orgfile, host)
+        with timed(_("reading the organization file")):
+            tree = load_county(args.orgfile, host)
     except InputError as exc:
         if args.format == "json":  # a machine reading stdout learns that the file is not valid, and why
             problems = [
@@ -75,7 +77,8 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
             doc = {"file": str(args.orgfile), "valid": False, "problems": problems}
             print(json.dumps(doc, ensure_ascii=False, indent=2), file=out)
         raise
-    counts = summary(tree, host)
+    with timed(_("counting")):
+        counts = summary(tree, host)
     if args.format == "json":
         print(
             json.dumps({"file": str(args.orgfile), "valid": True, **counts}, ensure_ascii=False, indent=2),

@@ -4,6 +4,12 @@ page numbers in the footer), deterministic bytes, and writing a file whole or no
 python-docx writes every zip entry with the current time and the template's core properties; :func:`to_bytes`
 fixes both from one timestamp (``SOURCE_DATE_EPOCH`` when set, see :func:`stamp`), so the same input gives
 byte-identical files.
+
+Speed: python-docx's object API looks every element up again on every call (a table's ``row.cells`` walks the
+whole table, ``cell.merge`` is quadratic in the table, each property set searches its parent's children), which
+made a county's record books take minutes. The helpers here build the elements with lxml directly, in the order
+the schema wants them, and append before the body's ``w:sectPr`` without a search; :func:`add_filled_table` builds
+a whole table, merged cells included, from one string. The documents are the same XML as python-docx writes.
 """
 
 from __future__ import annotations
@@ -12,20 +18,22 @@ import datetime as dt
 import io
 import os
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple, cast
+from xml.sax.saxutils import escape
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -36,16 +44,23 @@ __all__ = [
     "BODY_FONT",
     "HEADING_FONT",
     "TITLE_FONT",
+    "CellText",
     "add_cell_text",
+    "add_filled_table",
     "add_heading",
     "add_paragraph",
     "add_table",
     "add_title",
+    "add_xml",
     "cant_split",
     "cell_margins",
     "compact",
+    "filled_table_xml",
+    "merge_across",
     "new_document",
     "page_break",
+    "paragraph_xml",
+    "row_cells",
     "shade",
     "stamp",
     "to_bytes",
@@ -183,44 +198,109 @@ def new_document(title: str, *, subject: str, when: dt.datetime, landscape: bool
     return document
 
 
+# -- building elements directly (see the module's note on speed) ---------------------------------------------
+
+_P, _PPR, _PSTYLE, _R, _RPR, _B, _SZ, _T, _BR = (
+    qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:r", "w:rPr", "w:b", "w:sz", "w:t", "w:br")
+)
+_SPACING, _SECTPR, _VAL, _TC, _TCPR, _TCW, _GRIDSPAN = (
+    qn(t) for t in ("w:spacing", "w:sectPr", "w:val", "w:tc", "w:tcPr", "w:tcW", "w:gridSpan")
+)
+_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: What follows ``w:spacing`` in a paragraph's properties (ECMA-376 CT_PPrBase order, then CT_PPr's own).
+_AFTER_SPACING = frozenset(
+    qn(f"w:{t}")
+    for t in (
+        *("ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment"),
+        *("textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    )
+)
+
+
+@cache
+def _style_id(name: str) -> str:
+    """The style id of a style of python-docx's default template (every document here is made from it)."""
+    return str(docx.Document().styles[name].style_id)
+
+
+def _half_points(size: float) -> str:
+    return str(int(Pt(size).pt * 2))  # as python-docx writes w:sz
+
+
+def _sub(parent: BaseOxmlElement, tag: str, attrib: Mapping[str, str] | None = None) -> BaseOxmlElement:
+    """lxml's ``SubElement`` (python-docx's element classes kept): a new last child of ``parent``."""
+    child: BaseOxmlElement = parent.makeelement(tag, attrib)
+    parent.append(child)
+    return child
+
+
+def _add_runs(paragraph: BaseOxmlElement, text: str, *, bold: bool = False, size: float | None = None) -> None:
+    """Append ``text`` to a ``w:p`` as runs, one per line (a ``w:br`` ending every line but the last)."""
+    lines = text.split("\n")
+    last = len(lines) - 1
+    for n, line in enumerate(lines):
+        run = _sub(paragraph, _R)
+        if bold or size is not None:
+            rpr = _sub(run, _RPR)
+            if bold:
+                _sub(rpr, _B)
+            if size is not None:
+                _sub(rpr, _SZ, {_VAL: _half_points(size)})
+        safe = for_terminal(line)
+        if safe:
+            t = _sub(run, _T)
+            t.text = safe
+            if safe != safe.strip():
+                t.set(_SPACE, "preserve")
+        if n < last:
+            _sub(run, _BR)
+
+
+def _to_body(document: Document, element: BaseOxmlElement) -> None:
+    """Append a block to the document's body, before its closing ``w:sectPr`` (found at the end, not searched)."""
+    body = document.element.body
+    if len(body) and body[-1].tag == _SECTPR:
+        body[-1].addprevious(element)
+    else:
+        body.append(element)
+
+
+def _new_p(style: str | None = None) -> BaseOxmlElement:
+    p = OxmlElement("w:p")
+    if style is not None:
+        _sub(_sub(p, _PPR), _PSTYLE, {_VAL: _style_id(style)})
+    return p
+
+
 def add_title(document: Document, text: str) -> Paragraph:
     """The document's title (style Title)."""
-    title: Paragraph = document.add_paragraph(for_terminal(text), style="Title")
-    return title
+    return add_paragraph(document, text, style="Title")
 
 
 def add_paragraph(
     parent: Document | _Cell, text: str = "", *, style: str | None = None, size: float | None = None
 ) -> Paragraph:
     """A paragraph of ``text`` (line breaks kept), optionally in a smaller size."""
-    paragraph = parent.add_paragraph(style=style)
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
-        run = paragraph.add_run(for_terminal(line))
-        if size is not None:
-            run.font.size = Pt(size)
-        if n < len(lines) - 1:
-            run.add_break()
-    return paragraph
+    p = _new_p(style)
+    if text:
+        _add_runs(p, text, size=size)
+    else:
+        _sub(p, _R)  # as python-docx's add_run(""): the paragraph has its (empty) run
+    if isinstance(parent, _Cell):
+        parent._tc.append(p)
+        return Paragraph(p, parent)
+    _to_body(parent, p)
+    return Paragraph(p, parent._body)
 
 
 def add_heading(document: Document, text: str, level: int) -> Paragraph:
     """A heading in 黑体 (the style's fonts; the template's colours replaced by black)."""
-    heading: Paragraph = document.add_heading(for_terminal(text), level=level)
-    return heading
+    return add_paragraph(document, text, style="Title" if level == 0 else f"Heading {level}")
 
 
 def add_cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float | None = None) -> None:
     """Replace a table cell's text (line breaks kept)."""
-    paragraph = cell.paragraphs[0]
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
-        run = paragraph.add_run(for_terminal(line))
-        run.bold = bold or None
-        if size is not None:
-            run.font.size = Pt(size)
-        if n < len(lines) - 1:
-            run.add_break()
+    _add_runs(cell._tc.find(_P), text, bold=bold, size=size)
 
 
 def page_break(document: Document) -> None:
@@ -228,42 +308,195 @@ def page_break(document: Document) -> None:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
+def _twips(mm: float) -> int:
+    return int(Mm(mm).twips)
+
+
+def _table_xml(widths: Sequence[float], body: str, *, ns: bool = True) -> str:
+    return _table_head(tuple(widths), ns) + body + "</w:tbl>"
+
+
+@cache
+def _table_head(widths: tuple[float, ...], ns: bool) -> str:
+    grid = "".join(f'<w:gridCol w:w="{_twips(w)}"/>' for w in widths)
+    return (
+        f"<w:tbl{' ' + nsdecls('w') if ns else ''}>"
+        f'<w:tblPr><w:tblStyle w:val="{_style_id("Table Grid")}"/>'
+        '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" '
+        f'w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    )
+
+
+def _insert_table(document: Document, xml: str) -> Table:
+    tbl = parse_xml(xml)
+    _to_body(document, tbl)
+    return Table(tbl, document._body)
+
+
 def add_table(document: Document, rows: int, cols: int, widths: tuple[float, ...]) -> Table:
-    """A bordered table (``Table Grid``) of fixed column widths in millimetres, centred on the page."""
-    table: Table = document.add_table(rows=rows, cols=cols)
-    table.style = document.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for n, width in enumerate(widths):
-        table.columns[n].width = Mm(width)  # the grid: LibreOffice lays a fixed table out by it, not the cells
-        for cell in table.columns[n].cells:
-            cell.width = Mm(width)
-    return table
+    """A bordered table (``Table Grid``) of fixed column widths in millimetres, centred on the page: empty cells,
+    each of its column's width (the grid too: LibreOffice lays a fixed table out by it, not the cells)."""
+    cells = "".join(
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{_twips(widths[k])}"/></w:tcPr><w:p/></w:tc>' for k in range(cols)
+    )
+    return _insert_table(document, _table_xml(widths[:cols], f"<w:tr>{cells}</w:tr>" * rows))
+
+
+class CellText(NamedTuple):
+    """One cell of :func:`add_filled_table`: its text (line breaks kept), bold or not, how many grid columns it
+    spans, and its text size in points (``None``: the body's)."""
+
+    text: str
+    bold: bool = False
+    span: int = 1
+    size: float | None = None
+
+
+@lru_cache(maxsize=4096)  # a table's labels, and names and dates that recur
+def _runs_xml(text: str, bold: bool, size: float | None) -> str:
+    props = ("<w:b/>" if bold else "") + (f'<w:sz w:val="{_half_points(size)}"/>' if size is not None else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    lines = text.split("\n") if text else []
+    out = []
+    for n, line in enumerate(lines):
+        safe = for_terminal(line)
+        space = ' xml:space="preserve"' if safe != safe.strip() else ""
+        t = f"<w:t{space}>{escape(safe)}</w:t>" if safe else ""
+        out.append(f"<w:r>{rpr}{t}{'<w:br/>' if n < len(lines) - 1 else ''}</w:r>")
+    return "".join(out)
+
+
+def filled_table_xml(
+    widths: Sequence[float], rows: Sequence[Sequence[CellText]], *, heights: Mapping[int, Length] | None = None
+) -> str:
+    """The XML of :func:`add_filled_table`'s table, for :func:`add_xml`."""
+    twips = _grid_twips(tuple(widths))
+    body = []
+    for n, row in enumerate(rows):
+        if sum(c.span for c in row) != len(widths):
+            raise ValueError(f"row {n} spans {sum(c.span for c in row)} of {len(widths)} columns")
+        height = (heights or {}).get(n)
+        body.append(f'<w:tr><w:trPr><w:trHeight w:val="{height.twips}"/></w:trPr>' if height is not None else "<w:tr>")
+        column = 0
+        for cell in row:
+            body.append(_tc_head(sum(twips[column : column + cell.span]), cell.span))
+            body.append(_runs_xml(cell.text, cell.bold, cell.size))
+            body.append("</w:p></w:tc>")
+            column += cell.span
+        body.append("</w:tr>")
+    return _table_xml(widths, "".join(body), ns=False)
+
+
+@cache
+def _grid_twips(widths: tuple[float, ...]) -> list[int]:
+    return [_twips(w) for w in widths]
+
+
+@cache
+def _tc_head(width: int, span: int) -> str:
+    gridspan = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{gridspan}</w:tcPr><w:p>'
+
+
+def paragraph_xml(text: str = "", *, style: str | None = None, size: float | None = None) -> str:
+    """The XML of :func:`add_paragraph`'s paragraph (in the body), for :func:`add_xml`."""
+    ppr = f'<w:pPr><w:pStyle w:val="{_style_id(style)}"/></w:pPr>' if style is not None else ""
+    return f"<w:p>{ppr}{_runs_xml(text, False, size) if text else '<w:r/>'}</w:p>"
+
+
+def add_xml(document: Document, blocks: Sequence[str]) -> None:
+    """Append blocks (:func:`paragraph_xml`, :func:`filled_table_xml`) to the body, parsed at once: a
+    document of thousands of tables is built in one parse."""
+    body = parse_xml(f"<w:body {nsdecls('w')}>{''.join(blocks)}</w:body>")
+    for block in list(body):
+        _to_body(document, block)
+
+
+def add_filled_table(
+    document: Document,
+    widths: Sequence[float],
+    rows: Sequence[Sequence[CellText]],
+    *,
+    heights: Mapping[int, Length] | None = None,
+) -> Table:
+    """A bordered table like :func:`add_table`, its cells filled and merged across as ``rows`` say, built from one
+    string (python-docx's ``cell.merge`` is quadratic in the table). ``heights``: the least height of rows by
+    index. Each row's spans must add up to the number of columns."""
+    xml = filled_table_xml(widths, rows, heights=heights)
+    return _insert_table(document, xml.replace("<w:tbl>", f"<w:tbl {nsdecls('w')}>", 1))
+
+
+def row_cells(table: Table) -> list[list[_Cell]]:
+    """The cells of each row of a table with no merged cells yet, one per ``w:tc`` (python-docx's ``row.cells``
+    walks the whole table at every call)."""
+    return [[_Cell(tc, table) for tc in tr.iterchildren(_TC)] for tr in table._tbl.tr_lst]
+
+
+def merge_across(cells: Sequence[_Cell], first: int, last: int) -> _Cell:
+    """Merge cells ``first`` to ``last`` of one row (of :func:`row_cells`, none merged yet) into the first: its
+    width the sum of theirs, a ``w:gridSpan``; the text of the others moved into it, as python-docx's
+    ``merge`` does, without its walks over the whole table."""
+    head = cells[first]._tc
+    width = 0
+    for cell in cells[first : last + 1]:
+        tcw = cell._tc.tcPr.find(_TCW) if cell._tc.tcPr is not None else None
+        width += int(tcw.get(qn("w:w"), "0")) if tcw is not None else 0
+    for cell in cells[first + 1 : last + 1]:
+        tc = cell._tc
+        if any(p.find(_R) is not None for p in tc.iterchildren(_P)) or len(list(tc.iterchildren(_P))) > 1:
+            tc._move_content_to(head)
+        tc.getparent().remove(tc)
+    tcpr = head.get_or_add_tcPr()
+    tcw = tcpr.find(_TCW)
+    if tcw is None:
+        tcw = OxmlElement("w:tcW")
+        tcpr.insert(0, tcw)
+    tcw.set(qn("w:w"), str(width))
+    tcw.set(qn("w:type"), "dxa")
+    span = tcpr.find(_GRIDSPAN)
+    if span is None:
+        span = OxmlElement("w:gridSpan")
+        tcw.addnext(span)
+    span.set(_VAL, str(last - first + 1))
+    return _Cell(head, cast(Table, cells[first]._parent))
 
 
 def compact(paragraph: Paragraph, before: float = 0, after: float = 0, *, line: float | None = None) -> Paragraph:
     """Set a paragraph's spacing before and after (points) and, when given, its line spacing (a multiple)."""
-    fmt = paragraph.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    p = paragraph._p
+    ppr = p[0] if len(p) and p[0].tag == _PPR else None
+    if ppr is None:
+        ppr = _sub(p, _PPR)
+        p.insert(0, ppr)
+    spacing = ppr.find(_SPACING)
+    if spacing is None:
+        spacing = _sub(ppr, _SPACING)
+        successor = next((child for child in ppr if child.tag in _AFTER_SPACING), None)
+        if successor is not None:
+            successor.addprevious(spacing)
+    spacing.set(qn("w:before"), str(Pt(before).twips))
+    spacing.set(qn("w:after"), str(Pt(after).twips))
     if line is not None:
-        fmt.line_spacing = line
+        spacing.set(qn("w:line"), str(round(line * 240)))
+        spacing.set(qn("w:lineRule"), "auto")
     return paragraph
 
 
 def shade(cell: _Cell, fill: str = "E7E6E6") -> None:
     """Give a table cell a background colour (a header row's light grey)."""
     tcpr = cell._tc.get_or_add_tcPr()
-    shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
+    shd = OxmlElement("w:shd", {_VAL: "clear", qn("w:color"): "auto", qn("w:fill"): fill})
     tcpr.insert_element_before(shd, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 
 
 def cant_split(table: Table, header: bool = True) -> None:
     """Keep each row of ``table`` on one page; with ``header``, repeat the first row on every page."""
-    for n, row in enumerate(table.rows):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    for n, tr in enumerate(table._tbl.tr_lst):
+        trpr = tr.get_or_add_trPr()
+        _sub(trpr, qn("w:cantSplit"))
         if header and n == 0:
-            trpr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+            _sub(trpr, qn("w:tblHeader"))
 
 
 def cell_margins(table: Table, left_right: float) -> None:

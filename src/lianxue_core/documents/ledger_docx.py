@@ -17,7 +17,7 @@ from docx.shared import Mm
 from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..supervision.findings import Record
-from ._docx import add_cell_text, add_heading, add_paragraph, add_table, add_title, new_document, to_bytes
+from ._docx import CellText, add_paragraph, add_title, add_xml, filled_table_xml, new_document, paragraph_xml, to_bytes
 
 __all__ = ["ledger_records", "render_ledger_docx"]
 
@@ -139,22 +139,21 @@ def render_ledger_docx(
     add_paragraph(document, T_NOTE, size=10.5)
     if not mine:
         add_paragraph(document, T_EMPTY)
+    blocks = []  # every record's heading, table and blank line, parsed at once
     for n, r in enumerate(mine, start=1):
         ob = obligations.get(r.obligation)
         name = ob.title if ob else r.obligation
-        add_heading(document, T_RECORD.format(n=n, date=r.date.isoformat(), title=name), 2)
+        blocks.append(paragraph_xml(T_RECORD.format(n=n, date=r.date.isoformat(), title=name), style="Heading 2"))
         rows = _rows(r, name, tree)
-        table = add_table(document, len(rows), 4, _WIDTHS)
-        for row, cells in zip(table.rows, rows, strict=True):
-            if len(cells) == 2:
-                label, value = cells
-                merged = row.cells[1].merge(row.cells[3])
-                add_cell_text(row.cells[0], label, bold=True)
-                add_cell_text(merged, value)
-                if label == LABELS["content"]:
-                    row.height = _CONTENT_HEIGHT
-            else:
-                for k, text in enumerate(cells):
-                    add_cell_text(row.cells[k], text, bold=k % 2 == 0)
-        add_paragraph(document)
+        cells = [
+            [CellText(row[0], bold=True), CellText(row[1], span=3)]
+            if len(row) == 2
+            else [CellText(text, bold=k % 2 == 0) for k, text in enumerate(row)]
+            for row in rows
+        ]
+        # built whole, merged cells included (python-docx's cell.merge is quadratic in the table)
+        content = {k: _CONTENT_HEIGHT for k, row in enumerate(rows) if row[0] == LABELS["content"]}
+        blocks.append(filled_table_xml(_WIDTHS, cells, heights=content))
+        blocks.append(paragraph_xml())
+    add_xml(document, blocks)
     return to_bytes(document, when)

@@ -31,7 +31,9 @@ from ._docx import (
     cant_split,
     cell_margins,
     compact,
+    merge_across,
     new_document,
+    row_cells,
     shade,
     to_bytes,
 )
@@ -335,8 +337,9 @@ def render_plan_docx(
         rows = plan_rows(in_month, by_id)
         table = add_table(document, 1 + len(rows), len(T_HEAD), _WIDTHS)
         cell_margins(table, _CELL_MARGIN)
-        _header_row(table.rows[0].cells, T_HEAD)
-        for row, group in zip(table.rows[1:], rows, strict=True):
+        grid = row_cells(table)  # python-docx's row.cells walks the whole table each time
+        _header_row(grid[0], T_HEAD)
+        for cells, group in zip(grid[1:], rows, strict=True):
             occ = group[0]
             ob = by_id.get(occ.obligation)
             notes = []
@@ -348,14 +351,13 @@ def render_plan_docx(
                 notes.append(T_ITEM_PROVISIONAL)
             if occ.note:
                 notes.append(occ.note)
-            cells = row.cells
             for cell in cells:
                 compact(cell.paragraphs[0], 1, 1, line=1.0)
             add_cell_text(cells[0], _date_cell(occ, plan.year), size=_SIZES[0])
             add_cell_text(cells[1], _time_cell(group, plan.year), size=_SIZES[1])
             if len(group) > 1 and ob is not None:
                 # one member's items of a day in one row: 活动 to 主持/参加 list each with its time and holders
-                merged = cells[2].merge(cells[4])
+                merged = merge_across(cells, 2, 4)
                 add_cell_text(merged, T_GROUP.format(title=ob.title, ref=ref(ob), n=len(group)), size=_SIZES[2])
                 add_paragraph(merged, _group_text(group, ob, tree), size=_SIZES[3])
                 for paragraph in merged.paragraphs:
