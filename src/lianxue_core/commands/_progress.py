@@ -59,7 +59,6 @@ def _bar(
         "disable": _off(args),
         "leave": False,
         "mininterval": 0.3,
-        "dynamic_ncols": True,
         "bar_format": bar_format,
         "position": position,
     }
