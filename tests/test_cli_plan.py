@@ -148,12 +148,12 @@ def test_plan_only_some_organizations(orgfile: Path) -> None:
 
 
 def test_an_unknown_org_exits_2(orgfile: Path) -> None:
-    code, out, err = run("plan", orgfile, "--year", "2026", "--org", "v1", "--org", "nope", "--org", "nah")
+    code, out, err = run("plan", orgfile, "--year", "2026", "--org", "v1", "--org", "nope", "--org", "v11")
     assert code == 2
     assert out == ""
     assert err.splitlines() == [
-        f"lianxue: error: {orgfile}: key '--org': no organization with id 'nope'",
-        f"lianxue: error: {orgfile}: key '--org': no organization with id 'nah'",
+        f"lianxue: error: {orgfile}: --org: no organization with id 'nope'",
+        f"lianxue: error: {orgfile}: --org: no organization with id 'v11' (did you mean 'v1'?)",
     ]
 
 

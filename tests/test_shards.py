@@ -279,3 +279,48 @@ def test_memory_of_a_streamed_plan_is_a_shards(tmp_path: Path) -> None:
     streamed = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert streamed < held / 3, (streamed, held)
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_the_plan_written_shard_by_shard_is_the_plan(year: int) -> None:
+    """``lianxue plan`` renders the plan as its shards come (a county of ten thousand organizations never held at
+    once): the table (whole and narrowed to a terminal), the Markdown and the JSON are the whole plan's, byte for
+    byte, however small the shards (the provisional year too: its notice and warnings)."""
+    import io
+
+    from lianxue_core.app import plan_stream
+    from lianxue_core.scheduling.render import render_plan_markdown, render_plan_table, write_plan_by_shard
+
+    host = PluginHost()
+    tree = load_county(example_path(), host)
+    obligations = obligations_of(tree, host, year)
+    titles = {o.id: o.title for o in host.catalogue()}
+    whole = plan_year(tree, host, year, obligations=obligations)
+    expected = {
+        ("table", None): render_plan_table(whole, tree, titles),
+        ("table", 80): render_plan_table(whole, tree, titles, 80),
+        ("markdown", None): render_plan_markdown(whole, tree, titles),
+        ("json", None): render_plan_json(whole),
+    }
+    for (fmt, width), text in expected.items():
+        out = io.StringIO()
+        parts = list(plan_stream(tree, host, year, obligations=obligations, size=9))
+        assert len(parts) >= 3  # the example county's groups: the county organs, towns with their villages
+        head = write_plan_by_shard(iter(parts), tree, titles, fmt, out, width)
+        assert out.getvalue() == text, (fmt, width)
+        assert head is not None
+        assert head.warnings == whole.warnings
+    assert json.loads(expected[("json", None)])["unplaced"]  # the lists that come by organization are all there
+
+
+def test_lianxue_plan_streams_the_same_text_as_the_api(tmp_path: Path) -> None:
+    """The command line's plan (streamed) is the API's plan rendered whole."""
+    import io
+
+    from lianxue_core.cli import main
+
+    host = PluginHost()
+    tree = load_county(example_path(), host)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["plan", str(example_path()), "--year", "2026", "--format", "json"], stdout=out, stderr=err) == 0
+    assert out.getvalue() == render_plan_json(plan_year(tree, host, 2026))

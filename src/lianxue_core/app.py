@@ -627,10 +627,11 @@ class CheckOutcome:
     def exit_code(self) -> int:
         return self.report.exit_code
 
-    def table(self) -> str:
+    def table(self, max_width: int | None = None) -> str:
+        """The report as text tables (narrowed to ``max_width`` columns: a terminal's width)."""
         from .supervision.report import render_table
 
-        return render_table(self.report)
+        return render_table(self.report, max_width)
 
     def json(self) -> str:
         from .supervision.report_json import render_json

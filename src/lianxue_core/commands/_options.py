@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import logging
 import time
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ __all__ = [
     "jobs_of",
     "plan_for",
     "report_feeds",
+    "unknown_org",
     "year_of",
 ]
 
@@ -113,17 +115,18 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
         "-j",
         metavar="N",
         type=int,
-        default=None,
+        default=1,
         help=_(
-            "plan with N processes at once (default: one per core; files under {n} organizations are planned "
-            "in one). The result is the same whatever N is"
+            "plan with N processes at once (default 1: sending the plans back costs about as much as planning, "
+            "so more processes pay only on many cores; files under {n} organizations are planned in one). "
+            "The result is the same whatever N is"
         ).format(n=MIN_SHARDED_ORGS),
     )
 
 
 def jobs_of(args: argparse.Namespace) -> int | None:
-    """``--jobs``, checked (``None``: one per core)."""
-    jobs = getattr(args, "jobs", None)
+    """``--jobs``, checked (``None`` where the command has no such option: one process)."""
+    jobs = getattr(args, "jobs", 1)
     if jobs is not None and jobs < 1:
         raise InputError([Problem("--jobs", _("must be at least 1 (got {jobs})").format(jobs=jobs))])
     return None if jobs is None else int(jobs)
@@ -147,14 +150,21 @@ def year_of(args: argparse.Namespace) -> int:
     return year
 
 
+def unknown_org(args: argparse.Namespace, tree: OrganizationTree, org_id: str, option: str = "--org") -> Problem:
+    """The problem of an ``option`` (``--org``, ``--supervisor``) naming no organization of the file, with the
+    nearest id when one is close (``没有 id 为 'shangbia' 的组织（是否为 'shangbai'？）``)."""
+    close = difflib.get_close_matches(org_id, [o.id for o in tree], n=1, cutoff=0.6)
+    hint = _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
+    message = _("no organization with id {id!r}").format(id=org_id) + hint
+    return Problem(str(args.orgfile), message, subject=option)
+
+
 def checked_orgs(args: argparse.Namespace, tree: OrganizationTree) -> list[str] | None:
     """``--org``, every id checked against ``tree``."""
     orgs: list[str] | None = getattr(args, "org", None)
     unknown = [o for o in orgs or () if o not in tree]
     if unknown:
-        raise InputError(
-            Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org") for o in unknown
-        )
+        raise InputError(unknown_org(args, tree, o) for o in unknown)
     return orgs
 
 
@@ -204,9 +214,7 @@ def feeds_for(
     ``previous`` when given."""
     for sup in which.supervisors:
         if sup not in tree:
-            raise InputError(
-                [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=sup), key="--supervisor")]
-            )
+            raise InputError([unknown_org(args, tree, sup, "--supervisor")])
     return app.feeds(tree, plan, host, options=feed_options(args), which=which, previous=previous)
 
 

@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import app
 from ..app import load_county
 from ..calendar import FeedSet, WrittenFeed, write_feeds
-from ..errors import InputError, Problem
+from ..errors import InputError
 from ..i18n import N_, _
 from ..model import OrganizationTree
 from ..obligations import Obligation
@@ -31,6 +31,7 @@ from ._options import (
     feeds_json,
     jobs_of,
     report_feeds,
+    unknown_org,
     year_of,
 )
 from ._progress import counting, each
@@ -70,9 +71,7 @@ def write_calendars(
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
     for sup in which.supervisors:
         if sup not in tree:
-            raise InputError(
-                [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=sup), key="--supervisor")]
-            )
+            raise InputError([unknown_org(args, tree, sup, "--supervisor")])
     options = feed_options(args)
     year = year_of(args)
     started = time.perf_counter()

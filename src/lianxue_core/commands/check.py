@@ -19,7 +19,8 @@ from ..i18n import N_, _, ngettext
 from ..model import OrganizationTree
 from ..plugins import PluginHost
 from ..supervision.records import parse_date
-from ._options import add_jobs_option, jobs_of
+from ..textable import terminal_width
+from ._options import add_jobs_option, jobs_of, unknown_org
 from ._progress import Stages, timed
 from ._records import read_record_files
 
@@ -60,7 +61,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--supervisor", metavar="ID", help=_("only what this organization supervises, rolled up through the tree")
     )
-    parser.add_argument("--format", choices=["table", "json", "html"], default="table")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "html"],
+        default="table",
+        help=_("the report as a table, JSON, or one HTML page that opens from disk"),
+    )
     parser.add_argument(
         "--out", metavar="FILE", type=Path, help=_("write the report here (atomically) instead of stdout")
     )
@@ -95,9 +101,7 @@ def _split(
         records, warnings = read_record_files(tree, host, args.records, year)
     top = args.supervisor
     if top is not None and top not in tree:
-        raise InputError(
-            [Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=top), key="--supervisor")]
-        )
+        raise InputError([unknown_org(args, tree, top, "--supervisor")])
     within = None if top is None else {top} | {o.id for o in tree.overseen_by(top)}
     supervisors = [o.id for o in tree if tree.overseen_by(o.id) and (within is None or o.id in within)]
     # the year planned once, every report checked against it
@@ -192,7 +196,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
         )
     else:
         with timed(_("writing the report")):
-            text = _text(outcome, args.format)
+            text = _text(outcome, args.format, terminal_width(out) if args.out is None else None)
             for piece in [text] if isinstance(text, str) else text:
                 out.write(piece)
     return outcome.exit_code
@@ -207,8 +211,8 @@ def _when(args: argparse.Namespace) -> tuple[dt.date, int]:
     return as_of, year
 
 
-def _text(outcome: CheckOutcome, fmt: str) -> str | Iterator[str]:
-    """The report in ``fmt``: the JSON in pieces, written as they come."""
+def _text(outcome: CheckOutcome, fmt: str, max_width: int | None = None) -> str | Iterator[str]:
+    """The report in ``fmt``: the JSON in pieces, written as they come; tables narrowed to ``max_width``."""
     if fmt == "json":
         return outcome.json_pieces()
-    return outcome.html() if fmt == "html" else outcome.table()
+    return outcome.html() if fmt == "html" else outcome.table(max_width)

@@ -19,7 +19,7 @@ from ..errors import InputError, Problem
 from ..i18n import N_, _, ngettext
 from ..plugins import PluginHost
 from ..supervision.findings import Record
-from ._options import EXIT_OK
+from ._options import EXIT_OK, unknown_org
 from ._progress import Stages
 from ._records import read_record_files
 
@@ -66,10 +66,7 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
                 tree = load_county(args.orgfile, host)
             unknown = [o for o in args.org or () if o not in tree]
             if unknown:
-                raise InputError(
-                    Problem(str(args.orgfile), _("no organization with id {id!r}").format(id=o), key="--org")
-                    for o in unknown
-                )
+                raise InputError(unknown_org(args, tree, o) for o in unknown)
             if args.year is not None:
                 check_year(args.year, "--year")
             catalogue = {o.id: o for o in host.catalogue()}

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from .. import app
 from ..app import load_county, obligations_of
 from ..documents import render_plan_docx, stamp, write_bytes
 from ..errors import InputError, Problem
@@ -16,15 +20,17 @@ from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
-from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_json
+from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_by_shard, write_plan_json
 from ..textable import terminal_width
-from ._options import EXIT_OK, add_year_options, checked_orgs, plan_for, year_of
-from ._progress import each, timed
+from ._options import EXIT_OK, add_year_options, checked_orgs, jobs_of, plan_for, year_of
+from ._progress import counting, each, timed
 from ._replan import add_replan_options, replan_for, replan_json, report_replan, wants_replan
 
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = N_("the annual plan per organization, month by month")
+
+log = logging.getLogger("lianxue")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--org", metavar="ID", action="append", default=None, help=_("only this organization (repeatable)")
     )
-    parser.add_argument("--format", choices=["table", "json", "markdown", "docx"], default="table")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "markdown", "docx"],
+        default="table",
+        help=_("what to print: a table per organization, JSON, Markdown, or Word documents (with --out DIR)"),
+    )
     parser.add_argument("--out", metavar="DIR", type=Path, help=_(DOCX_HELP))
 
 
@@ -72,6 +83,34 @@ def _write_docx(
     )
 
 
+def _write_by_shard(
+    args: argparse.Namespace,
+    host: PluginHost,
+    tree: OrganizationTree,
+    titles: dict[str, str],
+    out: TextIO,
+    err: TextIO,
+) -> None:
+    """The plan of the whole file in ``args.format``, planned and rendered shard by shard
+    (:func:`lianxue_core.scheduling.render.write_plan_by_shard`): the same text as from the whole plan."""
+    started = time.perf_counter()
+    with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
+        plans = app.plan_stream(tree, host, year_of(args), holidays=args.holidays, jobs=jobs_of(args), progress=advance)
+
+        def told() -> Iterator[Plan]:
+            for plan in plans:
+                for warning in plan.warnings:
+                    log.warning(_("warning: %s"), warning)  # "lianxue: warning: ..." on err; -q leaves it out
+                yield plan
+
+        write_plan_by_shard(told(), tree, titles, args.format, out, terminal_width(out))
+    log.info(
+        ngettext("planned %d organization in %.1f s", "planned %d organizations in %.1f s", len(tree)),
+        len(tree),
+        time.perf_counter() - started,
+    )
+
+
 def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) -> int:
     """Run ``lianxue plan``."""
     if (args.format == "docx") != (args.out is not None):
@@ -80,15 +119,20 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     obligations = obligations_of(tree, host, year_of(args)) if args.format == "docx" else None
     orgs = checked_orgs(args, tree)
     replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
-    plan = replanned.plan if replanned is not None else plan_for(args, host, tree, err, obligations)
+    titles = {o.id: o.title for o in host.catalogue()}
+    if replanned is None and not orgs and obligations is None:
+        # the whole file, shard by shard: the plan of ten thousand organizations is never held at once
+        _write_by_shard(args, host, tree, titles, out, err)
+        return EXIT_OK
     if replanned is not None:
         if orgs:
             replanned = replanned.only(orgs)
         # the year as people read it: missed items in their months, marked 未开展 (the JSON keeps the plan)
         plan = replanned.plan if args.format == "json" else replanned.readable(tree)
-    if replanned is not None and args.format in ("table", "markdown"):
-        report_replan(replanned, tree, err, args)
-    titles = {o.id: o.title for o in host.catalogue()}
+        if args.format in ("table", "markdown"):
+            report_replan(replanned, tree, err, args)
+    else:
+        plan = plan_for(args, host, tree, err, obligations)
     if obligations is not None:
         _write_docx(args, host, tree, plan, obligations, out, err)
     elif args.format == "json":

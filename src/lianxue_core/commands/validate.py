@@ -27,7 +27,9 @@ CONTAINER = N_("(container)")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``lianxue validate``'s arguments to ``parser``."""
     parser.add_argument("orgfile", type=Path, help=_("organization file (TOML)"))
-    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument(
+        "--format", choices=["table", "json"], default="table", help=_("the problems as a table or as JSON")
+    )
 
 
 def summary(tree: OrganizationTree, host: PluginHost) -> dict[str, Any]:

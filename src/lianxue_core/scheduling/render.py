@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
 from .. import jsontext
@@ -14,9 +15,15 @@ from ..model import OrganizationTree
 from ..textable import render_table
 from ..textsafe import for_terminal
 from .occurrence import Occurrence
-from .planner import Plan
+from .planner import Plan, Unplaced
 
-__all__ = ["render_plan_json", "render_plan_markdown", "render_plan_table", "write_plan_json"]
+__all__ = [
+    "render_plan_json",
+    "render_plan_markdown",
+    "render_plan_table",
+    "write_plan_by_shard",
+    "write_plan_json",
+]
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -61,22 +68,38 @@ def write_plan_json(plan: Plan, out: TextIO, extra: Mapping[str, object] | None 
     gigabyte for ten thousand organizations) is never held at once. The same bytes as ``json.dumps(
     plan.to_json(), ensure_ascii=False, indent=2)`` and a final newline; ``extra`` keys (a re-plan's report)
     after the others."""
-    lists = {
-        "occurrences": (o.to_json() for o in plan.occurrences),
-        "unplaced": (u.to_json() for u in plan.unplaced),
-        "combined": (c.to_json() for c in plan.combined),
-        "warnings": iter(plan.warnings),
+    _write_json(plan, [_json_lists(plan)], out, extra)
+
+
+def _json_lists(plan: Plan) -> dict[str, list[str]]:
+    """The items of the plan's lists as JSON text, two levels deep: ``occurrences``, ``unplaced``, ``combined``."""
+    return {
+        "occurrences": [jsontext.dumps(o.to_json(), 2) for o in plan.occurrences],
+        "unplaced": [jsontext.dumps(u.to_json(), 2) for u in plan.unplaced],
+        "combined": [jsontext.dumps(c.to_json(), 2) for c in plan.combined],
     }
+
+
+def _write_json(
+    plan: Plan, parts: Iterable[Mapping[str, Iterable[str]]], out: TextIO, extra: Mapping[str, object] | None
+) -> None:
+    """The plan's JSON: its scalars and warnings from ``plan``, its lists from ``parts`` (each a mapping of list
+    name to items already rendered, in order; a list's items may come in several parts). ``parts`` is read
+    once per list."""
     scalars = {"year": plan.year, "provisional": plan.provisional, "workdays_source": plan.workdays_source}
     out.write("{\n")
     out.write(",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in scalars.items()))
-    for key, items in lists.items():
+    lists: list[tuple[str, Iterable[Iterable[str]]]] = [
+        (key, [part[key] for part in parts]) for key in ("occurrences", "unplaced", "combined")
+    ]
+    lists.append(("warnings", [[jsontext.dumps(w, 2) for w in plan.warnings]]))
+    for key, pieces in lists:
         out.write(f",\n  {json.dumps(key)}: [")
         first = True
-        for item in items:
-            text = jsontext.dumps(item, 2)  # json.dumps(item, indent=2) two levels deep, fast
-            out.write(("\n    " if first else ",\n    ") + text)
-            first = False
+        for items in pieces:
+            for text in items:
+                out.write(("\n    " if first else ",\n    ") + text)
+                first = False
         out.write("]" if first else "\n  ]")
     for key, value in (extra or {}).items():
         out.write(f",\n  {json.dumps(key)}: {jsontext.dumps(value, 1)}")
@@ -87,44 +110,91 @@ def render_plan_table(
     plan: Plan, tree: OrganizationTree, titles: Mapping[str, str], max_width: int | None = None
 ) -> str:
     """The plan as one aligned table per organization (narrowed to ``max_width`` columns when given)."""
-    out: list[str] = []
-    if plan.provisional:
-        # the notice is the terminal's (its words follow --lang); the source it quotes is plan content, Chinese
-        out.append(_("The {year} plan is provisional: {source}").format(year=plan.year, source=plan.workdays_source))
-        out.append("")
+    out = io.StringIO()
+    _write_table(plan, [_table_blocks(plan, tree, titles, max_width)], [plan.unplaced], out, max_width)
+    return out.getvalue()
+
+
+def _table_blocks(
+    plan: Plan, tree: OrganizationTree, titles: Mapping[str, str], max_width: int | None
+) -> dict[str, str]:
+    """Each organization's table, by organization id in the plan's order (items held during another activity
+    are part of it: listed in the JSON, not here)."""
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
-        if occ.shown:  # items held during another activity are part of it (listed in the JSON)
+        if occ.shown:
             by_org.setdefault(occ.org, []).append(occ)
+    headers = [_("when"), _("period"), _("item"), _("people"), _("notes")]
+    blocks = {}
     for org_id, items in by_org.items():
         org = tree[org_id]
-        out.append(for_terminal(f"{org.name} ({org.id})"))
         rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
-        headers = [_("when"), _("period"), _("item"), _("people"), _("notes")]
-        out.append(render_table(headers, rows, max_width))
-    if plan.unplaced:
-        out.append(_("Not placed"))
-        rows = [[u.org, u.obligation, u.period, u.slot, u.reason] for u in plan.unplaced]
+        blocks[org_id] = for_terminal(f"{org.name} ({org.id})") + "\n" + render_table(headers, rows, max_width)
+    return blocks
+
+
+def _write_table(
+    plan: Plan,
+    blocks: Iterable[str | Mapping[str, str]],
+    unplaced: Iterable[Sequence[Unplaced]],
+    out: TextIO,
+    max_width: int | None,
+) -> None:
+    """The table text: the provisional notice, the organizations' ``blocks`` in order (strings, or mappings whose
+    values are taken in order), then one table of everything ``unplaced``."""
+    parts: list[str] = []  # what "\n".join would join: written as they come
+    if plan.provisional:
+        # the notice is the terminal's (its words follow --lang); the source it quotes is plan content, Chinese
+        parts += [_("The {year} plan is provisional: {source}").format(year=plan.year, source=plan.workdays_source), ""]
+    first = True
+
+    def put(text: str) -> None:
+        nonlocal first
+        out.write(text if first else "\n" + text)
+        first = False
+
+    for part in parts:
+        put(part)
+    for block in blocks:
+        for text in [block] if isinstance(block, str) else block.values():
+            put(text)
+    rows = [[u.org, u.obligation, u.period, u.slot, u.reason] for items in unplaced for u in items]
+    if rows:
+        put(_("Not placed"))
         headers = [_("org"), _("obligation"), _("period"), _("slot"), _("reason")]
-        out.append(render_table(headers, rows, max_width))
-    return "\n".join(out)
+        put(render_table(headers, rows, max_width))
 
 
 def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> str:
     """The plan as Markdown: per organization, month by month, with a theme slot for each month."""
+    out = io.StringIO()
+    _write_markdown(plan, _markdown_sections(plan, tree, titles).values(), out)
+    return out.getvalue()
+
+
+def _markdown_head(plan: Plan) -> list[str]:
     out = [f"# {plan.year}年度组织生活计划", ""]
     if plan.provisional:
         out += [f"> 暂定：{plan.workdays_source}", ""]
+    return out
+
+
+def _markdown_sections(plan: Plan, tree: OrganizationTree, titles: Mapping[str, str]) -> dict[str, str]:
+    """Each organization's section (its lines joined), for the organizations with something planned or unplaced,
+    in file order."""
     by_org: dict[str, list[Occurrence]] = {}
     for occ in plan.occurrences:
         if occ.shown:  # items held during another activity are part of it (listed in the JSON)
             by_org.setdefault(occ.org, []).append(occ)
-    with_unplaced = {u.org for u in plan.unplaced}
+    unplaced_of: dict[str, list[Unplaced]] = {}
+    for u in plan.unplaced:
+        unplaced_of.setdefault(u.org, []).append(u)
+    sections = {}
     for org in tree:
-        if org.id not in by_org and org.id not in with_unplaced:
+        if org.id not in by_org and org.id not in unplaced_of:
             continue
         org_id, items = org.id, by_org.get(org.id, [])
-        out += [f"## {_md(org.name)}（{org.id}）", ""]
+        out = [f"## {_md(org.name)}（{org.id}）", ""]
         for month in range(1, 13):
             in_month = [o for o in items if o.first_day.month == month and o.first_day.year == plan.year]
             theme = next((o.theme for o in in_month if o.theme), "")
@@ -137,9 +207,111 @@ def render_plan_markdown(plan: Plan, tree: OrganizationTree, titles: Mapping[str
                 title = o.title.replace("|", "\\|")
                 out.append(f"| {_when(o)} | {title} | {o.period} | {len(o.people)} | {_notes(o, titles)} |")
             out.append("")
-        unplaced = [u for u in plan.unplaced if u.org == org_id]
+        unplaced = unplaced_of.get(org_id, [])
         if unplaced:
             out += ["### 未能排期", ""]
             out += [f"- {titles.get(u.obligation, u.obligation)}（{u.period}）：{u.reason}" for u in unplaced]
             out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+        sections[org_id] = "\n".join(out)
+    return sections
+
+
+def _write_markdown(plan: Plan, sections: Iterable[str], out: TextIO) -> None:
+    """The Markdown text: the heading, then the organizations' ``sections`` in order, ending in one newline."""
+    held = ""  # the newlines at the end of what was written last: written only if more text follows
+
+    def put(text: str, sep: str = "\n") -> None:
+        nonlocal held
+        text = held + sep + text if held or sep else text
+        body = text.rstrip("\n")
+        held = text[len(body) :]
+        out.write(body)
+
+    put("\n".join(_markdown_head(plan)), sep="")
+    for text in sections:
+        put(text)
+    out.write("\n")
+
+
+class _Spool:
+    """Rendered text kept on disk by key, read back in another order: a streamed plan's organizations come shard
+    by shard, their text is wanted in file order."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._at: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def put(self, section: str, key: str, text: str) -> None:
+        data = text.encode("utf-8")
+        self._at[(section, key)] = (self._file.tell(), len(data))
+        self._file.write(data)
+
+    def get(self, section: str, key: str) -> str | None:
+        at = self._at.get((section, key))
+        if at is None:
+            return None
+        offset, size = at
+        end = self._file.tell()
+        self._file.seek(offset)
+        data = self._file.read(size)
+        self._file.seek(end)
+        return data.decode("utf-8")
+
+    def in_order(self, section: str, keys: Iterable[str]) -> Iterator[str]:
+        for key in keys:
+            text = self.get(section, key)
+            if text is not None:
+                yield text
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def write_plan_by_shard(
+    plans: Iterable[Plan],
+    tree: OrganizationTree,
+    titles: Mapping[str, str],
+    fmt: str,
+    out: TextIO,
+    max_width: int | None = None,
+) -> Plan | None:
+    """Write a plan that comes shard by shard (:func:`lianxue_core.app.plan_stream`) as the table, ``markdown`` or
+    ``json`` of the whole plan, byte for byte, holding one shard's plan at a time: each organization's text is
+    rendered as its shard comes and kept in a temporary file until it is written in file order. Returns the first
+    shard's plan (it carries the whole plan's warnings), or ``None`` when there was none."""
+    spool = _Spool()
+    head: Plan | None = None
+    unplaced: dict[str, list[Unplaced]] = {}  # the table of unplaced items is one table: its rows are kept
+    try:
+        for plan in plans:
+            head = head or plan
+            if fmt == "json":
+                for key in ("occurrences", "unplaced", "combined"):
+                    grouped: dict[str, list[str]] = {}
+                    for item in getattr(plan, key):
+                        grouped.setdefault(item.org, []).append(jsontext.dumps(item.to_json(), 2))
+                    for org_id, items in grouped.items():
+                        spool.put(key, org_id, ",\n    ".join(items))
+            elif fmt == "markdown":
+                for org_id, text in _markdown_sections(plan, tree, titles).items():
+                    spool.put("markdown", org_id, text)
+            else:
+                for org_id, text in _table_blocks(plan, tree, titles, max_width).items():
+                    spool.put("table", org_id, text)
+                for u in plan.unplaced:
+                    unplaced.setdefault(u.org, []).append(u)
+        if head is None:
+            return None
+        ids = [org.id for org in tree]
+        if fmt == "json":
+            # read back from the spool as they are written: the text of the whole plan is never held
+            lists = {key: spool.in_order(key, ids) for key in ("occurrences", "unplaced", "combined")}
+            _write_json(head, [lists], out, None)
+        elif fmt == "markdown":
+            _write_markdown(head, spool.in_order("markdown", ids), out)
+        else:
+            blocks = spool.in_order("table", ids)
+            _write_table(head, blocks, (unplaced[i] for i in ids if i in unplaced), out, max_width)
+        return head
+    finally:
+        spool.close()
