@@ -24,7 +24,7 @@ import attrs
 from .errors import InputError, Problem
 from .i18n import N_, _, os_reason
 
-__all__ = ["Limits", "current", "depth_of", "read_limited", "read_toml"]
+__all__ = ["Limits", "current", "depth_of", "read_limited", "read_toml", "toml_syntax_problem"]
 
 _KIB = 1024
 _MIB = 1024 * _KIB
@@ -263,7 +263,7 @@ def read_toml(path: str | Path, *, what: str, field: str, display: str | None = 
         message = _("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=exc.start)
         raise InputError([Problem(name, message)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError([Problem(name, _("TOML syntax error: {message}").format(message=exc))]) from None
+        raise InputError([toml_syntax_problem(name, str(exc))]) from None
     except RecursionError:
         raise InputError([too_deep(name, limit.depth)]) from None
     except ValueError:  # an integer past Python's own limit on digits
@@ -273,3 +273,20 @@ def read_toml(path: str | Path, *, what: str, field: str, display: str | None = 
     if number_too_long(doc, limit.number_digits):
         raise InputError([long_number(name, limit.number_digits)])
     return doc
+
+
+_TOML_WHERE = re.compile(r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$")
+
+
+def toml_syntax_problem(filename: str, message: str) -> Problem:
+    """A TOML syntax error of ``filename``: tomllib's own words (English), where it is in the user's language
+    (``第3行第5列``, ``文件末尾``)."""
+    match = _TOML_WHERE.match(message)
+    if match is None:
+        return Problem(filename, _("TOML syntax error: {message}").format(message=message))
+    where = (
+        _("line {line}, column {column}").format(line=match["line"], column=match["col"])
+        if match["line"]
+        else _("end of file")
+    )
+    return Problem(filename, _("TOML syntax error: {message}").format(message=match["what"]), where)

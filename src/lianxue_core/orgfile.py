@@ -54,7 +54,6 @@ ORG_KEYS = (
 MEMBER_KEYS = ("id", "name", "org", "roles", "flags", "links")
 _ORG_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*org[ \t]*\]\]", re.MULTILINE)
 _MEMBER_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*member[ \t]*\]\]", re.MULTILINE)
-_TOML_WHERE = re.compile(r"^(?P<what>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$")
 
 
 def load(
@@ -111,7 +110,7 @@ def loads(
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError([_syntax_problem(filename, str(exc))]) from None
+        raise InputError([limits.toml_syntax_problem(filename, str(exc))]) from None
     except RecursionError:
         raise InputError([limits.too_deep(filename, limit.depth)]) from None
     except ValueError:  # an integer past Python's own limit on digits
@@ -121,18 +120,6 @@ def loads(
     if limits.number_too_long(doc, limit.number_digits):
         raise InputError([limits.long_number(filename, limit.number_digits)])
     return _Reader(filename, text, tracks, options or OptionSchema.core()).read(doc)
-
-
-def _syntax_problem(filename: str, message: str) -> Problem:
-    match = _TOML_WHERE.match(message)
-    if match is None:
-        return Problem(filename, _("TOML syntax error: {message}").format(message=message))
-    where = (
-        _("line {line}, column {column}").format(line=match["line"], column=match["col"])
-        if match["line"]
-        else _("end of file")
-    )
-    return Problem(filename, _("TOML syntax error: {message}").format(message=match["what"]), where)
 
 
 @attrs.define

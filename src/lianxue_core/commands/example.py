@@ -106,7 +106,8 @@ lianxue check {d}/deqing.toml --records {d}/records.csv --as-of {year}-12-31 --f
 
 ```sh
 lianxue check {d}/deqing.toml --records {d}/records.csv --as-of {year}-12-31 --supervisor {worst_id}   # 某镇的督查表
-lianxue check {d}/deqing.toml --records {d}/records.csv --as-of {year}-12-31 --split-by supervisor --out {d}/reports
+lianxue check {d}/deqing.toml --records {d}/records.csv --as-of {year}-12-31 \\
+    --split-by supervisor --format html --out {d}/reports          # 每个督查单位一份 HTML 报告
 lianxue run {d}/deqing.toml --year {year} --out {d}/calendars        # 每个党组织一份日历订阅（.ics）
 lianxue plan {d}/deqing.toml --year {year} --org shangbai --format docx --out {d}/plans   # 年度组织生活计划（Word）
 lianxue ledger {d}/deqing.toml --records {d}/records.csv --org shangbai --out {d}/ledgers  # 三会一课台账（Word）
