@@ -77,7 +77,7 @@ def test_the_readme_first_command_gives_a_report_worth_reading(
     code, out, err = run(*shlex.split(first)[1:])
     assert code == 1, err  # findings
     page = (d / "report.html").read_text(encoding="utf-8")
-    assert "all organizations: 两学一做 study-education supervision report, 2026" in page
+    assert "All organizations: 两学一做 study-education supervision report, 2026" in page
     assert "洛舍镇党委" in page
 
     code, out, err = run("check", str(d / "deqing.toml"), "--records", str(d / "records.csv"),

@@ -32,6 +32,7 @@ T_TITLE = N_(
     "{who}: 两学一做 study-education supervision report, {year}"
 )  # {who}“两学一做”学习教育督查报告（{year}年）
 T_ALL = N_("all organizations")  # 全部党组织
+T_ALL_TITLE = N_("All organizations")  # 全部党组织, at the head of the title
 T_SCOPE = N_(
     "As of {as_of}; supervised: {who}{rollup}. Complete means held in time with the topic, comment, coverage, "
     "attendance and the rest in order."
@@ -416,8 +417,8 @@ def _sources(report: Report) -> list[str]:
 def render_html(report: Report) -> str:
     """The report as one HTML document, in the language chosen (``<html lang>`` says which)."""
     s = report.summary()
+    title = _(T_TITLE).format(who=report.supervisor.name if report.supervisor else _(T_ALL_TITLE), year=report.year)
     who = report.supervisor.name if report.supervisor else _(T_ALL)
-    title = _(T_TITLE).format(who=who, year=report.year)
     open_ = " open" if len(report.orgs) <= OPEN_UP_TO else ""
     sections = ["summary", "tree", "ranking", "heatmap", "points", "findings"]
     if report.findings:
