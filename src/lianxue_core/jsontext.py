@@ -31,6 +31,15 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)  # floats (NaN, Infinity), int subclasses, the rest
 
 
+#: The scalars written without a call to :func:`dumps`, by exact type (a subclass of int or str goes to json).
+_FAST: dict[type, Any] = {
+    str: _string,
+    int: int.__repr__,
+    bool: lambda b: "true" if b else "false",
+    type(None): lambda _: "null",
+}
+
+
 def dumps(value: Any, depth: int = 0) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, as written ``depth`` levels deep in an indented
     document (every line after the first indented by ``2 * depth`` more spaces).
@@ -42,12 +51,14 @@ def dumps(value: Any, depth: int = 0) -> str:
         if not all(isinstance(k, str) for k in value):  # json's own spelling of other keys (true, 1.5, null)
             return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
         inner = "\n" + "  " * (depth + 1)
-        items = [_string(k) + ": " + (_string(v) if type(v) is str else dumps(v, depth + 1)) for k, v in value.items()]
+        items = [
+            _string(k) + ": " + (f(v) if (f := _FAST.get(type(v))) else dumps(v, depth + 1)) for k, v in value.items()
+        ]
         return "{" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
         inner = "\n" + "  " * (depth + 1)
-        items = [_string(v) if type(v) is str else dumps(v, depth + 1) for v in value]
+        items = [f(v) if (f := _FAST.get(type(v))) else dumps(v, depth + 1) for v in value]
         return "[" + inner + ("," + inner).join(items) + "\n" + "  " * depth + "]"
     return _scalar(value)
