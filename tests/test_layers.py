@@ -16,6 +16,7 @@ STAGES = [
     "i18n",
     "files",
     "textsafe",
+    "jsontext",
     "errors",
     "limits",
     "model",
