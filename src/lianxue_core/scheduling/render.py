@@ -235,27 +235,38 @@ def _write_markdown(plan: Plan, sections: Iterable[str], out: TextIO) -> None:
 
 class _Spool:
     """Rendered text kept on disk by key, read back in another order: a streamed plan's organizations come shard
-    by shard, their text is wanted in file order."""
+    by shard, their text is wanted in file order. A key's text may come in several pieces, joined with ``sep``."""
 
-    def __init__(self) -> None:
+    def __init__(self, sep: str = "") -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self._at: dict[tuple[str, str], tuple[int, int]] = {}
+        self._sep = sep.encode("utf-8")
+        self._at: dict[tuple[str, str], list[list[int]]] = {}  # (section, key) -> runs of [offset, size]
+        self._last: tuple[str, str] | None = None
 
     def put(self, section: str, key: str, text: str) -> None:
+        """Add ``text`` to ``key``'s text in ``section`` (after ``sep`` when it has some already)."""
         data = text.encode("utf-8")
-        self._at[(section, key)] = (self._file.tell(), len(data))
-        self._file.write(data)
+        runs = self._at.setdefault((section, key), [])
+        if runs and self._last == (section, key):  # the same key again: its run goes on
+            self._file.write(self._sep + data)
+            runs[-1][1] += len(self._sep) + len(data)
+        else:
+            runs.append([self._file.tell(), len(data)])
+            self._file.write(data)
+        self._last = (section, key)
 
     def get(self, section: str, key: str) -> str | None:
-        at = self._at.get((section, key))
-        if at is None:
+        runs = self._at.get((section, key))
+        if runs is None:
             return None
-        offset, size = at
         end = self._file.tell()
-        self._file.seek(offset)
-        data = self._file.read(size)
+        parts = []
+        for offset, size in runs:
+            self._file.seek(offset)
+            parts.append(self._file.read(size))
         self._file.seek(end)
-        return data.decode("utf-8")
+        self._last = None
+        return self._sep.join(parts).decode("utf-8")
 
     def in_order(self, section: str, keys: Iterable[str]) -> Iterator[str]:
         for key in keys:
@@ -279,7 +290,7 @@ def write_plan_by_shard(
     ``json`` of the whole plan, byte for byte, holding one shard's plan at a time: each organization's text is
     rendered as its shard comes and kept in a temporary file until it is written in file order. Returns the first
     shard's plan (it carries the whole plan's warnings), or ``None`` when there was none."""
-    spool = _Spool()
+    spool = _Spool(sep=",\n    " if fmt == "json" else "")
     head: Plan | None = None
     unplaced: dict[str, list[Unplaced]] = {}  # the table of unplaced items is one table: its rows are kept
     try:
@@ -287,11 +298,8 @@ def write_plan_by_shard(
             head = head or plan
             if fmt == "json":
                 for key in ("occurrences", "unplaced", "combined"):
-                    grouped: dict[str, list[str]] = {}
-                    for item in getattr(plan, key):
-                        grouped.setdefault(item.org, []).append(jsontext.dumps(item.to_json(), 2))
-                    for org_id, items in grouped.items():
-                        spool.put(key, org_id, ",\n    ".join(items))
+                    for item in getattr(plan, key):  # one item's text at a time
+                        spool.put(key, item.org, jsontext.dumps(item.to_json(), 2))
             elif fmt == "markdown":
                 for org_id, text in _markdown_sections(plan, tree, titles).items():
                     spool.put("markdown", org_id, text)
