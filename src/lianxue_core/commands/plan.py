@@ -94,16 +94,17 @@ def _write_by_shard(
     """The plan of the whole file in ``args.format``, planned and rendered shard by shard
     (:func:`lianxue_core.scheduling.render.write_plan_by_shard`): the same text as from the whole plan."""
     started = time.perf_counter()
-    with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
-        plans = app.plan_stream(tree, host, year_of(args), holidays=args.holidays, jobs=jobs_of(args), progress=advance)
 
-        def told() -> Iterator[Plan]:
-            for plan in plans:
+    def planned() -> Iterator[Plan]:
+        # the bar is closed once the last shard is taken, before the plan is written on the same terminal
+        with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
+            year = year_of(args)
+            for plan in app.plan_stream(tree, host, year, holidays=args.holidays, jobs=jobs_of(args), progress=advance):
                 for warning in plan.warnings:
                     log.warning(_("warning: %s"), warning)  # "lianxue: warning: ..." on err; -q leaves it out
                 yield plan
 
-        write_plan_by_shard(told(), tree, titles, args.format, out, terminal_width(out))
+    write_plan_by_shard(planned(), tree, titles, args.format, out, terminal_width(out))
     log.info(
         ngettext("planned %d organization in %.1f s", "planned %d organizations in %.1f s", len(tree)),
         len(tree),
