@@ -170,21 +170,12 @@ class _Bookings:
         """The first person in ``people`` already booked in minutes ``[a, b)``, or ``None``."""
         busy = self._busy
         first, last = a // 1440, max(a, b - 1) // 1440
-        if first == last:  # most activities: one day
-            for person in people:
-                per = busy.get(person)
-                if per is not None:
-                    iv = per.get(first)
-                    if iv:
-                        for i in range(0, len(iv), 2):
-                            if iv[i] < b and a < iv[i + 1]:
-                                return person
-            return None
+        days = (first,) if first == last else range(first, last + 1)  # most activities: one day
         for person in people:
             per = busy.get(person)
             if per is None:
                 continue
-            for day in range(first, last + 1):
+            for day in days:
                 iv = per.get(day)
                 if iv:
                     for i in range(0, len(iv), 2):
