@@ -383,6 +383,7 @@ def _part_plans(
     finally:
         if executor is None:
             pool.shutdown(cancel_futures=True)
+        _RECEIVED.pop(token, None)  # an executor of threads unpickled it here: not kept past the run
 
 
 #: What a worker process last received to plan shards of (:func:`_plan_part`), by the digest of its pickle.
