@@ -280,6 +280,13 @@ def test_unknown_supervisor_is_bad_input(tmp_path: Path) -> None:
     code, _, err = run("check", str(example_path()), "--records", str(EXAMPLES / "records.csv"), "--supervisor", "x")
     assert code == 2
     assert "no organization with id 'x'" in err
+    code, _, err = run(
+        "check", str(example_path()), "--records", str(EXAMPLES / "records.csv"), "--supervisor", "wukan"
+    )
+    assert code == 2
+    assert err.splitlines() == [
+        f"lianxue: error: {example_path()}: --supervisor: no organization with id 'wukan' (did you mean 'wukang'?)"
+    ]
 
 
 def test_nothing_wanting_exits_0(tmp_path: Path) -> None:

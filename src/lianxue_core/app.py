@@ -21,6 +21,7 @@ Example, the three things a party-building platform needs::
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import multiprocessing
 import os
@@ -100,6 +101,14 @@ def load_county(path: str | Path, host: PluginHost) -> OrganizationTree:
     """
     tracks = host.tracks() if host.complete else None
     return orgfile.load(path, tracks=tracks, options=host.option_schema())
+
+
+def unknown_org(source: str, tree: OrganizationTree, org_id: str, subject: str) -> Problem:
+    """The problem of ``subject`` (``--org``, ``--supervisor``) naming no organization of ``tree`` (read from
+    ``source``), with the nearest id when one is close: ``没有 id 为 'shangbia' 的组织（是否为 'shangbai'？）``."""
+    close = difflib.get_close_matches(org_id, [o.id for o in tree], n=1, cutoff=0.6)
+    hint = _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
+    return Problem(source, _("no organization with id {id!r}").format(id=org_id) + hint, subject=subject)
 
 
 def left_out(tree: OrganizationTree, host: PluginHost) -> tuple[Organization, ...]:
@@ -736,7 +745,7 @@ def check_records(
     if supervisor is not None:
         sup = tree.get(supervisor)
         if sup is None:
-            raise InputError([Problem(source, _("no organization with id {id!r}").format(id=supervisor), key=key)])
+            raise InputError([unknown_org(source, tree, supervisor, key)])
         scope = tree.overseen_by(sup.id)
         if not scope:
             raise InputError(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import logging
 import time
 from collections.abc import Iterable
@@ -151,12 +150,9 @@ def year_of(args: argparse.Namespace) -> int:
 
 
 def unknown_org(args: argparse.Namespace, tree: OrganizationTree, org_id: str, option: str = "--org") -> Problem:
-    """The problem of an ``option`` (``--org``, ``--supervisor``) naming no organization of the file, with the
-    nearest id when one is close (``没有 id 为 'shangbia' 的组织（是否为 'shangbai'？）``)."""
-    close = difflib.get_close_matches(org_id, [o.id for o in tree], n=1, cutoff=0.6)
-    hint = _(" (did you mean {value!r}?)").format(value=close[0]) if close else ""
-    message = _("no organization with id {id!r}").format(id=org_id) + hint
-    return Problem(str(args.orgfile), message, subject=option)
+    """The problem of an ``option`` (``--org``, ``--supervisor``) naming no organization of the file
+    (:func:`lianxue_core.app.unknown_org`: with the nearest id when one is close)."""
+    return app.unknown_org(str(args.orgfile), tree, org_id, option)
 
 
 def checked_orgs(args: argparse.Namespace, tree: OrganizationTree) -> list[str] | None:
