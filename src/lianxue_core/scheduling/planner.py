@@ -154,12 +154,63 @@ class _Bookings:
 
     def minute(self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo) -> int:
         """Minutes since the epoch (UTC) of ``t`` on ``day`` in ``tz``; the zone's offset is cached per day."""
+        return self._midnight(day, tz) + t.hour * 60 + t.minute
+
+    def _midnight(self, day: dt.date, tz: zoneinfo.ZoneInfo) -> int:
+        """Minutes since the epoch (UTC) of 00:00 on ``day`` in ``tz``, at the zone's offset of that noon."""
         key = (tz.key, day)
         offset = self._offsets.get(key)
         if offset is None:
             utc = dt.datetime.combine(day, dt.time(12), tzinfo=tz).utcoffset()
             offset = self._offsets[key] = int(utc.total_seconds()) // 60 if utc is not None else 0
-        return (day.toordinal() - _EPOCH) * 1440 + t.hour * 60 + t.minute - offset
+        return (day.toordinal() - _EPOCH) * 1440 - offset
+
+    def first_free(
+        self,
+        people: Sequence[str],
+        days: Iterable[dt.date],
+        times: Sequence[dt.time],
+        minutes: int,
+        tz: zoneinfo.ZoneInfo,
+        blockers: dict[str, None],
+    ) -> tuple[dt.date, dt.time] | None:
+        """The first of ``days`` and of ``times`` on it at which nobody in ``people`` is booked for ``minutes``,
+        booked for them; ``None`` when there is none. Whoever is found busy at a time tried is added to
+        ``blockers`` (the first such person in ``people``, as :meth:`clash` says).
+
+        The same as :meth:`minute`, :meth:`clash` and :meth:`book` for each try in turn; written as one loop
+        because a member's talk may try dozens of times (the leaders are busy): each person's bookings
+        are looked up once, each day's midnight once.
+        """
+        busy = self._busy
+        # nobody is booked between two tries: the people's bookings can be looked up once
+        booked = [(person, per) for person in people if (per := busy.get(person)) is not None]
+        clock = [t.hour * 60 + t.minute for t in times]
+        for day in days:
+            midnight = self._midnight(day, tz)
+            for k, m in enumerate(clock):
+                a = midnight + m
+                b = a + minutes
+                first, last = a // 1440, max(a, b - 1) // 1440
+                span = (first,) if first == last else range(first, last + 1)  # most activities: one day
+                who = None
+                for person, per in booked:
+                    for d in span:
+                        iv = per.get(d)
+                        if iv:
+                            for i in range(0, len(iv), 2):
+                                if iv[i] < b and a < iv[i + 1]:
+                                    who = person
+                                    break
+                            if who is not None:
+                                break
+                    if who is not None:
+                        break
+                if who is None:
+                    self.book(people, a, b)
+                    return day, times[k]
+                blockers[who] = None
+        return None
 
     @staticmethod
     def span(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
@@ -211,6 +262,11 @@ class _Bookings:
 
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+#: A window of days a request may take: the organization's meeting weekdays, whether it meets at weekends,
+#: the first and the last day.
+_Window = tuple[frozenset[int], bool, dt.date, dt.date]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -319,6 +375,8 @@ class _Planner:
         self.unplaced: list[Unplaced] = []
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
+        self._windows: dict[_Window, list[dt.date]] = {}  # see _window
+        self._swapped_windows: dict[_Window, tuple[list[dt.date], int]] = {}  # see _preference
         self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
         self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
@@ -829,10 +887,12 @@ class _Planner:
                 a, b = i * per_week + 1, min(households, (i + 1) * per_week)
                 sessions.setdefault(visitor, []).append((target, i, a, b))
         for visitor, items in sessions.items():
+            # a visitor with more rounds than weeks: every round unplaced, each saying the visitor's households
+            too_many = len(items) > len(weeks)
+            households = sum(t.households or 0 for t in dict.fromkeys(t for t, *_ in items)) if too_many else 0
             for k, (target, i, a, b) in enumerate(items):
                 slot = f"{visitor}/{target.id}/{i + 1:02d}"
-                if len(items) > len(weeks):
-                    households = sum(t.households or 0 for t in dict.fromkeys(t for t, *_ in items))
+                if too_many:
                     self.unplaced.append(
                         Unplaced(
                             org.id,
@@ -863,7 +923,19 @@ class _Planner:
 
     # -- placing -----------------------------------------------------------------------------------
 
-    def _preference(self, org: Organization, req: _Request, days: list[dt.date]) -> list[dt.date]:
+    def _window(self, opts: MeetingOptions, window: _Window) -> list[dt.date]:
+        """The days the organization may meet on from ``window``'s first to its last day (cached: many
+        requests share a window). Not to be changed."""
+        days = self._windows.get(window)
+        if days is None:
+            days = self._windows[window] = self._between(self.allowed_days(opts), window[2], window[3])
+        return days
+
+    def _preference(
+        self, org: Organization, req: _Request, days: list[dt.date], window: _Window | None = None
+    ) -> list[dt.date]:
+        """``days`` in the order the request tries them; ``window`` when ``days`` are that window's days
+        (:meth:`_window`), for the order's cache. The list given back is not to be changed."""
         if not days:
             return days
         if req.day_of_month is not None:
@@ -871,10 +943,16 @@ class _Planner:
             # it is the nearest working day), else the days before it
             i = bisect.bisect_left(days, req.day_of_month)
             return days[i:] + days[:i][::-1]
-        days = self._swapped_last(days)
+        # 调休 days last, and how many days come before them: the same for every request of one window
+        known = None if window is None else self._swapped_windows.get(window)
+        if known is None:
+            swapped = self._swapped_last(days)
+            known = (swapped, len(swapped) - sum(1 for d in swapped if d in self.calendar.workdays))
+            if window is not None:
+                self._swapped_windows[window] = known
+        days, plain = known
         if req.earliest:
             return days
-        plain = len(days) - sum(1 for d in days if d in self.calendar.workdays)
         start = _hash(org.id, req.obligation.id, req.period.label, req.slot) % max(plain, 1)
         return days[start:plain] + days[:start] + days[plain:]
 
@@ -1006,7 +1084,8 @@ class _Planner:
                 note=note,
                 theme=req.theme,
             )
-        days = self._between(self.allowed_days(opts), first, req.last)
+        window = (opts.weekdays, opts.allow_weekends, first, req.last)
+        days = self._window(opts, window)
         days = self._with_named_weekend(req, days, first)
         if not days:
             self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot))
@@ -1015,35 +1094,31 @@ class _Planner:
         own = () if req.slot else (f"org:{org.id}",)
         people = req.people + own + req.tokens
         blockers: dict[str, None] = {}
-        bookings = self.bookings
-        for day in self._preference(org, req, days):
-            for t in req.times:
-                a = bookings.minute(day, t, tz)
-                b = a + req.minutes
-                who = bookings.clash(people, a, b)
-                if who is None:
-                    bookings.book(people, a, b)
-                    start = dt.datetime.combine(day, t, tzinfo=tz)
-                    end = start + dt.timedelta(minutes=req.minutes)
-                    note = ""
-                    if req.rule is not None:
-                        clash = "、".join(self._name(p) for p in list(blockers)[:3])
-                        note = self._fixed_note(req, day, opts, clash, first)
-                    return Occurrence(
-                        org=org.id,
-                        obligation=ob.id,
-                        period=req.period.label,
-                        start=start,
-                        end=end,
-                        title=req.title,
-                        people=req.people,
-                        location=req.location,
-                        provisional=provisional,
-                        slot=req.slot,
-                        note=note,
-                        theme=req.theme,
-                    )
-                blockers[who] = None
+        found = self.bookings.first_free(
+            people, self._preference(org, req, days, window), req.times, req.minutes, tz, blockers
+        )
+        if found is not None:
+            day, t = found
+            start = dt.datetime.combine(day, t, tzinfo=tz)
+            end = start + dt.timedelta(minutes=req.minutes)
+            note = ""
+            if req.rule is not None:
+                clash = "、".join(self._name(p) for p in list(blockers)[:3])
+                note = self._fixed_note(req, day, opts, clash, first)
+            return Occurrence(
+                org=org.id,
+                obligation=ob.id,
+                period=req.period.label,
+                start=start,
+                end=end,
+                title=req.title,
+                people=req.people,
+                location=req.location,
+                provisional=provisional,
+                slot=req.slot,
+                note=note,
+                theme=req.theme,
+            )
         names = "、".join(self._name(p) for p in list(blockers)[:5])
         self.unplaced.append(
             Unplaced(
