@@ -9,10 +9,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianxue_core import PluginHost, check_records, example_path, load_county, plan_year
 from lianxue_core.app import obligations_of
 from lianxue_core.model import OrganizationTree
+from lianxue_core.supervision.findings import Record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import synthetic_tree
@@ -128,3 +131,150 @@ def test_the_json_report_in_pieces_is_the_json_report(example: tuple[PluginHost,
         assert "".join(pieces) == whole
         assert len(pieces) > len(outcome.report.findings)  # one piece at least per finding, not one string
         assert json.loads(whole)["findings"] or as_of < AS_OF
+
+
+# -- the records kept on disk past a number of rows ------------------------------------------------------------
+
+_DAYS = st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+_RECORDS = st.lists(
+    st.builds(
+        Record,
+        org=st.sampled_from(["a", "b", "c", "d"]),
+        obligation=st.sampled_from(["x.study", "x.talk"]),
+        date=_DAYS,
+        time=st.none() | st.sampled_from([dt.time(9), dt.time(14, 30)]),
+        topic=st.sampled_from(["", "主题", "学党章"]),
+        attendees=st.lists(st.sampled_from(["m1", "m2", "m3"]), max_size=3, unique=True).map(tuple),
+        origin=st.sampled_from(["r.csv:2", "r.csv:3", "s.json"]),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=200)
+@given(records=_RECORDS, spill_rows=st.integers(1, 20), orgs=st.lists(st.sampled_from(["a", "b", "c", "d", "e"])))
+def test_a_store_kept_on_disk_answers_as_one_in_memory(records: list[Record], spill_rows: int, orgs: list[str]) -> None:
+    """Every answer of a store that moved its records to its file (every ``spill_rows`` records) is the answer of
+    one that kept them all in memory: the records, their order, counts, repeats and the warnings about them."""
+    from lianxue_core.supervision.records import RecordStore
+
+    held = RecordStore.of_records(records, spill_rows=10**9)
+    spilled = RecordStore.of_records(records, spill_rows=spill_rows)
+    assert not held.spilled
+    assert spilled.spilled == (len(records) >= spill_rows)
+    assert len(spilled) == len(held) == len(records)
+    assert spilled.records() == held.records() == tuple(records)
+    assert spilled.count(set(orgs)) == held.count(set(orgs))
+    assert spilled.dedupe() == held.dedupe()
+    assert spilled.records() == held.records()
+    assert spilled.by_organization(orgs) == held.by_organization(orgs) == list(spilled.stream(orgs))
+    assert spilled.of(orgs) == held.of(orgs)
+    spilled.close()
+    assert len(spilled) == 0
+
+
+def test_a_store_holds_at_most_its_spill_rows_in_memory() -> None:
+    """Records past ``spill_rows`` go to the store's file: what the store holds in memory stays about that of
+    ``spill_rows`` records however many are added, and each comes back as it went in."""
+    from lianxue_core.supervision.records import RecordStore
+
+    def record(n: int) -> Record:
+        return Record(f"org{n % 50}", "x.study", dt.date(2026, 1, 1) + dt.timedelta(days=n % 365),
+                      topic=f"第{n}次学习", attendees=(f"m{n}", f"m{n + 1}"), origin="r.json")  # fmt: skip
+
+    held: dict[int, int] = {}
+    for total in (2_000, 20_000):
+        tracemalloc.start()
+        try:
+            store = RecordStore(spill_rows=1_000)
+            for n in range(total):
+                store.add_record(record(n))
+            held[total] = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        assert store.spilled
+        assert store.by_organization(["org7"]) == [record(n) for n in range(7, total, 50)]
+        store.close()
+    print({k: round(v / 2**20, 2) for k, v in held.items()})
+    # ten times the records, about the same memory (the file's index grows by a few bytes per organization)
+    assert held[20_000] < 1.5 * held[2_000]
+
+
+def test_a_check_reading_past_the_spill_rows_reports_the_same(
+    example: tuple[PluginHost, OrganizationTree, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``lianxue check`` of a record file larger than a store keeps in memory: the same report and warnings
+    (repeats found across what went to the file and what stayed) as when every record stays in memory."""
+    from lianxue_core.supervision import records as reading
+
+    host, tree, records = example
+    whole = check_records(tree, host, [records], as_of=AS_OF)
+    monkeypatch.setattr(reading, "SPILL_ROWS", 37)
+    spilled = []
+    real = reading.RecordStore.spill
+
+    def spill(self: reading.RecordStore) -> None:
+        spilled.append(len(self.by_org))
+        real(self)
+
+    monkeypatch.setattr(reading.RecordStore, "spill", spill)
+    parts = check_records(tree, host, [records], as_of=AS_OF)
+    assert len(spilled) > 10
+    assert parts.json() == whole.json()
+    assert parts.warnings == whole.warnings
+    assert any("repeats" in w for w in parts.warnings)
+
+
+@pytest.mark.parametrize("bad", [False, True])
+def test_a_large_record_file_is_read_from_disk_and_a_bad_byte_named_by_its_line(
+    example: tuple[PluginHost, OrganizationTree, Path], tmp_path: Path, bad: bool
+) -> None:
+    """A record file of several megabytes is checked for UTF-8 a megabyte at a time: a Chinese character cut by
+    the first megabyte's end is whole, and a byte that is not UTF-8 is named by its line, however far in."""
+    import io
+
+    from lianxue_core.errors import InputError
+    from lianxue_core.supervision.records import read_store
+
+    host, tree, records = example
+    head, *rows = list(csv.reader(io.StringIO(records.read_text(encoding="utf-8"))))
+    text, line, size = [], 1, 0
+
+    def put(row: list[str]) -> None:
+        nonlocal line, size
+        out = io.StringIO()
+        csv.writer(out).writerow(row)
+        text.append(out.getvalue().encode())
+        line, size = line + 1, size + len(text[-1])
+
+    put(head)
+    n = 0
+    while size < 3 * 2**20:
+        row = rows[n % len(rows)]
+        if size < 2**20 < size + 20_000:  # the row across the first megabyte's end: a long topic, cut inside
+            prefix = len(",".join(row[:5]).encode()) + 1 + 1  # the cells before the topic, and its quote
+            pad = (3 - (2**20 - (size + prefix)) % 3 + 1) % 3  # spaces before the topic's characters
+            row = [*row[:5], " " * pad + "学" * 6000, *row[6:]]
+            put(row)
+            assert (2**20 - (size - len(text[-1]) + prefix + pad)) % 3 != 0  # the end falls inside a character
+        else:
+            put(row)
+        n += 1
+    wanted = line
+    if bad:
+        text.append(text[-1].replace("点评".encode(), "点评".encode("gbk")))
+    text += text[1:50]
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"".join(text))
+    catalogue = {o.id: o for o in host.catalogue()}
+    applies = {org: {o.id for o in obs} for org, obs in obligations_of(tree, host, YEAR).items()}
+    store, problems, _ = read_store([path], tree, catalogue, applies)
+    if bad:
+        assert [(p.file, p.subject) for p in problems] == [(str(path), f"line {wanted}")]
+        assert "UTF-8" in problems[0].message
+        with pytest.raises(InputError):
+            check_records(tree, host, [path], as_of=AS_OF)
+    else:
+        assert problems == ()
+        assert len(store) > 20_000
+        assert any(r.topic.startswith("学" * 6000) for r in store.records())

@@ -812,6 +812,7 @@ def check_records(
                 orgs=in_scope,
                 extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
                 workdays=calendar,
+                keep_records=False,  # the shard's records are dropped with it: the report shows no unit's
             )
         )
         del shard_plan
@@ -824,9 +825,11 @@ def check_records(
             found = DefaultPointsRules()
         if found is not None:
             rules[org.id] = found
-    # points count the records of the organizations that keep them (``score`` passes over the others)
-    by_year = (r for r in store.iter(o for o in rules) if r.date.year == year or r.period.startswith(str(year)))
+    # points count the records of the organizations that keep them (``score`` passes over the others),
+    # organization after organization: one organization's records held at a time
+    by_year = (r for r in store.stream(rules) if r.date.year == year or r.period.startswith(str(year)))
     points = score(by_year, tree, catalogue, rules.get)
+    store.close()
     report = build_report(
         result,
         tree,

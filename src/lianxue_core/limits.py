@@ -11,6 +11,7 @@ Each limit is read from ``LIANXUE_MAX_<NAME>`` when set (``LIANXUE_MAX_ORGFILE_B
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -24,7 +25,7 @@ import attrs
 from .errors import InputError, Problem
 from .i18n import N_, _, os_reason
 
-__all__ = ["Limits", "current", "depth_of", "read_limited", "read_toml", "toml_syntax_problem"]
+__all__ = ["Limits", "current", "depth_of", "open_limited", "read_limited", "read_toml", "toml_syntax_problem"]
 
 _KIB = 1024
 _MIB = 1024 * _KIB
@@ -185,6 +186,58 @@ def read_limited(path: str | Path, limit: int, *, what: str, field: str, display
     if len(data) > limit:
         raise InputError([too_big(name, what, field, limit)])
     return data
+
+
+class _Prefix(io.RawIOBase):
+    """The first ``size`` bytes of an open file (what it held when its size was checked), nothing after."""
+
+    def __init__(self, raw: io.FileIO, size: int) -> None:
+        super().__init__()
+        self._raw, self._left = raw, size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        with memoryview(buffer) as view:
+            got = self._raw.readinto(view[: self._left]) or 0
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def open_limited(
+    path: str | Path, limit: int, *, what: str, field: str, display: str | None = None
+) -> tuple[io.BufferedReader | io.BytesIO, int]:
+    """The file at ``path`` opened to be read as it is used (a county's record file is never held whole), with
+    its size: a regular file no larger than ``limit``, read up to the size it had when opened; anything else (a
+    device, a pipe) read into memory at once as :func:`read_limited` reads it.
+
+    Raises:
+        InputError: The file cannot be opened or is larger than ``limit``.
+    """
+    name = display or str(path)
+    try:
+        raw = io.FileIO(path, "r")
+    except OSError as exc:
+        raise InputError([Problem(name, _("cannot read the file: {reason}").format(reason=os_reason(exc)))]) from None
+    try:
+        info = os.fstat(raw.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raw.close()
+            data = read_limited(path, limit, what=what, field=field, display=display)
+            return io.BytesIO(data), len(data)
+        if info.st_size > limit:
+            raise InputError([too_big(name, what, field, limit)])
+    except BaseException:
+        raw.close()
+        raise
+    return io.BufferedReader(_Prefix(raw, info.st_size), 1 << 16), info.st_size
 
 
 def depth_of(value: object, stop: int) -> int:

@@ -68,7 +68,8 @@ class Unit:
         last: The last day it may be held.
         status: The primary status: held, due, missing, late or outside-window.
         issues: The statuses of the further findings about it (incomplete, not-covered...).
-        records: The records counted for it.
+        records: The records counted for it (empty in the reports of :func:`lianxue_core.check_records`,
+            which does not keep a county's records: see :func:`check_shard`).
         expected: How many people or rounds it covers (per-member and per-household), else 1.
         covered: How many of those the records cover.
     """
@@ -209,8 +210,10 @@ class _Checker:
         records: Sequence[Record],
         as_of: dt.date,
         workdays: WorkdayCalendar | None = None,
+        keep_records: bool = True,
     ) -> None:
         self.tree = tree
+        self.keep_records = keep_records
         self.workdays = workdays
         self.reasons: dict[tuple[str, str, str], str] = {}
         self.plan = plan
@@ -380,7 +383,7 @@ class _Checker:
                     last,
                     status,
                     tuple(f.status for f in extra),
-                    tuple(records),
+                    tuple(records) if self.keep_records else (),
                     expected,
                     covered,
                 )
@@ -642,10 +645,15 @@ def check_shard(
     orgs: Iterable[str] | None = None,
     extra: Callable[[str, Sequence[Occurrence], Sequence[Record]], Sequence[Finding]] | None = None,
     workdays: WorkdayCalendar | None = None,
+    keep_records: bool = True,
 ) -> ShardCheck:
     """:func:`check` of a plan and the records of some organizations only: a shard of the tree that nobody
     outside it touches (:func:`lianxue_core.scheduling.shards`), so that a large tree is checked a shard at a
-    time. :func:`merge_checks` of the shards' checks is :func:`check` of the whole."""
+    time. :func:`merge_checks` of the shards' checks is :func:`check` of the whole.
+
+    With ``keep_records=False`` the units do not keep the records counted for them (:attr:`Unit.records` is
+    empty; their statuses and counts are the same): a county's year of records is then not held until the
+    report is made."""
     scope = set(orgs) if orgs is not None else None
     if scope is not None:
         plan = attrs.evolve(
@@ -654,7 +662,7 @@ def check_shard(
             unplaced=tuple(u for u in plan.unplaced if u.org in scope),
             combined=tuple(c for c in plan.combined if c.org in scope),
         )
-    checker = _Checker(tree, plan, obligations, records, as_of, workdays)
+    checker = _Checker(tree, plan, obligations, records, as_of, workdays, keep_records)
     units, findings, not_started = checker.run()
     by_unit: dict[str, list[Unit]] = {}
     for u in units:

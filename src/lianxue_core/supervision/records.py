@@ -18,7 +18,9 @@ import hashlib
 import heapq
 import io
 import json
+import pickle
 import re
+import tempfile
 import zoneinfo
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,7 +31,7 @@ import icalendar
 
 from ..errors import InputError, Problem
 from ..i18n import N_, _, ngettext
-from ..limits import Limits, depth_of, env_name, read_limited, too_big
+from ..limits import Limits, depth_of, env_name, open_limited, read_limited, too_big
 from ..limits import current as current_limits
 from ..model import OrganizationTree
 from ..obligations import CadenceKind, Obligation
@@ -444,12 +446,7 @@ def _decode(path: Path, data: bytes) -> tuple[str | None, Problem | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Problem(
-            _name(path),
-            _("is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)"),
-            subject=_(_LINE).format(line=line),
-        )
+        return None, _not_utf8(path, data[: exc.start].count(b"\n") + 1)
 
 
 def _date_time(text: str) -> tuple[dt.date, dt.time | None]:
@@ -465,18 +462,39 @@ def _date_time(text: str) -> tuple[dt.date, dt.time | None]:
 
 #: How many different cell texts a reader keeps to share (dates, times, topics...): bounded, whatever the file.
 _CACHE_SIZE = 100_000
+#: The longest topic, comment or note a reader shares between records (longer ones are rarely repeated).
+_SHARED_CHARS = 80
+#: How many characters of lists of people a reader keeps to share their tuples (a cell may hold thousands).
+_CACHE_CHARS = 1 << 22
 
 
-def _utf8_problem(path: Path, data: bytes) -> Problem | None:
-    """The problem of a file that is not UTF-8 (as :func:`_decode` reports it), checked a megabyte at a time."""
+def _utf8_problem(path: Path, f: IO[bytes]) -> Problem | None:
+    """The problem of a file that is not UTF-8 (as :func:`_decode` reports it, with the line), read from ``f`` a
+    megabyte at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0  # whole lines before the current megabyte
+    while chunk := f.read(1 << 20):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            # ``exc.start`` counts from the bytes the decoder held back from the megabyte before, if any
+            held = len(exc.object) - len(chunk)
+            line = lines + chunk[: max(0, exc.start - held)].count(b"\n") + 1
+            return _not_utf8(path, line)
+        lines += chunk.count(b"\n")
     try:
-        for at in range(0, len(data), 1 << 20):
-            decoder.decode(data[at : at + (1 << 20)])
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return _decode(path, data)[1]
+        return _not_utf8(path, lines + 1)
     return None
+
+
+def _not_utf8(path: Path, line: int) -> Problem:
+    return Problem(
+        _name(path),
+        _("is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)"),
+        subject=_(_LINE).format(line=line),
+    )
 
 
 def _read_csv(
@@ -552,6 +570,7 @@ def _read_csv(
     ids, names = ctx.ids, ctx.global_names
     # people texts read the same in every organization (each token a member id, or nobody's name)
     plain: dict[str, tuple[str, ...]] = {}
+    plain_chars = 0
     end = reader.line_num
     rows = 0
     start = end + 1
@@ -588,8 +607,9 @@ def _read_csv(
                     if got is not None:
                         if len(texts) > _CACHE_SIZE:
                             texts.clear()
-                        if len(plain) > _CACHE_SIZE:
+                        if plain_chars > _CACHE_CHARS:
                             plain.clear()
+                            plain_chars = 0
                         topic = cells[i_topic].strip()
                         comment = cells[i_comment].strip()
                         notes = cells[i_notes].strip()
@@ -600,12 +620,14 @@ def _read_csv(
                             attendees = people_of(org, raw)
                             if all(t in ids or t not in names for t in _people(raw)):
                                 plain[raw] = attendees
+                                plain_chars += len(raw)
                         raw = cells[i_members]
                         members = plain.get(raw) if raw else ()
                         if members is None:
                             members = people_of(org, raw)
                             if all(t in ids or t not in names for t in _people(raw)):
                                 plain[raw] = members
+                                plain_chars += len(raw)
                         date, time, attendance, households = got
                         stored = by_org.get(org)
                         if stored is None:
@@ -616,13 +638,13 @@ def _read_csv(
                                 obligation,
                                 date,
                                 time,
-                                texts.setdefault(topic, topic),
+                                texts.setdefault(topic, topic) if len(topic) <= _SHARED_CHARS else topic,
                                 person(org, lecturer) if lecturer else "",
-                                texts.setdefault(comment, comment),
+                                texts.setdefault(comment, comment) if len(comment) <= _SHARED_CHARS else comment,
                                 attendees,
                                 attendance,
                                 members,
-                                texts.setdefault(notes, notes),
+                                texts.setdefault(notes, notes) if len(notes) <= _SHARED_CHARS else notes,
                                 period,
                                 households,
                                 fi,
@@ -630,6 +652,9 @@ def _read_csv(
                             )
                         )
                         seq += 1
+                        if seq >= sink.spill_at:  # a large file: the rows so far go to the store's file
+                            sink._seq = seq
+                            sink.spill()
                         continue
                     row = _Row(file, start, where, where_as=_COLUMN)
                     values: dict[str, object] = {f: c for f, c in zip(fields, given, strict=False) if f}
@@ -1051,22 +1076,40 @@ def _format(path: Path, text: str) -> str:
 _Stored = tuple[Any, ...]
 
 
+#: How many records a :class:`RecordStore` holds in memory before it moves them to its temporary file.
+SPILL_ROWS = 200_000
+
+
 class RecordStore:
     """The records read, grouped by organization and kept as tuples: a :class:`Record` is made only when asked
     for (:meth:`of`, :meth:`records`), so a year of records takes little memory and a check can take one shard
     of organizations at a time.
 
+    Past ``spill_rows`` records (:data:`SPILL_ROWS`) in memory, the store moves them to a temporary file of its
+    own, pickled organization by organization, and reads an organization's back when asked for: a county's
+    year of records (millions) is checked shard by shard in the memory of one shard's. The file is deleted when
+    the store is closed or collected.
+
     Records keep their reading order (files in the order given, rows in file order) in every answer.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill_rows: int | None = None) -> None:
         self.files: list[str] = []
         self._file_index: dict[str, int] = {}
+        #: The rows held in memory by organization (those not moved to the file yet).
         self.by_org: dict[str, list[_Stored]] = {}
         self._seq = 0
+        self.spill_rows = SPILL_ROWS if spill_rows is None else max(1, spill_rows)
+        #: The reading order (``seq``) at which the rows in memory are next moved to the file.
+        self.spill_at = self.spill_rows
+        self._file: IO[bytes] | None = None
+        self._size = 0
+        # each organization's rows in the file: (offset, length) of its pickles, and how many rows they hold
+        self._chunks: dict[str, list[tuple[int, int]]] = {}
+        self._spilled: dict[str, int] = {}
 
     def __len__(self) -> int:
-        return sum(len(rows) for rows in self.by_org.values())
+        return sum(self._spilled.values()) + sum(len(rows) for rows in self.by_org.values())
 
     def file(self, name: str) -> int:
         """The index of a file name (or of a whole origin), added when new."""
@@ -1084,6 +1127,8 @@ class RecordStore:
             rows = self.by_org[org] = []
         rows.append((self._seq, *fields, file, line))
         self._seq += 1
+        if self._seq >= self.spill_at:
+            self.spill()
 
     def add_record(self, record: Record, file: int | None = None, line: int | None = None) -> None:
         """Store a :class:`Record` (its origin kept as it is unless ``file`` and ``line`` say it)."""
@@ -1110,12 +1155,66 @@ class RecordStore:
         )
 
     @classmethod
-    def of_records(cls, records: Iterable[Record]) -> RecordStore:
+    def of_records(cls, records: Iterable[Record], spill_rows: int | None = None) -> RecordStore:
         """A store holding ``records`` (made in Python), in their order."""
-        store = cls()
+        store = cls(spill_rows)
         for r in records:
             store.add_record(r)
         return store
+
+    # -- the temporary file ----------------------------------------------------------------------------------
+
+    @property
+    def spilled(self) -> bool:
+        """Whether some records are kept in the temporary file."""
+        return bool(self._chunks)
+
+    def spill(self) -> None:
+        """Move the rows held in memory to the temporary file (made when first needed)."""
+        self.spill_at = self._seq + self.spill_rows
+        if not self.by_org:
+            return
+        for org, rows in self.by_org.items():
+            self._chunks.setdefault(org, []).append(self._write(rows))
+            self._spilled[org] = self._spilled.get(org, 0) + len(rows)
+        self.by_org.clear()  # the same dictionary: a reader may hold it
+
+    def _write(self, rows: list[_Stored]) -> tuple[int, int]:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close() or when collected
+        blob = pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)
+        self._file.seek(self._size)
+        self._file.write(blob)
+        at, self._size = self._size, self._size + len(blob)
+        return at, len(blob)
+
+    def close(self) -> None:
+        """Delete the temporary file (the store is empty afterwards)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._chunks.clear()
+        self._spilled.clear()
+        self.by_org.clear()
+
+    def _rows(self, org: str) -> list[_Stored]:
+        """The rows of ``org``, in reading order: those in the file, then those in memory."""
+        chunks = self._chunks.get(org)
+        held = self.by_org.get(org, [])
+        if not chunks:
+            return held
+        assert self._file is not None
+        out: list[_Stored] = []
+        for at, size in chunks:
+            self._file.seek(at)
+            out += pickle.loads(self._file.read(size))  # written by this store, in its own unnamed file
+        return out + held
+
+    def _orgs(self) -> list[str]:
+        """Every organization with records: those in the file first, in the order they came."""
+        return [*self._spilled, *(o for o in self.by_org if o not in self._spilled)]
+
+    # -- answers ---------------------------------------------------------------------------------------------
 
     def origin(self, row: _Stored) -> str:
         """Where a stored record was read, as :attr:`Record.origin` says it (``records.csv:12``)."""
@@ -1129,16 +1228,28 @@ class RecordStore:
 
     def count(self, orgs: Collection[str]) -> int:
         """How many records belong to ``orgs``."""
-        return sum(len(rows) for org, rows in self.by_org.items() if org in orgs)
+        return sum(n for org, n in self._spilled.items() if org in orgs) + sum(
+            len(rows) for org, rows in self.by_org.items() if org in orgs
+        )
 
     def iter(self, orgs: Iterable[str] | None = None) -> Iterator[Record]:
-        """The records of ``orgs`` (all when ``None``) in reading order, made one at a time."""
-        chosen = self.by_org if orgs is None else {o: self.by_org[o] for o in orgs if o in self.by_org}
+        """The records of ``orgs`` (all when ``None``) in reading order, made one at a time (those of every
+        organization asked for are read from the temporary file at once: see :meth:`stream`)."""
+        chosen = {o: self._rows(o) for o in (self._orgs() if orgs is None else orgs)}
+        chosen = {o: rows for o, rows in chosen.items() if rows}
         if len(chosen) == 1:
             ((org, rows),) = chosen.items()
             return (self._record(org, r) for r in rows)
         streams = [_tagged(org, rows) for org, rows in chosen.items()]
         return (self._record(org, r) for _seq, org, r in heapq.merge(*streams, key=_first))
+
+    def stream(self, orgs: Iterable[str]) -> Iterator[Record]:
+        """The records of ``orgs``, organization after organization (each one's in reading order), one
+        organization's held at a time."""
+        make = self._record
+        for org in orgs:
+            for r in self._rows(org):
+                yield make(org, r)
 
     def by_organization(self, orgs: Iterable[str]) -> list[Record]:
         """The records of ``orgs``, organization after organization (each one's in reading order): for work
@@ -1146,7 +1257,7 @@ class RecordStore:
         out: list[Record] = []
         make = self._record
         for org in orgs:
-            out += [make(org, r) for r in self.by_org.get(org, ())]
+            out += [make(org, r) for r in self._rows(org)]
         return out
 
     def of(self, orgs: Iterable[str] | None = None) -> list[Record]:
@@ -1163,9 +1274,12 @@ class RecordStore:
         ``seq`` (reading order)."""
         out: list[tuple[int, str]] = []
         # the people of a record as a set, made once per tuple (the reader shares the tuples of equal texts);
-        # by id: the tuples stay alive in the rows while this runs
-        people: dict[int, frozenset[str]] = {}
-        for org, rows in self.by_org.items():
+        # by id: the tuples stay alive in the rows while they are looked at (an organization's rows read back
+        # from the file are new objects: their own table, dropped with them)
+        shared: dict[int, frozenset[str]] = {}
+        for org in self._orgs():
+            rows = self._rows(org)
+            people = shared if org not in self._chunks else {}
             seen: dict[tuple[object, ...], _Stored] = {}
             kept: list[_Stored] = []
             for r in rows:
@@ -1191,9 +1305,14 @@ class RecordStore:
                         )
                     )
             if len(kept) != len(rows):
-                self.by_org[org] = kept
-            if len(people) > _CACHE_SIZE:
-                people = {}
+                if org in self._chunks:  # the kept rows replace the organization's in the file
+                    self._chunks[org] = [self._write(kept)]
+                    self._spilled[org] = len(kept)
+                    self.by_org.pop(org, None)
+                else:
+                    self.by_org[org] = kept
+            if len(shared) > _CACHE_SIZE:
+                shared = {}
         return out
 
 
@@ -1203,6 +1322,29 @@ def _tagged(org: str, rows: list[_Stored]) -> Iterator[tuple[int, str, _Stored]]
 
 def _first(item: tuple[int, str, _Stored]) -> int:
     return item[0]
+
+
+def _read_csv_file(path: Path, ctx: _Context, limit: Limits, store: RecordStore) -> list[Problem]:
+    """Read the CSV file at ``path`` into ``store``; return its problems. The file is read twice from disk, never
+    held whole: once to check it is UTF-8 (a file that is not is one problem, with the line), then row by row."""
+    what, name = "the record file", _name(path)
+    try:
+        with open_limited(path, limit.records_bytes, what=what, field="records_bytes", display=name)[0] as f:
+            problem = _utf8_problem(path, f)
+        if problem is not None:
+            return [problem]
+        problems: list[Problem] = []
+        with open_limited(path, limit.records_bytes, what=what, field="records_bytes", display=name)[0] as f:
+            stream = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+            for row, record in _read_csv(path, stream, ctx, limit, store):
+                problems.extend(row.problems)
+                if record is not None:
+                    store.add_record(record, store.file(name), row.line)
+        return problems
+    except InputError as exc:
+        return list(exc.problems)
+    except UnicodeDecodeError:  # changed between the two readings
+        return [Problem(name, _("is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)"))]
 
 
 def read_store(
@@ -1220,23 +1362,15 @@ def read_store(
     # warnings with their place: duplicates at their record's, a file's cancelled events after its records
     warnings: list[tuple[int, int, str]] = []
     for path in paths:
+        if path.suffix.lower() == ".csv":  # read from the file as it is decoded: never held whole
+            problems.extend(_read_csv_file(path, ctx, limit, store))
+            continue
         try:
             data = read_limited(
                 path, limit.records_bytes, what="the record file", field="records_bytes", display=_name(path)
             )
         except InputError as exc:
             problems.extend(exc.problems)
-            continue
-        if path.suffix.lower() == ".csv":  # read as it is decoded: the file is never held as one text
-            problem = _utf8_problem(path, data)
-            if problem is not None:
-                problems.append(problem)
-                continue
-            stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-            for row, record in _read_csv(path, stream, ctx, limit, store):
-                problems.extend(row.problems)
-                if record is not None:
-                    store.add_record(record, store.file(_name(path)), row.line)
             continue
         text, problem = _decode(path, data)
         size = len(data)

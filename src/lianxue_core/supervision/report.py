@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -161,18 +161,30 @@ class Report:
 
     def heatmap(self) -> dict[str, dict[str, list[Cell]]]:
         """org id → obligation id → twelve :class:`Cell` values (January to December)."""
-        acc: dict[str, dict[str, list[list[int]]]] = {}
+        out: dict[str, dict[str, list[Cell]]] = {}
+        for org, ob, months in self.heatmap_rows():
+            out.setdefault(org, {})[ob] = [Cell(*c) for c in months]
+        return out
+
+    def heatmap_rows(self) -> Iterator[tuple[str, str, list[list[int]]]]:
+        """The heatmap's rows in the order of :meth:`heatmap`: organization, obligation and twelve counts
+        ``[expected, complete, due, problems]``. Units that come organization by organization (as a check
+        gives them) are counted one organization at a time: a county's heatmap is never held whole."""
+        last, seen = None, set()
         for u in self.units:
-            months = acc.setdefault(u.org, {}).setdefault(u.obligation, [[0, 0, 0, 0] for _ in range(12)])
-            c = months[u.month - 1]
-            c[0] += 1
-            if u.complete:
-                c[1] += 1
-            elif u.status is FindingStatus.DUE:
-                c[2] += 1
-            else:
-                c[3] += 1
-        return {org: {ob: [Cell(*c) for c in months] for ob, months in obs.items()} for org, obs in acc.items()}
+            if u.org != last:
+                if u.org in seen:  # not organization by organization: all at once
+                    yield from _heat_rows(self.units)
+                    return
+                seen.add(u.org)
+                last = u.org
+        del seen
+        start = 0
+        units = self.units
+        for end in range(1, len(units) + 1):
+            if end == len(units) or units[end].org != units[start].org:
+                yield from _heat_rows(units[start:end])
+                start = end
 
     def by_month(self) -> list[tuple[int, int]]:
         """Twelve ``(ended, complete)`` pairs, January to December: the units whose period ended in the
@@ -221,6 +233,23 @@ class Report:
             },
             "exit_code": self.exit_code,
         }
+
+
+def _heat_rows(units: Iterable[Unit]) -> Iterator[tuple[str, str, list[list[int]]]]:
+    acc: dict[str, dict[str, list[list[int]]]] = {}
+    for u in units:
+        months = acc.setdefault(u.org, {}).setdefault(u.obligation, [[0, 0, 0, 0] for _ in range(12)])
+        c = months[u.month - 1]
+        c[0] += 1
+        if u.complete:
+            c[1] += 1
+        elif u.status is FindingStatus.DUE:
+            c[2] += 1
+        else:
+            c[3] += 1
+    for org, obs in acc.items():
+        for ob, months in obs.items():
+            yield org, ob, months
 
 
 def _rows(

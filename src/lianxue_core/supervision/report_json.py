@@ -79,16 +79,37 @@ def _organization(r: Any) -> dict[str, Any]:
 
 
 def _heatmap(report: Report) -> Iterator[dict[str, Any]]:
-    for org, obs in report.heatmap().items():
-        for ob, cells in obs.items():
-            yield {
-                "org": org,
-                "obligation": ob,
-                "months": [
-                    {"expected": c.expected, "complete": c.complete, "due": c.due, "problems": c.problems}
-                    for c in cells
-                ],
-            }
+    for org, ob, months in report.heatmap_rows():
+        yield {
+            "org": org,
+            "obligation": ob,
+            "months": [{"expected": e, "complete": c, "due": d, "problems": p} for e, c, d, p in months],
+        }
+
+
+#: A month cell as ``_dumps`` writes it four levels deep, its four counts to be filled in.
+_CELL = "{{\n          " + ",\n          ".join(f'"{k}": {{}}' for k in ("expected", "complete", "due", "problems"))
+_CELL += "\n        }}"
+#: The text of the heatmap's month cells seen so far, by their counts (most repeat: a month of one weekly meeting).
+_cells: dict[tuple[int, ...], str] = {}
+
+
+def _heat_text(org: str, ob: str, months: list[list[int]]) -> str:
+    """A heatmap row as :func:`_dumps` writes ``_heatmap``'s object for it two levels deep, without the object:
+    a county's heatmap has a quarter of a million rows of twelve cells."""
+    cells = []
+    for counts in months:
+        key = tuple(counts)
+        text = _cells.get(key)
+        if text is None:
+            text = _CELL.format(*key)
+            if len(_cells) < 4096:  # bounded, whatever the counts
+                _cells[key] = text
+        cells.append(text)
+    return (
+        '{\n      "org": ' + jsontext.dumps(org) + ',\n      "obligation": ' + jsontext.dumps(ob)
+        + ',\n      "months": [\n        ' + ",\n        ".join(cells) + "\n      ]\n    }"
+    )  # fmt: skip
 
 
 def _dumps(value: Any, depth: int) -> str:
@@ -106,9 +127,14 @@ def iter_json(report: Report) -> Iterator[str]:
             yield _dumps(value, 1)
             continue
         empty = True
-        for item in value():
-            yield ("[" if empty else ",") + "\n    " + _dumps(item, 2)
-            empty = False
+        if key == "heatmap":  # its rows written straight from the counts
+            for row in report.heatmap_rows():
+                yield ("[" if empty else ",") + "\n    " + _heat_text(*row)
+                empty = False
+        else:
+            for item in value():
+                yield ("[" if empty else ",") + "\n    " + _dumps(item, 2)
+                empty = False
         yield "[]" if empty else "\n  ]"
     yield "\n}\n"
 
