@@ -553,3 +553,48 @@ def test_a_new_branch_and_a_member_moved_count_from_as_of_only(tmp_path: Path) -
         if occ.org == "zzb" and occ.shown and key_of(occ) in before and key_of(occ) not in forced:
             assert occ.start == before[key_of(occ)].start, occ
     assert r.missed == ()
+
+
+def test_a_kept_item_gives_its_time_to_what_it_follows() -> None:
+    """A branch that meets on Mondays only, with two weekly meetings, one of which follows the quarterly
+    meeting. The quarterly meeting was planned for 6 January and not held; re-planned on 7 January, it needs a
+    Monday, and the weekly meetings kept from the first plan hold every one. The meeting that follows it gives
+    way: the quarterly meeting is held on 13 January and the weekly meeting that follows it is planned after
+    it, as re-planning the re-plan plans it (it changes nothing). The week's meeting that gave way is listed
+    as not re-placed, not as withdrawn: the organization file still asks for it."""
+    from lianxue_core.model import Member, Organization, OrganizationTree, OrgKind
+    from lianxue_core.obligations import Audience, Cadence
+    from strategies_planning import calendar_for, obligation
+
+    tree = OrganizationTree(
+        [
+            Organization("o0", "o0党组织", OrgKind.COMMITTEE, options={"lecturer": "m0-0"}),
+            Organization("o1", "o1党组织", OrgKind.BRANCH, parent="o0", options={"lecturer": "m0-0"}),
+            Organization("o2", "o2党组织", OrgKind.BRANCH, parent="o0", options={"weekdays": [1], "lecturer": "m0-0"}),
+        ],
+        [Member("m0-0", "党员m0-0", "o0")],
+    )
+    quarterly = obligation("o0", Cadence.quarterly(), attends=Audience.ALL_MEMBERS, attend_links=True)
+    follows = obligation("o2", Cadence.weekly(), attends=Audience.ALL_MEMBERS, attend_links=True, after=("t.o0",))
+    weekly = obligation("o4", Cadence.weekly(), attends=Audience.ALL_MEMBERS, attend_links=True)
+    obligations = {"o0": (quarterly,), "o1": (quarterly,), "o2": (quarterly, follows, weekly)}
+    year, calendar, as_of = 2025, calendar_for(2025), dt.date(2025, 1, 7)
+    first = make_plan(tree, obligations, year, calendar)
+    (was,) = [o for o in first.occurrences if (o.org, o.obligation, o.period) == ("o2", "t.o0", "2025-Q1")]
+    assert _day(was.start) == dt.date(2025, 1, 6)
+    r = replan(tree, obligations, year, calendar, [], as_of, previous=first)
+    now = {(o.org, o.obligation, o.period): o for o in r.plan.occurrences}
+    assert _day(now["o2", "t.o0", "2025-Q1"].start) == dt.date(2025, 1, 13)  # the first Monday it can have
+    assert ("o2", "t.o0", "2025-Q1") not in {(u.org, u.obligation, u.period) for u in r.plan.unplaced}
+    # the weekly meeting that follows it is held again every week after it
+    assert all(("o2", "t.o2", f"2025-W{w:02d}") in now for w in (4, 5, 6, 10, 14))
+    assert all(_day(now["o2", "t.o2", f"2025-W{w:02d}"].start) > dt.date(2025, 1, 13) for w in (4, 5, 6))
+    moved = {(m.org, m.obligation, m.period): m for m in r.moved}
+    assert moved["o2", "t.o0", "2025-Q1"].why == "replaced"
+    assert [m.why for m in r.moved] == ["replaced"]
+    # the week's meeting that follows it, kept on 13 January, gave way: no day of that week is left after it
+    assert [(u.org, u.obligation, u.period) for u in r.not_replaced] == [("o2", "t.o2", "2025-W03")]
+    assert r.withdrawn == ()
+    again = replan(tree, obligations, year, calendar, [], as_of, previous=r.plan)
+    assert again.plan.occurrences == r.plan.occurrences
+    assert again.moved == ()

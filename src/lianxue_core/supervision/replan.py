@@ -231,8 +231,22 @@ def replan(
     result = check(old_tree, previous, old_obligations, past, as_of, workdays=calendar)
     by_ob = {(org, o.id): o for org, obs in old_obligations.items() for o in obs}
     pins, held_reasons = _pins(previous, result.units, as_of, by_ob)
-    new, forced, reopened = plan_pinned(tree, obligations, year, calendar, pins)
-    new_keys = {key_of(o) for o in new.occurrences}
+    first_kept = pins.kept
+    released: dict[Key, str] = {}
+    while True:
+        new, forced, reopened = plan_pinned(tree, obligations, year, calendar, pins)
+        new_keys = {key_of(o) for o in new.occurrences}
+        # a kept item the plan asked for but could not keep (what it follows found no day: the kept items held
+        # them all) gives its time back, and the year is planned again without it: re-planning the re-plan
+        # then changes nothing
+        unplaced = {(u.org, u.obligation, u.period, u.slot) for u in new.unplaced}
+        lost = [k for k in pins.kept if k not in new_keys and k in unplaced]
+        if not lost:
+            break
+        for k in lost:
+            released[k] = "原定时间让给了须在它之前开展的事项，在周期内重新安排"
+        pins = attrs.evolve(pins, kept={k: o for k, o in pins.kept.items() if k not in released})
+    forced = {**released, **forced}
     # history stays: items held under the previous file that the new one no longer asks for
     history = [o for k, o in pins.held.items() if k not in new_keys and o.org in tree]
     if history:
@@ -268,10 +282,10 @@ def replan(
     to_place = {
         k for k, o in before.items() if o.shown and k not in pins.held and (k not in pins.missed or k in reopened)
     }
-    to_place = {k for k in to_place if k not in pins.kept or k in forced}
+    to_place = {k for k in to_place if k not in first_kept or k in forced}
     not_replaced = tuple(u for u in new.unplaced if (u.org, u.obligation, u.period, u.slot) in to_place)
     added = tuple(key_of(o) for o in new.occurrences if o.shown and key_of(o) not in before)
-    withdrawn = tuple(k for k, o in pins.kept.items() if o.shown and k not in new_keys)
+    withdrawn = tuple(k for k, o in first_kept.items() if o.shown and k not in new_keys and k not in released)
     return Replan(
         as_of=as_of,
         plan=attrs.evolve(new, warnings=(*new.warnings, *warnings)),
