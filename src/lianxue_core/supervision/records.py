@@ -206,6 +206,7 @@ class _Context:
         self.valid: set[tuple[str, str, str]] = set()
         # (org, text) -> the member ids a list of people names: the same attendees recur on many rows
         self.people: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._people_chars = 0
         for m in tree.members:
             self.names[(m.org, m.name)] = m.id
             self.global_names.setdefault(m.name, []).append(m.id)
@@ -231,6 +232,8 @@ class _Context:
             return False
         if period and not (_PERIOD_RE.match(period) and period in self.labels(ob, int(period[:4]))):
             return False
+        if len(self.valid) > _CACHE_SIZE:  # bounded, whatever the file
+            self.valid.clear()
         self.valid.add((org, obligation, period))
         return True
 
@@ -241,9 +244,11 @@ class _Context:
         key = (org, value)
         found = self.people.get(key)
         if found is None:
-            if len(self.people) > 200_000:  # bounded, whatever the file
+            if self._people_chars > _CACHE_CHARS:  # bounded, whatever the file: texts of people are long
                 self.people.clear()
+                self._people_chars = 0
             found = self.people[key] = tuple(dict.fromkeys(self.person(org, t) for t in _people(value)))
+            self._people_chars += len(value)
         return found
 
     def person(self, org: str, token: str) -> str:
@@ -1077,7 +1082,7 @@ _Stored = tuple[Any, ...]
 
 
 #: How many records a :class:`RecordStore` holds in memory before it moves them to its temporary file.
-SPILL_ROWS = 200_000
+SPILL_ROWS = 100_000
 
 
 class RecordStore:
