@@ -369,6 +369,22 @@ def _member_request(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _talk_times(first: dt.time, minutes: int, per_day: int) -> tuple[dt.time, ...]:
+    """The times of a day's talks: ``per_day`` of them, ``minutes`` apart from ``first`` (the same for every
+    organization with the same options)."""
+    return tuple(
+        (dt.datetime.combine(dt.date(2000, 1, 1), first) + dt.timedelta(minutes=minutes * k)).time()
+        for k in range(per_day)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _minutes(n: int) -> dt.timedelta:
+    """``n`` minutes (one object per length, not one per item)."""
+    return dt.timedelta(minutes=n)
+
+
 def _hash(*parts: str) -> int:
     return zlib.crc32("/".join(parts).encode("utf-8"))
 
@@ -791,17 +807,22 @@ class _Planner:
         people = self._people(org, ob)
         tokens = self._tokens(org, ob)
         rule, rule_default = self.activity_days.get(org.id, (None, False))
+        # the same for every period
+        monthly = cadence.kind is CadenceKind.MONTHLY
+        fixed = ob.fixed_day and monthly and rule is not None
+        earliest = chained or cadence.kind is CadenceKind.ONCE
+        times = (opts.time,)
+        tied = self.tied_start.get((org.id, ob.id))
+        due = dt.date(self.year, *ob.due) if cadence.kind is CadenceKind.ONCE and tied is None else None
         for period in _periods(cadence, self.year):
             first, last = max(period.first, year_first), min(period.last, year_last)
-            if period.first == year_first and period.last == year_last:
-                first = max(first, self.tied_start.get((org.id, ob.id), first))
-            if cadence.kind is CadenceKind.ONCE and (org.id, ob.id) not in self.tied_start:
-                last = dt.date(self.year, *ob.due)
+            if tied is not None and period.first == year_first and period.last == year_last:
+                first = max(first, tied)
+            if due is not None:
+                last = due
             day_of_month = None
-            fixed = ob.fixed_day and cadence.kind is CadenceKind.MONTHLY and rule is not None
             if fixed and rule is not None:
                 day_of_month = rule.in_month(self.year, period.first.month)
-            theme = self._theme(org, period.first.month) if cadence.kind is CadenceKind.MONTHLY else ""
             yield _Request(
                 obligation=ob,
                 period=period,
@@ -812,13 +833,13 @@ class _Planner:
                 minutes=minutes,
                 timed=timed,
                 location=location,
-                earliest=chained or cadence.kind is CadenceKind.ONCE,
+                earliest=earliest,
                 day_of_month=day_of_month,
-                times=(opts.time,),
+                times=times,
                 tokens=tokens,
                 rule=rule if fixed else None,
                 rule_default=rule_default,
-                theme=theme,
+                theme=self._theme(org, period.first.month) if monthly else "",
             )
 
     def _member_rounds(
@@ -897,10 +918,7 @@ class _Planner:
             yield period, first, last, previous[1]
 
     def _talk_times(self, opts: MeetingOptions) -> tuple[dt.time, ...]:
-        return tuple(
-            (dt.datetime.combine(dt.date(2000, 1, 1), opts.time) + dt.timedelta(minutes=opts.talk_minutes * k)).time()
-            for k in range(opts.talks_per_day)
-        )
+        return _talk_times(opts.time, opts.talk_minutes, opts.talks_per_day)
 
     def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         times = self._talk_times(opts)
@@ -1149,24 +1167,29 @@ class _Planner:
         if found is not None:
             day, t = found
             start = dt.datetime.combine(day, t, tzinfo=tz)
-            end = start + dt.timedelta(minutes=req.minutes)
             note = ""
             if req.rule is not None:
                 clash = "、".join(self._name(p) for p in list(blockers)[:3])
                 note = self._fixed_note(req, day, opts, clash, first)
+            # positional (a call with keywords is slower, and there is one per item): org, obligation, period,
+            # start, end, title, people, location, provisional, slot, also_fulfils, note, at, at_org, agenda, theme
             return Occurrence(
-                org=org.id,
-                obligation=ob.id,
-                period=req.period.label,
-                start=start,
-                end=end,
-                title=req.title,
-                people=req.people,
-                location=req.location,
-                provisional=provisional,
-                slot=req.slot,
-                note=note,
-                theme=req.theme,
+                org.id,
+                ob.id,
+                req.period.label,
+                start,
+                start + _minutes(req.minutes),
+                req.title,
+                req.people,
+                req.location,
+                provisional,
+                req.slot,
+                (),
+                note,
+                "",
+                "",
+                (),
+                req.theme,
             )
         names = "、".join(self._name(p) for p in list(blockers)[:5])
         self.unplaced.append(
@@ -1323,15 +1346,15 @@ class _Planner:
                 self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
                 st.claims.pop((ob.id, req.period.label, req.slot), None)
                 continue
-            not_before = self._not_before(ob, req.period.label, req.last, placed, st)
+            not_before = self._not_before(ob, req.period.label, req.last, placed, st) if ob.after else None
             if not_before is False:
                 self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
                 continue
             if ob.precedes and not req.timed:
                 req = self._before_first(req, ob, placed)
             occ = None
-            key = (org.id, ob.id, req.period.label, req.slot)
-            if req.slot and hosts and self._pinned(key, req.last) is None:
+            key = (org.id, ob.id, req.period.label, req.slot) if req.slot and hosts else None  # the pins' key
+            if key is not None and self._pinned(key, req.last) is None:
                 # a per-member item held at the activity it combines with,
                 # at a host in its days and after its predecessors (``after``)
                 first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
@@ -1354,7 +1377,7 @@ class _Planner:
                 continue
             if agenda:
                 occ = _replace(occ, agenda=agenda, also_fulfils=tuple(steps))
-            missed = self._is_missed(occ)  # a re-plan's missed activity fulfils nothing else
+            missed = self.pins is not None and self._is_missed(occ)  # a re-plan's missed activity fulfils nothing
             if partners and not req.slot and not missed:
                 fulfils = []
                 day = occ.first_day
