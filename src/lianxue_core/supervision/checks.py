@@ -214,6 +214,8 @@ class _Checker:
     ) -> None:
         self.tree = tree
         self.keep_records = keep_records
+        # records read as covering their attendees, by id: the records stay alive in ``assigned`` and ``by_ob``
+        self._covered: dict[int, Record] = {}
         self.workdays = workdays
         self.reasons: dict[tuple[str, str, str], str] = {}
         self.plan = plan
@@ -266,6 +268,14 @@ class _Checker:
             if ob is not None:
                 yield ob, org, period, occs, unplaced
 
+    def _covering(self, record: Record, org: str) -> Record:
+        """:func:`_covering_attendees`, once per record (a monthly study's record counts for each per-member
+        item held at it)."""
+        found = self._covered.get(id(record))
+        if found is None:
+            found = self._covered[id(record)] = _covering_attendees(record, self.tree, org)
+        return found
+
     def _records(
         self, org: str, ob: Obligation, period: str, first: dt.date, last: dt.date, both: bool
     ) -> list[Record]:
@@ -293,7 +303,7 @@ class _Checker:
             held_at = any(o.at for o in occs)  # each member's part of another activity (谈一次学习心得)
             records = self._records(org, ob, period, first, last, attendance or linked or held_at)
             if held_at:
-                records = [_covering_attendees(r, self.tree, org) for r in records]
+                records = [self._covering(r, org) for r in records]
             if linked:
                 records += self._linked_records(org, ob, first, last)
             status, detail = self._status(records, first, last)
