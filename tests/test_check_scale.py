@@ -284,3 +284,30 @@ def test_a_large_record_file_is_read_from_disk_and_a_bad_byte_named_by_its_line(
         assert problems == ()
         assert len(store) > 20_000
         assert any(r.topic.startswith("学" * 6000) for r in store.records())
+
+
+def test_the_collector_is_given_back_after_a_check(
+    example: tuple[PluginHost, OrganizationTree, Path], tmp_path: Path
+) -> None:
+    """``check_records`` pauses the cyclic garbage collector while it reads and checks (``lianxue_core.collector``)
+    and sets it back as it was: after a report, and after a record file it refuses."""
+    import gc
+
+    from lianxue_core.errors import InputError
+
+    host, tree, records = example
+    bad = tmp_path / "bad.csv"
+    bad.write_text("org,obligation,date\nnosuch,x,2026-01-01\n", encoding="utf-8")
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert check_records(tree, host, [records], as_of=AS_OF).report.units
+        assert gc.isenabled()
+        with pytest.raises(InputError):
+            check_records(tree, host, [bad], as_of=AS_OF)
+        assert gc.isenabled()
+        gc.disable()
+        check_records(tree, host, [records], as_of=AS_OF)
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -14,6 +14,7 @@ from pathlib import Path
 SRC = Path(__file__).parents[1] / "src" / "lianxue_core"
 STAGES = [
     "i18n",
+    "collector",
     "files",
     "textsafe",
     "jsontext",

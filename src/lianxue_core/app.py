@@ -36,6 +36,7 @@ import attrs
 from . import orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
 from .calendar.writer import build_feeds_by_shard
+from .collector import pausing
 from .errors import InputError, Problem
 from .i18n import _, ngettext
 from .model import Organization, OrganizationTree
@@ -692,6 +693,7 @@ def _check_plans(
     yield from _part_plans(tree, obligations, year, calendar, parts, workers, executor, None, orgs)
 
 
+@pausing  # a county's records and the check's units: the collector would walk them again and again
 def check_records(
     tree: OrganizationTree,
     host: PluginHost,

@@ -1,0 +1,56 @@
+"""Python's cyclic garbage collector, paused while lianxue makes many objects that live on together.
+
+A plan, a county's records or a check's units are hundreds of thousands of objects made in one go that form no
+reference cycles: the collector finds nothing to free, but their number sets it off again and again and each time
+it reaches its oldest generation it walks every object alive (the tree, the plan, the records) — a fifth of the
+planning time on 1,000 organizations. Reference counting still frees what is dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import threading
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
+
+__all__ = ["paused", "pausing"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class _State:
+    lock = threading.Lock()
+    pausing = 0  # blocks running (plans may be made on several threads at once)
+    was_enabled = False  # whether the collector ran before the first of them began
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block, then as it was. Blocks running at the same time (on
+    several threads, or one inside another) share one pause: the collector is set back when the last ends."""
+    with _State.lock:
+        if _State.pausing == 0:
+            _State.was_enabled = gc.isenabled()
+            gc.disable()
+        _State.pausing += 1
+    try:
+        yield
+    finally:
+        with _State.lock:
+            _State.pausing -= 1
+            if _State.pausing == 0 and _State.was_enabled:
+                gc.enable()
+
+
+def pausing(function: Callable[P, R]) -> Callable[P, R]:
+    """``function`` run with the collector :func:`paused`."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with paused():
+            return function(*args, **kwargs)
+
+    return run
