@@ -37,7 +37,7 @@ import math
 import threading
 import zlib
 import zoneinfo
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
@@ -154,6 +154,7 @@ class _Bookings:
     def __init__(self) -> None:
         self._busy: dict[str, dict[int, list[int]]] = {}
         self._offsets: dict[tuple[str, dt.date], int] = {}
+        self._busy_tries: dict[tuple[str, Hashable], int] = {}  # see first_free
 
     def minute(self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo) -> int:
         """Minutes since the epoch (UTC) of ``t`` on ``day`` in ``tz``; the zone's offset is cached per day."""
@@ -171,11 +172,12 @@ class _Bookings:
     def first_free(
         self,
         people: Sequence[str],
-        days: Iterable[dt.date],
+        days: Sequence[dt.date],
         times: Sequence[dt.time],
         minutes: int,
         tz: zoneinfo.ZoneInfo,
         blockers: dict[str, None],
+        tries: Hashable | None = None,
     ) -> tuple[dt.date, dt.time] | None:
         """The first of ``days`` and of ``times`` on it at which nobody in ``people`` is booked for ``minutes``,
         booked for them; ``None`` when there is none. Whoever is found busy at a time tried is added to
@@ -184,15 +186,32 @@ class _Bookings:
         The same as :meth:`minute`, :meth:`clash` and :meth:`book` for each try in turn; written as one loop
         because a member's talk may try dozens of times (the leaders are busy): each person's bookings
         are looked up once, each day's midnight once.
+
+        ``tries`` names ``days`` with ``times``, ``minutes`` and ``tz`` when other requests try the very same
+        (a window's days, earliest first): the first tries at which the first person was busy are then
+        remembered, and skipped by the next request of that person (a leader's talks each begin where the
+        last left off). A booking is only ever taken back by :meth:`unbook`, which forgets them.
         """
         busy = self._busy
         # nobody is booked between two tries: the people's bookings can be looked up once
         booked = [(person, per) for person in people if (per := busy.get(person)) is not None]
         clock = [t.hour * 60 + t.minute for t in times]
-        for day in days:
+        per_day = len(clock)
+        if not per_day:
+            return None
+        lead = people[0] if people else ""
+        if not lead:
+            tries = None  # nobody to remember
+        skip = 0 if tries is None else self._busy_tries.get((lead, tries), 0)
+        if skip:
+            blockers[lead] = None  # as the first of the tries skipped would say
+        run = skip  # tries [0, run) all found ``lead`` busy
+        first_day, first_time = divmod(skip, per_day)
+        for n in range(first_day, len(days)):
+            day = days[n]
             midnight = self._midnight(day, tz)
-            for k, m in enumerate(clock):
-                a = midnight + m
+            for k in range(first_time if n == first_day else 0, per_day):
+                a = midnight + clock[k]
                 b = a + minutes
                 first, last = a // 1440, max(a, b - 1) // 1440
                 span = (first,) if first == last else range(first, last + 1)  # most activities: one day
@@ -211,8 +230,14 @@ class _Bookings:
                         break
                 if who is None:
                     self.book(people, a, b)
+                    if tries is not None:  # ``lead`` is now busy at this try too when it was at all before it
+                        self._busy_tries[(lead, tries)] = run + 1 if run == n * per_day + k else run
                     return day, times[k]
                 blockers[who] = None
+                if who == lead and run == n * per_day + k:
+                    run += 1
+        if tries is not None:
+            self._busy_tries[(lead, tries)] = run
         return None
 
     @staticmethod
@@ -263,6 +288,7 @@ class _Bookings:
 
     def unbook(self, people: Sequence[str], a: int, b: int) -> None:
         """Undo one :meth:`book` of the same people and minutes (a re-plan moving a kept item)."""
+        self._busy_tries.clear()  # who was busy may be free now
         first, last = a // 1440, max(a, b - 1) // 1440
         for person in people:
             per = self._busy.get(person, {})
@@ -1153,7 +1179,8 @@ class _Planner:
             )
         window = (opts.weekdays, opts.allow_weekends, first, req.last)
         days = self._window(opts, window)
-        days = self._with_named_weekend(req, days, first)
+        if req.day_of_month is not None:
+            days = self._with_named_weekend(req, days, first)
         if not days:
             self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot))
             return None
@@ -1161,8 +1188,11 @@ class _Planner:
         own = () if req.slot else (f"org:{org.id}",)
         people = req.people + own + req.tokens
         blockers: dict[str, None] = {}
+        # the tries of a window's days in their own order are the same for every such request (see first_free)
+        same = req.day_of_month is None and req.earliest
+        tries = (window, req.times, req.minutes, tz.key) if same else None
         found = self.bookings.first_free(
-            people, self._preference(org, req, days, window), req.times, req.minutes, tz, blockers
+            people, self._preference(org, req, days, window), req.times, req.minutes, tz, blockers, tries
         )
         if found is not None:
             day, t = found
@@ -1452,21 +1482,23 @@ class _Planner:
                 at = hosts[usual]
                 span, present, note = self._host_info(usual, at, info)
                 start, end, location, at_ob = at.start, at.end, at.location, at.obligation
+            count += len(items)
+            add, add_done = self.occurrences.append, done.append  # a quarter of a million items: no lookups each
+            pins, blocked = self.pins, not_before is False
             for slot, title, people in items:
-                count += 1
-                by = served_slots.get((ob.id, label, slot))
+                by = served_slots.get((ob_id, label, slot))
                 if by is not None:  # the same member's talk already serves this obligation too
-                    self.combined.append(Combined(org.id, ob.id, label, by, slot))
-                    claims.pop((ob.id, label, slot), None)
+                    self.combined.append(Combined(org_id, ob_id, label, by, slot))
+                    claims.pop((ob_id, label, slot), None)
                     continue
-                if self.pins is not None:
+                if pins is not None:
                     pinned = self._pinned((org_id, ob_id, label, slot), last)
                     if pinned is not None:  # held, or missed: as it was
-                        done.append(pinned)
-                        self.occurrences.append(pinned)
+                        add_done(pinned)
+                        add(pinned)
                         continue
-                if not_before is False:
-                    self.unplaced.append(Unplaced(org.id, ob.id, label, self._blocked_reason(ob), slot))
+                if blocked:
+                    self.unplaced.append(Unplaced(org_id, ob_id, label, self._blocked_reason(ob), slot))
                     continue
                 if at is not None and (span is None or present.issuperset(people)):
                     # positional, in the order of Occurrence's fields: org, obligation, period, start, end, title,
@@ -1481,8 +1513,8 @@ class _Planner:
                     occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
                     if occ is None:
                         continue
-                done.append(occ)
-                self.occurrences.append(occ)
+                add_done(occ)
+                add(occ)
         st.requested[ob.id] = st.requested.get(ob.id, 0) + count
         return count
 
