@@ -29,6 +29,7 @@ from typing import IO, Any
 import attrs
 import icalendar
 
+from ..collector import pausing
 from ..errors import InputError, Problem
 from ..i18n import N_, _, ngettext
 from ..limits import Limits, depth_of, env_name, open_limited, read_limited, too_big
@@ -1352,6 +1353,7 @@ def _read_csv_file(path: Path, ctx: _Context, limit: Limits, store: RecordStore)
         return [Problem(name, _("is not UTF-8 text (in a spreadsheet program, save as “CSV UTF-8”)"))]
 
 
+@pausing  # a county's records: hundreds of thousands of tuples the collector would walk again and again
 def read_store(
     paths: Sequence[Path],
     tree: OrganizationTree,
