@@ -282,9 +282,10 @@ def _notes(
 
 
 #: How many organizations a streamed plan holds at a time (:func:`plan_stream`). A shard's planner works out only
-#: its own organizations, so smaller shards cost no more time: 300 keeps a 10,000-organization county's planning
-#: near 210 MiB (1,000: about 400 MiB), the same CPU time (benchmarks/README.md).
-SHARD_ORGS = 300
+#: its own organizations, so smaller shards cost no more time: 150 keeps ``lianxue plan`` of a 10,000-organization
+#: county at about 270 MiB (300: 311 MiB), 1,000 organizations at 100 MiB (300: 135), in the same time
+#: (benchmarks/README.md).
+SHARD_ORGS = 150
 
 
 def plan_stream(
