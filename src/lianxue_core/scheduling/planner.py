@@ -457,6 +457,7 @@ class _Planner:
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
         self._windows: dict[_Window, list[dt.date]] = {}  # see _window
+        self._spans: dict[tuple[dt.date, dt.time, zoneinfo.ZoneInfo, int], tuple[dt.datetime, dt.datetime]] = {}
         self._swapped_windows: dict[_Window, tuple[list[dt.date], int]] = {}  # see _preference
         self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
@@ -840,15 +841,16 @@ class _Planner:
         times = (opts.time,)
         tied = self.tied_start.get((org.id, ob.id))
         due = dt.date(self.year, *ob.due) if cadence.kind is CadenceKind.ONCE and tied is None else None
+        in_month: dict[int, dt.date] = {}  # the rule's day in each month (as ActivityDay.in_month)
+        if fixed and rule is not None:
+            for day in rule.days(self.year):
+                in_month.setdefault(day.month, day)
         for period in _periods(cadence, self.year):
             first, last = max(period.first, year_first), min(period.last, year_last)
             if tied is not None and period.first == year_first and period.last == year_last:
                 first = max(first, tied)
             if due is not None:
                 last = due
-            day_of_month = None
-            if fixed and rule is not None:
-                day_of_month = rule.in_month(self.year, period.first.month)
             yield _Request(
                 obligation=ob,
                 period=period,
@@ -860,7 +862,7 @@ class _Planner:
                 timed=timed,
                 location=location,
                 earliest=earliest,
-                day_of_month=day_of_month,
+                day_of_month=in_month.get(period.first.month),
                 times=times,
                 tokens=tokens,
                 rule=rule if fixed else None,
@@ -1196,7 +1198,7 @@ class _Planner:
         )
         if found is not None:
             day, t = found
-            start = dt.datetime.combine(day, t, tzinfo=tz)
+            start, end = self._span_at(day, t, tz, req.minutes)
             note = ""
             if req.rule is not None:
                 clash = "、".join(self._name(p) for p in list(blockers)[:3])
@@ -1208,7 +1210,7 @@ class _Planner:
                 ob.id,
                 req.period.label,
                 start,
-                start + _minutes(req.minutes),
+                end,
                 req.title,
                 req.people,
                 req.location,
@@ -1232,6 +1234,18 @@ class _Planner:
             )
         )
         return None
+
+    def _span_at(
+        self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo, minutes: int
+    ) -> tuple[dt.datetime, dt.datetime]:
+        """The start and end of an item at ``t`` on ``day`` for ``minutes``: one pair of objects for all the
+        items at that time (organizations meet at the same hours; datetimes are immutable)."""
+        key = (day, t, tz, minutes)
+        span = self._spans.get(key)
+        if span is None:
+            start = dt.datetime.combine(day, t, tzinfo=tz)
+            span = self._spans[key] = (start, start + _minutes(minutes))
+        return span
 
     def _no_day_reason(self, req: _Request, first: dt.date) -> str:
         if first > req.first:
