@@ -1,5 +1,6 @@
-"""The planner pauses the cyclic garbage collector while it plans, and gives it back as it found it: after
-a plan, after a plan that fails, and after plans made at the same time on several threads."""
+"""The planner pauses the cyclic garbage collector while it plans (``lianxue_core.collector.paused``), and gives
+it back as it found it: after a plan, after a plan that fails, and after plans made at the same time on several
+threads."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from lianxue_core.collector import paused
 from lianxue_core.obligations import Cadence
 from lianxue_core.scheduling import make_plan
-from lianxue_core.scheduling.planner import _collector_paused
 from lianxue_core.testing import TreeBuilder
 from strategies_planning import calendar_for, obligation
 
@@ -50,7 +51,7 @@ def test_a_collector_disabled_before_stays_disabled() -> None:
 
 
 def _fail_while_paused() -> None:
-    with _collector_paused():
+    with paused():
         assert not gc.isenabled()
         raise RuntimeError("planning failed")
 
@@ -69,13 +70,13 @@ def test_plans_at_the_same_time_share_one_pause() -> None:
     seen: list[bool] = []
 
     def first() -> None:
-        with _collector_paused():
+        with paused():
             inside.wait()
             leave.wait()
 
     thread = threading.Thread(target=first)
     thread.start()
-    with _collector_paused():
+    with paused():
         inside.wait()
     seen.append(gc.isenabled())  # the other is still planning: still paused
     leave.set()

@@ -28,19 +28,17 @@ dropped.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import functools
-import gc
 import heapq
 import math
-import threading
 import zlib
 import zoneinfo
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 
 import attrs
 
+from ..collector import paused
 from ..i18n import _
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
@@ -2015,7 +2013,7 @@ def make_plan(
         progress: Called with 1 each time an organization is planned (a progress display).
     """
     only = None if shard is None else set(shard)
-    with _collector_paused():
+    with paused():
         planner = _Planner(tree, obligations, year, calendar, only=only)
         wanted = None if orgs is None else set(orgs)
         # Organizations share people (a town leader in the villages linked to them): the organizations that do
@@ -2031,39 +2029,6 @@ def make_plan(
         return _assemble(planner, tree, year, calendar, wanted)
 
 
-class _Collector:
-    """Pauses Python's cyclic garbage collector while plans are made (:func:`_collector_paused`)."""
-
-    lock = threading.Lock()
-    pausing = 0  # plans being made (shards may be planned on threads)
-    was_enabled = False  # whether the collector ran before the first of them began
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused for the block, then as it was.
-
-    A plan is hundreds of thousands of objects (occurrences, bookings, records of what serves what) made
-    in one go, that live as long as the plan and form no reference cycles: the collector finds nothing to
-    free, but is set off again and again by their number and walks them all each time it reaches its
-    oldest generation — about a fifth of the planning time on 1,000 organizations. Reference counting still
-    frees what the planner drops. Plans made at the same time on several threads share one pause: the
-    collector is set back when the last of them ends.
-    """
-    with _Collector.lock:
-        if _Collector.pausing == 0:
-            _Collector.was_enabled = gc.isenabled()
-            gc.disable()
-        _Collector.pausing += 1
-    try:
-        yield
-    finally:
-        with _Collector.lock:
-            _Collector.pausing -= 1
-            if _Collector.pausing == 0 and _Collector.was_enabled:
-                gc.enable()
-
-
 def plan_pinned(
     tree: OrganizationTree,
     obligations: dict[str, tuple[Obligation, ...]],
@@ -2075,7 +2040,7 @@ def plan_pinned(
     where they are, everything else from ``pins.as_of`` on by the rules of :func:`make_plan`. Returns the plan
     (the missed items left out), the kept items a constraint forced to move, with why, and the missed items
     placed again because their window is still open as the plan draws it."""
-    with _collector_paused():
+    with paused():
         planner = _Planner(tree, obligations, year, calendar, pins)
         for org in tree:
             planner.plan_org(org, fixed=True)
