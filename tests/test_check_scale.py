@@ -311,3 +311,24 @@ def test_the_collector_is_given_back_after_a_check(
         assert not gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+@settings(max_examples=200)
+@given(
+    org=st.text(max_size=12),
+    ob=st.text(max_size=12),
+    months=st.lists(st.lists(st.integers(0, 10**6), min_size=4, max_size=4), min_size=12, max_size=12),
+)
+def test_a_heatmap_row_is_written_as_json_writes_it(org: str, ob: str, months: list[list[int]]) -> None:
+    """The JSON report's heatmap rows are written from their counts without an object each: the same text as the
+    object written by ``json.dumps(..., indent=2)``, two levels deep, whatever the ids and counts."""
+    import json
+
+    from lianxue_core.supervision.report_json import _heat_text
+
+    row = {
+        "org": org,
+        "obligation": ob,
+        "months": [{"expected": e, "complete": c, "due": d, "problems": p} for e, c, d, p in months],
+    }
+    assert _heat_text(org, ob, months) == json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
