@@ -332,3 +332,36 @@ def test_a_heatmap_row_is_written_as_json_writes_it(org: str, ob: str, months: l
         "months": [{"expected": e, "complete": c, "due": d, "problems": p} for e, c, d, p in months],
     }
     assert _heat_text(org, ob, months) == json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_record_file_that_is_a_pipe_is_read_once(
+    example: tuple[PluginHost, OrganizationTree, Path], tmp_path: Path
+) -> None:
+    """A record file given as a named pipe (``--records <(…)`` in a shell) can be opened only once: it is read
+    into memory within the limit and checked for UTF-8 and read from there, not opened again (which would wait
+    for a writer forever)."""
+    import os
+    import threading
+
+    import attrs
+
+    from lianxue_core.supervision.records import read_store
+
+    host, tree, records = example
+    pipe = tmp_path / "records.csv"
+    os.mkfifo(pipe)
+    text = records.read_bytes()
+    writer = threading.Thread(target=pipe.write_bytes, args=(text,), daemon=True)
+    writer.start()
+    catalogue = {o.id: o for o in host.catalogue()}
+    applies = {org: {o.id for o in obs} for org, obs in obligations_of(tree, host, YEAR).items()}
+    store, problems, warnings = read_store([pipe], tree, catalogue, applies)
+    writer.join(timeout=10)
+    assert problems == ()
+    from_file, _, file_warnings = read_store([records], tree, catalogue, applies)
+    same = [attrs.evolve(r, origin=r.origin.replace(str(records), str(pipe))) for r in from_file.records()]
+    assert list(store.records()) == same
+    assert warnings == tuple(w.replace(str(records), str(pipe)) for w in file_warnings)
+    assert warnings
+    assert len(store) > 40_000

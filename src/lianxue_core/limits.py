@@ -171,32 +171,52 @@ def read_limited(path: str | Path, limit: int, *, what: str, field: str, display
     name = display or str(path)
     try:
         with open(path, "rb") as f:
-            info = os.fstat(f.fileno())
-            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-                raise InputError([too_big(name, what, field, limit)])
-            # a regular file: its size (and one byte more, should it grow); a device or a pipe: the limit and one
-            data = f.read((min(info.st_size, limit) if stat.S_ISREG(info.st_mode) else limit) + 1)
-            if len(data) <= limit and stat.S_ISREG(info.st_mode) and len(data) > info.st_size:
-                data += f.read(limit + 1 - len(data))  # it grew while being read
+            data = _read_bounded(f, os.fstat(f.fileno()), limit)
     except OSError as exc:
         reason = os_reason(exc)
         raise InputError([Problem(name, _("cannot read the file: {reason}").format(reason=reason))]) from None
     except MemoryError:  # a limit raised past the machine's memory
         raise InputError([too_big(name, what, field, limit)]) from None
-    if len(data) > limit:
+    if data is None:
         raise InputError([too_big(name, what, field, limit)])
     return data
 
 
+def _read_bounded(f: io.BufferedIOBase, info: os.stat_result, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the open file ``f`` (``info``: its status), or ``None`` when it holds more."""
+    regular = stat.S_ISREG(info.st_mode)
+    if regular and info.st_size > limit:
+        return None
+    # a regular file: its size (and one byte more, should it grow); a device or a pipe: the limit and one
+    data = f.read((min(info.st_size, limit) if regular else limit) + 1)
+    if len(data) <= limit and regular and len(data) > info.st_size:
+        data += f.read(limit + 1 - len(data))  # it grew while being read
+    return None if len(data) > limit else data
+
+
 class _Prefix(io.RawIOBase):
-    """The first ``size`` bytes of an open file (what it held when its size was checked), nothing after."""
+    """The first ``size`` bytes of an open file (what it held when its size was checked), nothing after; it can
+    be read again from the start (``seek(0)``)."""
 
     def __init__(self, raw: io.FileIO, size: int) -> None:
         super().__init__()
-        self._raw, self._left = raw, size
+        self._raw, self._size, self._left = raw, size, size
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        at = offset if whence == io.SEEK_SET else self.tell() + offset if whence == io.SEEK_CUR else self._size + offset
+        at = max(0, min(at, self._size))
+        self._raw.seek(at)
+        self._left = self._size - at
+        return at
+
+    def tell(self) -> int:
+        return self._size - self._left
 
     def readinto(self, buffer: Any) -> int:
         if self._left <= 0:
@@ -213,13 +233,13 @@ class _Prefix(io.RawIOBase):
 
 def open_limited(
     path: str | Path, limit: int, *, what: str, field: str, display: str | None = None
-) -> tuple[io.BufferedReader | io.BytesIO, int]:
-    """The file at ``path`` opened to be read as it is used (a county's record file is never held whole), with
-    its size: a regular file no larger than ``limit``, read up to the size it had when opened; anything else (a
-    device, a pipe) read into memory at once as :func:`read_limited` reads it.
+) -> io.BufferedReader | io.BytesIO:
+    """The file at ``path`` opened to be read as it is used (a county's record file is never held whole): a regular
+    file no larger than ``limit``, read up to the size it had when opened; anything else (a device, a pipe) read
+    into memory at once, as :func:`read_limited` reads it. Either can be read again from the start (``seek(0)``).
 
     Raises:
-        InputError: The file cannot be opened or is larger than ``limit``.
+        InputError: The file cannot be read or is larger than ``limit``.
     """
     name = display or str(path)
     try:
@@ -228,16 +248,24 @@ def open_limited(
         raise InputError([Problem(name, _("cannot read the file: {reason}").format(reason=os_reason(exc)))]) from None
     try:
         info = os.fstat(raw.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raw.close()
-            data = read_limited(path, limit, what=what, field=field, display=display)
-            return io.BytesIO(data), len(data)
-        if info.st_size > limit:
-            raise InputError([too_big(name, what, field, limit)])
+        if stat.S_ISREG(info.st_mode):
+            if info.st_size > limit:
+                raise InputError([too_big(name, what, field, limit)])
+            return io.BufferedReader(_Prefix(raw, info.st_size), 1 << 16)
+        with io.BufferedReader(raw) as f:  # a pipe is read from this opening: it may not be opened twice
+            data = _read_bounded(f, info, limit)
+    except OSError as exc:
+        raw.close()
+        raise InputError([Problem(name, _("cannot read the file: {reason}").format(reason=os_reason(exc)))]) from None
+    except MemoryError:
+        raw.close()
+        raise InputError([too_big(name, what, field, limit)]) from None
     except BaseException:
         raw.close()
         raise
-    return io.BufferedReader(_Prefix(raw, info.st_size), 1 << 16), info.st_size
+    if data is None:
+        raise InputError([too_big(name, what, field, limit)])
+    return io.BytesIO(data)
 
 
 def depth_of(value: object, stop: int) -> int:

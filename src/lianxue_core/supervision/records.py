@@ -1331,16 +1331,17 @@ def _first(item: tuple[int, str, _Stored]) -> int:
 
 
 def _read_csv_file(path: Path, ctx: _Context, limit: Limits, store: RecordStore) -> list[Problem]:
-    """Read the CSV file at ``path`` into ``store``; return its problems. The file is read twice from disk, never
-    held whole: once to check it is UTF-8 (a file that is not is one problem, with the line), then row by row."""
-    what, name = "the record file", _name(path)
+    """Read the CSV file at ``path`` into ``store``; return its problems. The file is read twice, never held whole
+    (a pipe excepted): once to check it is UTF-8 (a file that is not is one problem, with the line), then row by
+    row."""
+    name = _name(path)
     try:
-        with open_limited(path, limit.records_bytes, what=what, field="records_bytes", display=name)[0] as f:
+        with open_limited(path, limit.records_bytes, what="the record file", field="records_bytes", display=name) as f:
             problem = _utf8_problem(path, f)
-        if problem is not None:
-            return [problem]
-        problems: list[Problem] = []
-        with open_limited(path, limit.records_bytes, what=what, field="records_bytes", display=name)[0] as f:
+            if problem is not None:
+                return [problem]
+            f.seek(0)
+            problems: list[Problem] = []
             stream = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
             for row, record in _read_csv(path, stream, ctx, limit, store):
                 problems.extend(row.problems)
