@@ -44,7 +44,7 @@ from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
-from .occurrence import Occurrence, _fields
+from .occurrence import Occurrence, _fields, _new
 from .periods import Period, periods
 from .pins import Key, Pins, key_of
 
@@ -334,7 +334,7 @@ def _replace(occ: Occurrence, **changes: object) -> Occurrence:
     values = list(_fields(occ))
     for name, value in changes.items():
         values[_OCCURRENCE_FIELDS[name]] = value
-    return Occurrence(*values)
+    return _new(*values)
 
 
 # -- requests ------------------------------------------------------------------------------------------
@@ -526,7 +526,7 @@ class _Planner:
                 self._release(key, f"{self._name(who)}在原定时间已有其他安排")
                 return None
             self.bookings.book(people, a, b)
-        return Occurrence(
+        return _new(
             org=org.id,
             obligation=req.obligation.id,
             period=req.period.label,
@@ -1164,7 +1164,7 @@ class _Planner:
                 )
                 return None
             start, end, note = span
-            return Occurrence(
+            return _new(
                 org=org.id,
                 obligation=ob.id,
                 period=req.period.label,
@@ -1204,7 +1204,7 @@ class _Planner:
                 note = self._fixed_note(req, day, opts, clash, first)
             # positional (a call with keywords is slower, and there is one per item): org, obligation, period,
             # start, end, title, people, location, provisional, slot, also_fulfils, note, at, at_org, agenda, theme
-            return Occurrence(
+            return _new(
                 org.id,
                 ob.id,
                 req.period.label,
@@ -1526,7 +1526,7 @@ class _Planner:
                 if at is not None and (span is None or present.issuperset(people)):
                     # positional, in the order of Occurrence's fields: org, obligation, period, start, end, title,
                     # people, location, provisional, slot, also_fulfils, note, at
-                    occ: Occurrence | None = Occurrence(
+                    occ: Occurrence | None = _new(
                         org_id, ob_id, label, start, end, title, people, location, provisional, slot, (), note, at_ob
                     )
                 else:
@@ -1597,7 +1597,7 @@ class _Planner:
                     if self.bookings.clash(extra, *span) is not None:
                         continue
                     self.bookings.book(extra, *span)
-            return Occurrence(
+            return _new(
                 org=org.id,
                 obligation=ob.id,
                 period=label,
@@ -1735,7 +1735,7 @@ class _Planner:
             )
             period = next((p.label for p in _periods(ob.cadence, self.year) if host.first_day in p), str(self.year))
             self.occurrences.append(
-                lecture := Occurrence(
+                lecture := _new(
                     org=org.id,
                     obligation=ob.id,
                     period=period,
