@@ -581,6 +581,10 @@ def _read_csv(
     rows = 0
     start = end + 1
     seq = sink._seq
+    # hot names as locals; the last organization's list of rows (files list an organization's rows together)
+    max_rows, cache_size, cache_chars, shared_chars = limit.rows, _CACHE_SIZE, _CACHE_CHARS, _SHARED_CHARS
+    spill_at = sink.spill_at
+    last_org, stored = "", None
     try:
         for cells in reader:
             start = end + 1
@@ -590,7 +594,7 @@ def _read_csv(
                 org = cells[i_org].strip() if i_org < n else ""
                 if org and max(map(len, cells)) <= cell_chars:
                     rows += 1
-                    if rows > limit.rows:
+                    if rows > max_rows:
                         row = _Row(file, start, where, where_as=_COLUMN)
                         row.problem(None, _too_many_rows(limit))
                         sink._seq = seq
@@ -611,9 +615,9 @@ def _read_csv(
                         else:
                             got = _fast_fields(cells, dates, times, i_date, i_time, i_attendance, i_households)
                     if got is not None:
-                        if len(texts) > _CACHE_SIZE:
+                        if len(texts) > cache_size:
                             texts.clear()
-                        if plain_chars > _CACHE_CHARS:
+                        if plain_chars > cache_chars:
                             plain.clear()
                             plain_chars = 0
                         topic = cells[i_topic].strip()
@@ -635,22 +639,24 @@ def _read_csv(
                                 plain[raw] = members
                                 plain_chars += len(raw)
                         date, time, attendance, households = got
-                        stored = by_org.get(org)
-                        if stored is None:
-                            stored = by_org[org] = []
+                        if org != last_org or stored is None:
+                            stored = by_org.get(org)
+                            if stored is None:
+                                stored = by_org[org] = []
+                            last_org = org
                         stored.append(
                             (
                                 seq,
                                 obligation,
                                 date,
                                 time,
-                                texts.setdefault(topic, topic) if len(topic) <= _SHARED_CHARS else topic,
+                                texts.setdefault(topic, topic) if len(topic) <= shared_chars else topic,
                                 person(org, lecturer) if lecturer else "",
-                                texts.setdefault(comment, comment) if len(comment) <= _SHARED_CHARS else comment,
+                                texts.setdefault(comment, comment) if len(comment) <= shared_chars else comment,
                                 attendees,
                                 attendance,
                                 members,
-                                texts.setdefault(notes, notes) if len(notes) <= _SHARED_CHARS else notes,
+                                texts.setdefault(notes, notes) if len(notes) <= shared_chars else notes,
                                 period,
                                 households,
                                 fi,
@@ -658,17 +664,19 @@ def _read_csv(
                             )
                         )
                         seq += 1
-                        if seq >= sink.spill_at:  # a large file: the rows so far go to the store's file
+                        if seq >= spill_at:  # a large file: the rows so far go to the store's file
                             sink._seq = seq
                             sink.spill()
+                            spill_at, stored = sink.spill_at, None  # the store's lists were emptied
                         continue
                     row = _Row(file, start, where, where_as=_COLUMN)
                     values: dict[str, object] = {f: c for f, c in zip(fields, given, strict=False) if f}
                     sink._seq = seq
                     yield row, _build(row, values, ctx, limit)
-                    seq = sink._seq
+                    seq, spill_at, stored = sink._seq, sink.spill_at, None  # the caller may have stored and spilled
                     continue
             sink._seq = seq
+            stored = None
             # the general path: blank rows, long cells, extra cells, a uid column, a missing organization
             if not any(c.strip() for c in cells):
                 continue
@@ -685,7 +693,7 @@ def _read_csv(
                 continue
             values = {f: c for f, c in zip(fields, cells, strict=False) if f}
             yield row, _build(row, values, ctx, limit)
-            seq = sink._seq
+            seq, spill_at = sink._seq, sink.spill_at
     except csv.Error as exc:
         sink._seq = seq
         start = end + 1
