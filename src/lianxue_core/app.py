@@ -795,18 +795,20 @@ def check_records(
         if plan is not None
         else _check_plans(tree, obligations, year, calendar, None if sup is None else in_scope, jobs, executor, shard)
     )
-    parts: list[ShardCheck] = []
-    plan_warnings: tuple[str, ...] | None = None
-    for part, shard_plan in plans:  # a shard's plan and records are dropped once it is checked
-        if plan_warnings is None:
-            plan_warnings = shard_plan.warnings
-        # the shard's organizations and those their members are linked to (always in the same shard)
-        near = {o: obligations[o] for o in part}
-        near.update(
-            (link, obligations[link]) for o in part for m in tree.members_of(o) for link in m.links if link in tree
-        )
-        parts.append(
-            check_shard(
+    plan_warnings: list[tuple[str, ...]] = []
+
+    def checked() -> Iterator[ShardCheck]:
+        """Each shard checked in turn: its plan and records are dropped once it is, and its units go into the
+        result's compact table (:func:`merge_checks`) before the next shard is checked."""
+        for part, shard_plan in plans:
+            if not plan_warnings:
+                plan_warnings.append(shard_plan.warnings)
+            # the shard's organizations and those their members are linked to (always in the same shard)
+            near = {o: obligations[o] for o in part}
+            near.update(
+                (link, obligations[link]) for o in part for m in tree.members_of(o) for link in m.links if link in tree
+            )
+            yield check_shard(
                 tree,
                 shard_plan,
                 near,
@@ -817,10 +819,9 @@ def check_records(
                 workdays=calendar,
                 keep_records=False,  # the shard's records are dropped with it: the report shows no unit's
             )
-        )
-        del shard_plan
-    result = merge_checks(parts, tree)
-    del parts
+            del shard_plan
+
+    result = merge_checks(checked(), tree)
     rules: dict[str, PointsRules] = {}
     for org in scope:
         found = host.points_rules(org, tree, year)
@@ -843,4 +844,6 @@ def check_records(
         supervisor=sup,
         warnings=warnings,
     )
-    return CheckOutcome(report=report, warnings=tuple(warnings), plan_warnings=plan_warnings or ())
+    return CheckOutcome(
+        report=report, warnings=tuple(warnings), plan_warnings=plan_warnings[0] if plan_warnings else ()
+    )

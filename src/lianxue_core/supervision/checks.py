@@ -26,8 +26,9 @@ from ..scheduling.periods import Period, periods
 from ..scheduling.planner import Plan
 from ..workdays import WorkdayCalendar
 from .findings import Finding, FindingStatus, Record
+from .units import Unit, UnitTable
 
-__all__ = ["CheckResult", "ShardCheck", "Unit", "check", "check_shard", "merge_checks", "requirements"]
+__all__ = ["CheckResult", "ShardCheck", "Unit", "UnitTable", "check", "check_shard", "merge_checks", "requirements"]
 
 #: Record fields and their names in details (translated where used: 主题, 书记点评, 主讲人, 参加人员).
 FIELD_LABELS = {
@@ -57,66 +58,24 @@ def requirements(ob: Obligation) -> tuple[tuple[str, ...], bool, str]:
 
 
 @attrs.frozen
-class Unit:
-    """One organization, obligation and period, as checked.
-
-    Args:
-        org: The organization id.
-        obligation: The obligation id.
-        period: The period label.
-        first: The first day the activity may be held.
-        last: The last day it may be held.
-        status: The primary status: held, due, missing, late or outside-window.
-        issues: The statuses of the further findings about it (incomplete, not-covered...).
-        records: The records counted for it (empty in the reports of :func:`lianxue_core.check_records`,
-            which does not keep a county's records: see :func:`check_shard`).
-        expected: How many people or rounds it covers (per-member and per-household), else 1.
-        covered: How many of those the records cover.
-    """
-
-    org: str
-    obligation: str
-    period: str
-    first: dt.date
-    last: dt.date
-    status: FindingStatus
-    issues: tuple[FindingStatus, ...] = ()
-    records: tuple[Record, ...] = ()
-    expected: int = 1
-    covered: int = 0
-
-    @property
-    def complete(self) -> bool:
-        """Held in time with nothing wanting."""
-        return self.status is FindingStatus.HELD and not self.issues
-
-    @property
-    def ended(self) -> bool:
-        """Whether its period had ended on the day of the check (it is not ``due``)."""
-        return self.status is not FindingStatus.DUE
-
-    @property
-    def month(self) -> int:
-        """The month (1–12) it is shown under in the heatmap: the month its period ends."""
-        return self.last.month if self.last.year == self.first.year else 12
-
-
-@attrs.frozen
 class CheckResult:
     """The outcome of a check.
 
     Args:
         year: The year checked.
         as_of: The day of the check.
-        units: Every unit whose period had started, by organization (file order), then obligation.
+        units: Every unit whose period had started, by organization (file order), then obligation: a
+            :class:`UnitTable` from :func:`check` and :func:`merge_checks`.
         findings: Every finding: the units not held (due ones included) and every shortcoming, then the
             plugins' findings.
         not_started: How many units had not started on ``as_of`` (not checked yet).
+
+    .. versionchanged:: 0.1.0 ``units`` is a sequence (a compact :class:`UnitTable`), not a tuple.
     """
 
     year: int
     as_of: dt.date
-    units: tuple[Unit, ...]
+    units: Sequence[Unit]
     findings: tuple[Finding, ...]
     not_started: int = 0
 
@@ -700,29 +659,49 @@ def check_shard(
 
 def merge_checks(parts: Iterable[ShardCheck], tree: OrganizationTree) -> CheckResult:
     """One :class:`CheckResult` from the checks of disjoint shards, ordered as :func:`check` orders it: units
-    and the core's findings by organization in file order, then the plugins' findings likewise."""
-    units: dict[str, Sequence[Unit]] = {}
+    and the core's findings by organization in file order, then the plugins' findings likewise.
+
+    ``parts`` is consumed one shard at a time and each shard's units go into one :class:`UnitTable` at once:
+    give a generator, and a county's units are never all held as objects."""
+    table = UnitTable()
+    blocks: dict[str, tuple[int, int]] = {}  # each organization's units in ``table``
     findings: dict[str, Sequence[Finding]] = {}
     extra: dict[str, Sequence[Finding]] = {}
     not_started = 0
     year, as_of = None, None
+    texts: dict[str, str] = {}  # details repeat across shards (应于…开展，截至…尚未记录): each kept once
     for part in parts:
         year, as_of = part.year, part.as_of
-        units.update(part.units)
-        findings.update(part.findings)
+        for org, units in part.units.items():
+            start = len(table)
+            table.extend(units)
+            blocks[org] = (start, len(table))
+        findings.update((org, _shared(found, texts)) for org, found in part.findings.items())
         extra.update(part.extra)
         not_started += part.not_started
+        del part
     if year is None or as_of is None:
         raise ValueError("no checks to merge")
     order = [org.id for org in tree]
     return CheckResult(
         year,
         as_of,
-        tuple(u for org in order for u in units.get(org, ())),
+        table.blocks(blocks[org] for org in order if org in blocks),
         tuple(f for org in order for f in findings.get(org, ()))
         + tuple(f for org in order for f in extra.get(org, ())),
         not_started,
     )
+
+
+def _shared(findings: Sequence[Finding], texts: dict[str, str]) -> list[Finding]:
+    """``findings`` with their details shared with the equal details of findings seen before."""
+    out = []
+    for f in findings:
+        detail = texts.setdefault(f.detail, f.detail)
+        out.append(f if detail is f.detail else attrs.evolve(f, detail=detail))
+    if len(texts) > 100_000:  # bounded: a county with no repeated details shares nothing
+        texts.clear()
+    return out
 
 
 def check(

@@ -18,7 +18,7 @@ from ..model import Organization, OrganizationTree
 from ..obligations import Obligation
 from ..textable import render_table as _table
 from ..textsafe import for_terminal
-from .checks import CheckResult, Unit
+from .checks import CheckResult, Unit, UnitTable
 from .findings import Finding, FindingStatus
 from .points import MemberPoints
 
@@ -113,7 +113,7 @@ class Report:
         tree: The organization tree.
         orgs: One row per organization checked, in tree order.
         findings: Every finding.
-        units: Every unit checked.
+        units: Every unit checked (a compact :class:`~.units.UnitTable` from a check).
         points: Every member's points.
         obligations: Obligations by id (titles and sources).
         not_started: Units not started yet.
@@ -126,7 +126,7 @@ class Report:
     tree: OrganizationTree
     orgs: tuple[OrgRow, ...]
     findings: tuple[Finding, ...]
-    units: tuple[Unit, ...]
+    units: Sequence[Unit]
     points: tuple[MemberPoints, ...]
     obligations: Mapping[str, Obligation]
     not_started: int = 0
@@ -170,21 +170,24 @@ class Report:
         """The heatmap's rows in the order of :meth:`heatmap`: organization, obligation and twelve counts
         ``[expected, complete, due, problems]``. Units that come organization by organization (as a check
         gives them) are counted one organization at a time: a county's heatmap is never held whole."""
-        last, seen = None, set()
-        for u in self.units:
-            if u.org != last:
-                if u.org in seen:  # not organization by organization: all at once
-                    yield from _heat_rows(self.units)
-                    return
-                seen.add(u.org)
-                last = u.org
-        del seen
-        start = 0
         units = self.units
-        for end in range(1, len(units) + 1):
-            if end == len(units) or units[end].org != units[start].org:
-                yield from _heat_rows(units[start:end])
-                start = end
+        last, seen = None, set()
+        for org in units.orgs() if isinstance(units, UnitTable) else (u.org for u in units):
+            if org != last:
+                if org in seen:  # not organization by organization: all at once
+                    yield from _heat_rows(units)
+                    return
+                seen.add(org)
+                last = org
+        del seen
+        block: list[Unit] = []
+        for u in units:
+            if block and u.org != block[0].org:
+                yield from _heat_rows(block)
+                block = []
+            block.append(u)
+        if block:
+            yield from _heat_rows(block)
 
     def by_month(self) -> list[tuple[int, int]]:
         """Twelve ``(ended, complete)`` pairs, January to December: the units whose period ended in the
