@@ -1,18 +1,31 @@
 """The planner's fast paths give what the straightforward ones give: an occurrence made by
 :func:`lianxue_core.scheduling.occurrence._new` is the one ``Occurrence(...)`` makes (class, fields, repr,
-equality, hash, pickling)."""
+equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's; the plan's
+order is the sort by ``_within_org``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import pickle
+import sys
 import zoneinfo
+from collections.abc import Callable
+from pathlib import Path
 
 import attrs
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lianxue_core import PluginHost
+from lianxue_core.app import obligations_of
+from lianxue_core.model import Organization, OrganizationTree, OrgKind
+from lianxue_core.scheduling import Plan, make_plan, planner
 from lianxue_core.scheduling.occurrence import Occurrence, _fields, _new
+from lianxue_core.scheduling.planner import _within_org
+from strategies_planning import Inputs, planning_inputs
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synthetic import synthetic_tree
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 texts = st.text(max_size=8)
@@ -58,3 +71,85 @@ def test_new_is_frozen_like_the_class() -> None:
     else:  # pragma: no cover
         raise AssertionError("an occurrence made by _new must be frozen")
     assert attrs.evolve(occ, org="x").org == "x"
+
+
+# -- plans: the batched members' items, the plan's order -------------------------------------------------
+
+
+def _plans_alike(a: Plan, b: Plan) -> None:
+    assert a == b
+    assert repr(a) == repr(b)
+
+
+def _unbatched(make: Callable[[], Plan]) -> Plan:
+    saved = planner._BATCHED
+    planner._BATCHED = False
+    try:
+        return make()
+    finally:
+        planner._BATCHED = saved
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planning_inputs())
+def test_batched_members_items_are_the_loops(inputs: Inputs) -> None:
+    def make() -> Plan:
+        return make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
+
+    _plans_alike(make(), _unbatched(make))
+
+
+def test_batched_members_items_are_the_loops_on_a_county() -> None:
+    host = PluginHost()
+    tree = synthetic_tree(60, 60 * 30, seed=7)
+    obligations = obligations_of(tree, host, 2026)
+    calendar = host.workdays(2026)
+
+    def make() -> Plan:
+        return make_plan(tree, obligations, 2026, calendar)
+
+    plan = make()
+    assert sum(1 for o in plan.occurrences if o.at and not o.at_org) > 1000  # the batch was used
+    _plans_alike(plan, _unbatched(make))
+
+
+zones = st.sampled_from([TZ, zoneinfo.ZoneInfo("Europe/London"), zoneinfo.ZoneInfo("America/New_York")])
+
+
+@st.composite
+def plan_items(draw: st.DrawFn) -> list[Occurrence]:
+    """Occurrences of a few organizations in any order, some sharing one start object, some at the same instant
+    in other zones (the same moment, another day and time of day), some all day."""
+    shared = draw(st.lists(moments, min_size=1, max_size=4))
+    out = []
+    for _ in range(draw(st.integers(0, 40))):
+        kind = draw(st.integers(0, 2))
+        if kind == 0:
+            start = draw(st.sampled_from(shared))
+        elif kind == 1:
+            base = draw(st.sampled_from(shared))
+            start = base.astimezone(draw(zones)) if isinstance(base, dt.datetime) else base
+        else:
+            start = draw(moments)
+        out.append(
+            _new(
+                draw(st.sampled_from(["a", "b", "c"])),
+                draw(st.sampled_from(["x", "y"])),
+                "2026",
+                start,
+                start,
+                "t",
+                slot=draw(st.sampled_from(["", "1", "2"])),
+                note=str(len(out)),  # tells equal items apart
+            )
+        )
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(plan_items())
+def test_plan_order_is_the_sort_by_within_org(items: list[Occurrence]) -> None:
+    tree = OrganizationTree([Organization(id=i, name=i, kind=OrgKind.BRANCH) for i in ("c", "a", "b")], [])
+    expected = [o for org in ("c", "a", "b") for o in sorted((o for o in items if o.org == org), key=_within_org)]
+    assert planner._in_plan_order(items, tree) == expected
+    assert [o.note for o in planner._in_plan_order(iter(items), tree)] == [o.note for o in expected]

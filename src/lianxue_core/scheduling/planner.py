@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import gc
 import heapq
 import math
 import zlib
@@ -152,6 +153,8 @@ class _Bookings:
     def __init__(self) -> None:
         self._busy: dict[str, dict[int, list[int]]] = {}
         self._offsets: dict[tuple[str, dt.date], int] = {}
+        self._midnights: dict[str, dict[dt.date, int]] = {}  # zone -> day -> _midnight(day, zone)
+        self._clocks: dict[tuple[dt.time, ...], list[int]] = {}  # times -> minutes after midnight
         self._busy_tries: dict[tuple[str, Hashable], int] = {}  # see first_free
 
     def minute(self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo) -> int:
@@ -171,7 +174,7 @@ class _Bookings:
         self,
         people: Sequence[str],
         days: Sequence[dt.date],
-        times: Sequence[dt.time],
+        times: tuple[dt.time, ...],
         minutes: int,
         tz: zoneinfo.ZoneInfo,
         blockers: dict[str, None],
@@ -193,7 +196,12 @@ class _Bookings:
         busy = self._busy
         # nobody is booked between two tries: the people's bookings can be looked up once
         booked = [(person, per) for person in people if (per := busy.get(person)) is not None]
-        clock = [t.hour * 60 + t.minute for t in times]
+        clock = self._clocks.get(times)
+        if clock is None:
+            clock = self._clocks[times] = [t.hour * 60 + t.minute for t in times]
+        midnights = self._midnights.get(tz.key)
+        if midnights is None:
+            midnights = self._midnights[tz.key] = {}
         per_day = len(clock)
         if not per_day:
             return None
@@ -207,7 +215,9 @@ class _Bookings:
         first_day, first_time = divmod(skip, per_day)
         for n in range(first_day, len(days)):
             day = days[n]
-            midnight = self._midnight(day, tz)
+            midnight = midnights.get(day)
+            if midnight is None:
+                midnight = midnights[day] = self._midnight(day, tz)
             for k in range(first_time if n == first_day else 0, per_day):
                 a = midnight + clock[k]
                 b = a + minutes
@@ -325,6 +335,9 @@ def _periods_by_day(cadence: Cadence, year: int) -> dict[dt.date, tuple[Period, 
 
 
 _ONE_DAY = dt.timedelta(days=1)
+#: Whether a period's members' items that are all held at one host are made in one go (tests turn it off to
+#: compare with the item-by-item loop).
+_BATCHED = True
 _OCCURRENCE_FIELDS = {name: n for n, name in enumerate(attrs.fields_dict(Occurrence))}
 
 
@@ -425,6 +438,7 @@ class _OrgState:
     placed: dict[str, list[Occurrence]] = attrs.Factory(dict)
     served: dict[tuple[str, str], str] = attrs.Factory(dict)
     served_slots: dict[tuple[str, str, str], str] = attrs.Factory(dict)
+    served_periods: set[tuple[str, str]] = attrs.Factory(set)  # (obligation, period) of every key of served_slots
     claims: dict[tuple[str, str, str], int] = attrs.Factory(dict)
     finished: set[str] = attrs.Factory(set)
     requested: dict[str, int] = attrs.Factory(dict)
@@ -473,6 +487,7 @@ class _Planner:
         self._prebooked: dict[Key, tuple[tuple[str, ...], int, int]] = {}
         self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
         self._why_not_said: dict[dt.date, str] = {}
+        self._org_themes: dict[str, list[str]] = {}  # see _themes
         self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
         if pins is not None:
             self._prebook(pins)
@@ -807,6 +822,13 @@ class _Planner:
         people += ob.people  # member ids a plugin books (a development zone's inspector)
         return tuple(dict.fromkeys(people))
 
+    def _themes(self, org: Organization) -> list[str]:
+        """:meth:`_theme` of each month (by number; the first unused), once per organization."""
+        found = self._org_themes.get(org.id)
+        if found is None:
+            found = self._org_themes[org.id] = ["", *(self._theme(org, month) for month in range(1, 13))]
+        return found
+
     def _theme(self, org: Organization, month: int) -> str:
         themes = org.option("themes")
         if isinstance(themes, list | tuple) and 0 < month <= len(themes) and isinstance(themes[month - 1], str):
@@ -844,29 +866,35 @@ class _Planner:
         if fixed and rule is not None:
             for day in rule.days(self.year):
                 in_month.setdefault(day.month, day)
+        themes = self._themes(org) if monthly else None
+        title, fixed_rule = ob.title, rule if fixed else None
         for period in _periods(cadence, self.year):
             first, last = max(period.first, year_first), min(period.last, year_last)
             if tied is not None and period.first == year_first and period.last == year_last:
                 first = max(first, tied)
             if due is not None:
                 last = due
+            month = period.first.month
+            # positional (one per period of every obligation): obligation, period, first, last, title, people, slot,
+            # minutes, timed, location, earliest, day_of_month, times, tokens, rule, rule_default, theme
             yield _Request(
-                obligation=ob,
-                period=period,
-                first=first,
-                last=last,
-                title=ob.title,
-                people=people,
-                minutes=minutes,
-                timed=timed,
-                location=location,
-                earliest=earliest,
-                day_of_month=in_month.get(period.first.month),
-                times=times,
-                tokens=tokens,
-                rule=rule if fixed else None,
-                rule_default=rule_default,
-                theme=self._theme(org, period.first.month) if monthly else "",
+                ob,
+                period,
+                first,
+                last,
+                title,
+                people,
+                "",
+                minutes,
+                timed,
+                location,
+                earliest,
+                in_month.get(month),
+                times,
+                tokens,
+                fixed_rule,
+                rule_default,
+                "" if themes is None else themes[month],
             )
 
     def _member_rounds(
@@ -949,9 +977,14 @@ class _Planner:
 
     def _per_member(self, org: Organization, ob: Obligation, opts: MeetingOptions, chained: bool) -> Iterator[_Request]:
         times = self._talk_times(opts)
+        # what _member_request makes of each, positionally: obligation, period, first, last, title, people, slot,
+        # minutes, timed, location, earliest, day_of_month, times
+        minutes, timed, location = opts.talk_minutes, ob.kind in TIMED_KINDS, opts.location
         for period, first, last, items in self._member_rounds(org, ob, opts):
             for slot, title, people in items:
-                yield _member_request(ob, opts, period, first, last, title, people, slot, chained, times)
+                yield _Request(
+                    ob, period, first, last, title, people, slot, minutes, timed, location, chained, None, times
+                )
 
     def _per_household(self, org: Organization, ob: Obligation, opts: MeetingOptions) -> Iterator[_Request]:
         tree = self.tree
@@ -1388,25 +1421,36 @@ class _Planner:
             # every member's item held at the meeting it combines with (党员对照反思 at the monthly study):
             # the same steps as below, without a request per member unless one must be placed alone
             count = self._members_at_hosts(org, opts, st, ob, hosts, host_days, host_info)
-        for req in () if count else self.requests(org, ob, opts, ob.id in st.chained):
+        # looked up once for every request: the ids, each partner's periods by day, the lists appended to
+        ob_id, year, pins = ob.id, self.year, self.pins
+        by_day = [(partner.id, _periods_by_day(partner.cadence, year)) for partner in partners]
+        slot_by_day = (
+            [(partner.id, _periods_by_day(partner.cadence, year)) for partner in slot_partners] if slotted else []
+        )
+        requested, combined, occurrences = st.requested, self.combined, self.occurrences
+        fixed_host = ob.fixed_day
+        for req in () if count else self.requests(org, ob, opts, ob_id in st.chained):
             count += 1
-            st.requested[ob.id] = st.requested.get(ob.id, 0) + 1
-            if (ob.id, req.period.label) in served and not req.slot:
-                self.combined.append(Combined(org.id, ob.id, req.period.label, served[(ob.id, req.period.label)]))
-                continue
-            by = served_slots.get((ob.id, req.period.label, req.slot)) if req.slot else None
-            if by is not None:  # the same member's talk already serves this obligation too
-                self.combined.append(Combined(org.id, ob.id, req.period.label, by, req.slot))
-                st.claims.pop((ob.id, req.period.label, req.slot), None)
-                continue
-            not_before = self._not_before(ob, req.period.label, req.last, placed, st) if ob.after else None
+            requested[ob_id] = requested.get(ob_id, 0) + 1
+            label, slot = req.period.label, req.slot
+            if not slot:
+                if (ob_id, label) in served:
+                    combined.append(Combined(org.id, ob_id, label, served[(ob_id, label)]))
+                    continue
+            else:
+                by = served_slots.get((ob_id, label, slot))
+                if by is not None:  # the same member's talk already serves this obligation too
+                    combined.append(Combined(org.id, ob_id, label, by, slot))
+                    st.claims.pop((ob_id, label, slot), None)
+                    continue
+            not_before = self._not_before(ob, label, req.last, placed, st) if ob.after else None
             if not_before is False:
-                self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._blocked_reason(ob), req.slot))
+                self.unplaced.append(Unplaced(org.id, ob_id, label, self._blocked_reason(ob), slot))
                 continue
             if ob.precedes and not req.timed:
                 req = self._before_first(req, ob, placed)
             occ = None
-            key = (org.id, ob.id, req.period.label, req.slot) if req.slot and hosts else None  # the pins' key
+            key = (org.id, ob_id, label, slot) if slot and hosts else None  # the pins' key
             if key is not None and self._pinned(key, req.last) is None:
                 # a per-member item held at the activity it combines with,
                 # at a host in its days and after its predecessors (``after``)
@@ -1415,11 +1459,11 @@ class _Planner:
                 occ = self._ride_along(
                     org,
                     ob,
-                    req.period.label,
+                    label,
                     (first, req.last, req.timed),
                     req.title,
                     req.people,
-                    req.slot,
+                    slot,
                     hosts,
                     host_days,
                     host_info,
@@ -1430,40 +1474,41 @@ class _Planner:
                 continue
             if agenda:
                 occ = _replace(occ, agenda=agenda, also_fulfils=tuple(steps))
-            missed = self.pins is not None and self._is_missed(occ)  # a re-plan's missed activity fulfils nothing
-            if partners and not req.slot and not missed:
+            missed = pins is not None and self._is_missed(occ)  # a re-plan's missed activity fulfils nothing
+            if by_day and not slot and not missed:
                 fulfils = []
                 day = occ.first_day
-                for partner in partners:
-                    for p in _periods_by_day(partner.cadence, self.year).get(day, ()):
-                        if (partner.id, p.label) not in served:
-                            served[(partner.id, p.label)] = ob.id
-                            fulfils.append(partner.id)
+                for partner_id, periods_of in by_day:
+                    for p in periods_of.get(day, ()):
+                        if (partner_id, p.label) not in served:
+                            served[(partner_id, p.label)] = ob_id
+                            fulfils.append(partner_id)
                 if fulfils:
                     occ = _replace(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
                     for partner_id in fulfils:
                         placed.setdefault(partner_id, []).append(occ)
-            if req.slot and slot_partners and slotted and not missed:
+            if slot and slot_by_day and not missed:
                 fulfils = []
                 day = occ.first_day
-                for partner in slot_partners:
-                    for p in _periods_by_day(partner.cadence, self.year).get(day, ()):
-                        slot_key = (partner.id, p.label, req.slot)
+                for partner_id, periods_of in slot_by_day:
+                    for p in periods_of.get(day, ()):
+                        slot_key = (partner_id, p.label, slot)
                         if slot_key not in served_slots:
-                            served_slots[slot_key] = ob.id
-                            st.claims[slot_key] = len(self.occurrences)
-                            fulfils.append(partner.id)
+                            served_slots[slot_key] = ob_id
+                            st.served_periods.add((partner_id, p.label))
+                            st.claims[slot_key] = len(occurrences)
+                            fulfils.append(partner_id)
                 if fulfils:
                     occ = _replace(occ, also_fulfils=tuple(fulfils))
                     for partner_id in fulfils:
                         placed.setdefault(partner_id, []).append(occ)
             for step in steps:
                 placed.setdefault(step, []).append(occ)
-                self.combined.append(Combined(org.id, step, occ.period, ob.id))
+                combined.append(Combined(org.id, step, occ.period, ob_id))
             done.append(occ)
-            if ob.fixed_day and not req.slot:
-                self.fixed_hosts.setdefault(org.id, []).append(len(self.occurrences))
-            self.occurrences.append(occ)
+            if fixed_host and not slot:
+                self.fixed_hosts.setdefault(org.id, []).append(len(occurrences))
+            occurrences.append(occ)
         st.finished.add(ob.id)
         if count == 0 and len(self.unplaced) == reported:
             self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
@@ -1506,8 +1551,25 @@ class _Planner:
                 span, present, note = self._host_info(usual, at, info)
                 start, end, location, at_ob = at.start, at.end, at.location, at.obligation
             count += len(items)
-            add, add_done = self.occurrences.append, done.append  # a quarter of a million items: no lookups each
             pins, blocked = self.pins, not_before is False
+            if (
+                _BATCHED
+                and at is not None
+                and pins is None
+                and not blocked
+                and (ob_id, label) not in st.served_periods
+                and (span is None or all(present.issuperset(people) for _, _, people in items))
+            ):
+                # every member's item at the host (a quarter of a million on 1,000 organizations): what the loop
+                # below makes of each when no talk serves it, nothing is pinned and its people are all there
+                made = [
+                    _new(org_id, ob_id, label, start, end, title, people, location, provisional, slot, (), note, at_ob)
+                    for slot, title, people in items
+                ]
+                done += made
+                self.occurrences += made
+                continue
+            add, add_done = self.occurrences.append, done.append
             for slot, title, people in items:
                 by = served_slots.get((ob_id, label, slot))
                 if by is not None:  # the same member's talk already serves this obligation too
@@ -1914,15 +1976,33 @@ def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) ->
     """By organization in file order, then by day (all-day items first), time, obligation and slot; items
     equal in all of these keep the order they came in (a stable sort per organization)."""
     by_org: dict[str, list[Occurrence]] = {}
+    # the day, all-day or not and time of each start, worked out once per start: the items at one time share
+    # one start object (see _Planner._span_at); by the object's identity, as equal instants in two zones differ
+    # in day and time (the objects live on in the items while they are sorted)
+    when: dict[int, tuple[dt.date, bool, dt.time]] = {}
     for occ in occurrences:
         by_org.setdefault(occ.org, []).append(occ)
+        start = occ.start
+        if id(start) not in when:
+            when[id(start)] = _when(start)
+
+    def within_org(occ: Occurrence) -> tuple[object, ...]:  # _within_org, with the start's part looked up
+        return (when[id(occ.start)], occ.obligation, occ.slot)
+
     out: list[Occurrence] = []
     for org in tree:
         items = by_org.get(org.id)
         if items:
-            items.sort(key=_within_org)
+            items.sort(key=within_org)
             out += items
     return out
+
+
+def _when(start: dt.datetime | dt.date) -> tuple[dt.date, bool, dt.time]:
+    """The first three parts of :func:`_within_org`."""
+    if isinstance(start, dt.datetime):
+        return (start.date(), True, start.time())
+    return (start, False, dt.time.min)
 
 
 def _within_org(occ: Occurrence) -> tuple[object, ...]:
@@ -2026,7 +2106,9 @@ def make_plan(
             if progress is not None:
                 progress(1)
         planner.attendances(only)
-        return _assemble(planner, tree, year, calendar, wanted)
+        plan = _assemble(planner, tree, year, calendar, wanted)
+        _settle()
+        return plan
 
 
 def plan_pinned(
@@ -2047,7 +2129,20 @@ def plan_pinned(
         for org in tree:
             planner.plan_org(org, fixed=False)
         planner.attendances()
-        return _assemble(planner, tree, year, calendar, None), dict(planner.forced), set(planner.reopened)
+        plan = _assemble(planner, tree, year, calendar, None)
+        _settle()
+        return plan, dict(planner.forced), set(planner.reopened)
+
+
+def _settle() -> None:
+    """The objects made while the collector is paused (a plan's hundreds of thousands of occurrences) moved to
+    its oldest generation in one step (``gc.freeze`` then ``gc.unfreeze``: two list splices), where the first
+    collection after the pause does not walk them all. They form no cycles, and the oldest generation is where
+    a collection would have moved them; none is walked more than before. Left alone when the program has frozen
+    objects of its own (``gc.freeze`` before a fork), which ``gc.unfreeze`` would give back."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _assemble(
