@@ -231,6 +231,28 @@ def test_a_check_reading_past_the_spill_rows_reports_the_same(
     assert any("repeats" in w for w in parts.warnings)
 
 
+def test_a_store_that_spilled_holds_nothing_once_read(
+    example: tuple[PluginHost, OrganizationTree, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a record file larger than a store keeps in memory is read, every record is in the store's file (the
+    last ones read too), and each organization's come back in reading order."""
+    from lianxue_core.supervision import records as reading
+
+    host, tree, records = example
+    obligations = obligations_of(tree, host, 2026)
+    catalogue = {o.id: o for o in host.catalogue()}
+    applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
+    held, _problems, _warnings = reading.read_store([records], tree, catalogue, applies)
+    monkeypatch.setattr(reading, "SPILL_ROWS", 1_000)
+    spilled, _problems, _warnings = reading.read_store([records], tree, catalogue, applies)
+    assert len(held) > 5_000
+    assert (held.spilled, spilled.spilled) == (False, True)
+    assert spilled.by_org == {}
+    orgs = [o.id for o in tree]
+    assert spilled.by_organization(orgs) == held.by_organization(orgs)
+    spilled.close()
+
+
 @pytest.mark.parametrize("bad", [False, True])
 def test_a_large_record_file_is_read_from_disk_and_a_bad_byte_named_by_its_line(
     example: tuple[PluginHost, OrganizationTree, Path], tmp_path: Path, bad: bool

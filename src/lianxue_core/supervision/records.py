@@ -1432,6 +1432,8 @@ def read_store(
             )
     warnings += [(seq, 0, text) for seq, text in store.dedupe()]
     warnings.sort(key=lambda w: (w[0], w[1]))
+    if store.spilled:  # the last rows read join the others in the file: a check then holds one shard's at a time
+        store.spill()
     return store, tuple(problems), tuple(w[2] for w in warnings)
 
 
