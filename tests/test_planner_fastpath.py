@@ -1,7 +1,6 @@
 """The planner's fast paths give what the straightforward ones give: an occurrence made by
 :func:`lianxue_core.scheduling.occurrence._new` is the one ``Occurrence(...)`` makes (class, fields, repr,
-equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's; the plan's
-order is the sort by ``_within_org``."""
+equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's."""
 
 from __future__ import annotations
 
@@ -18,10 +17,8 @@ from hypothesis import strategies as st
 
 from lianxue_core import PluginHost
 from lianxue_core.app import obligations_of
-from lianxue_core.model import Organization, OrganizationTree, OrgKind
 from lianxue_core.scheduling import Plan, make_plan, planner
 from lianxue_core.scheduling.occurrence import Occurrence, _fields, _new
-from lianxue_core.scheduling.planner import _within_org
 from strategies_planning import Inputs, planning_inputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -73,7 +70,7 @@ def test_new_is_frozen_like_the_class() -> None:
     assert attrs.evolve(occ, org="x").org == "x"
 
 
-# -- plans: the batched members' items, the plan's order -------------------------------------------------
+# -- plans: the batched members' items -------------------------------------------------
 
 
 def _plans_alike(a: Plan, b: Plan) -> None:
@@ -111,45 +108,3 @@ def test_batched_members_items_are_the_loops_on_a_county() -> None:
     plan = make()
     assert sum(1 for o in plan.occurrences if o.at and not o.at_org) > 1000  # the batch was used
     _plans_alike(plan, _unbatched(make))
-
-
-zones = st.sampled_from([TZ, zoneinfo.ZoneInfo("Europe/London"), zoneinfo.ZoneInfo("America/New_York")])
-
-
-@st.composite
-def plan_items(draw: st.DrawFn) -> list[Occurrence]:
-    """Occurrences of a few organizations in any order, some sharing one start object, some at the same instant
-    in other zones (the same moment, another day and time of day), some all day."""
-    shared = draw(st.lists(moments, min_size=1, max_size=4))
-    out = []
-    for _ in range(draw(st.integers(0, 40))):
-        kind = draw(st.integers(0, 2))
-        if kind == 0:
-            start = draw(st.sampled_from(shared))
-        elif kind == 1:
-            base = draw(st.sampled_from(shared))
-            start = base.astimezone(draw(zones)) if isinstance(base, dt.datetime) else base
-        else:
-            start = draw(moments)
-        out.append(
-            _new(
-                draw(st.sampled_from(["a", "b", "c"])),
-                draw(st.sampled_from(["x", "y"])),
-                "2026",
-                start,
-                start,
-                "t",
-                slot=draw(st.sampled_from(["", "1", "2"])),
-                note=str(len(out)),  # tells equal items apart
-            )
-        )
-    return out
-
-
-@settings(max_examples=300, deadline=None)
-@given(plan_items())
-def test_plan_order_is_the_sort_by_within_org(items: list[Occurrence]) -> None:
-    tree = OrganizationTree([Organization(id=i, name=i, kind=OrgKind.BRANCH) for i in ("c", "a", "b")], [])
-    expected = [o for org in ("c", "a", "b") for o in sorted((o for o in items if o.org == org), key=_within_org)]
-    assert planner._in_plan_order(items, tree) == expected
-    assert [o.note for o in planner._in_plan_order(iter(items), tree)] == [o.note for o in expected]

@@ -1976,33 +1976,15 @@ def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) ->
     """By organization in file order, then by day (all-day items first), time, obligation and slot; items
     equal in all of these keep the order they came in (a stable sort per organization)."""
     by_org: dict[str, list[Occurrence]] = {}
-    # the day, all-day or not and time of each start, worked out once per start: the items at one time share
-    # one start object (see _Planner._span_at); by the object's identity, as equal instants in two zones differ
-    # in day and time (the objects live on in the items while they are sorted)
-    when: dict[int, tuple[dt.date, bool, dt.time]] = {}
     for occ in occurrences:
         by_org.setdefault(occ.org, []).append(occ)
-        start = occ.start
-        if id(start) not in when:
-            when[id(start)] = _when(start)
-
-    def within_org(occ: Occurrence) -> tuple[object, ...]:  # _within_org, with the start's part looked up
-        return (when[id(occ.start)], occ.obligation, occ.slot)
-
     out: list[Occurrence] = []
     for org in tree:
         items = by_org.get(org.id)
         if items:
-            items.sort(key=within_org)
+            items.sort(key=_within_org)
             out += items
     return out
-
-
-def _when(start: dt.datetime | dt.date) -> tuple[dt.date, bool, dt.time]:
-    """The first three parts of :func:`_within_org`."""
-    if isinstance(start, dt.datetime):
-        return (start.date(), True, start.time())
-    return (start, False, dt.time.min)
 
 
 def _within_org(occ: Occurrence) -> tuple[object, ...]:
