@@ -199,18 +199,31 @@ class _Context:
         self.obligations = obligations
         self.applies = applies
         self._labels: dict[tuple[str, int], frozenset[str]] = {}
-        self.names: dict[tuple[str, str], str] = {}
         self.slots: dict[str, dict[str, str]] = {}  # org -> slot digest -> member id
-        self.global_names: dict[str, list[str]] = {}
         self.ids = {m.id for m in tree.members}
-        # (org, obligation, period) already found valid: the checks of a row are made once per combination
-        self.valid: set[tuple[str, str, str]] = set()
+        # (org, obligation, period) already found valid, each to itself made of the tree's and the catalogue's
+        # strings: the checks of a row are made once per combination, and its rows share the combination's texts
+        self.valid: dict[tuple[str, str, str], tuple[str, str, str]] = {}
         # (org, text) -> the member ids a list of people names: the same attendees recur on many rows
         self.people: dict[tuple[str, str], tuple[str, ...]] = {}
         self._people_chars = 0
-        for m in tree.members:
-            self.names[(m.org, m.name)] = m.id
-            self.global_names.setdefault(m.name, []).append(m.id)
+
+    @functools.cached_property
+    def names(self) -> dict[tuple[str, str], str]:
+        """(org, name) -> member id, made when a name is first met (files that give ids never need it)."""
+        return {(m.org, m.name): m.id for m in self.tree.members}
+
+    @functools.cached_property
+    def global_names(self) -> dict[str, list[str]]:
+        """name -> the ids of the members of that name, made when a name is first met."""
+        out: dict[str, list[str]] = {}
+        for m in self.tree.members:
+            out.setdefault(m.name, []).append(m.id)
+        return out
+
+    def is_name(self, token: str) -> bool:
+        """Whether ``token`` is some member's name."""
+        return token in self.global_names
 
     def labels(self, ob: Obligation, year: int) -> frozenset[str]:
         """The period labels of ``ob`` in ``year`` (cached: read once per obligation, not per row)."""
@@ -223,20 +236,26 @@ class _Context:
             found = self._labels[key] = frozenset(labels)
         return found
 
-    def accepts(self, org: str, obligation: str, period: str) -> bool:
-        """Whether :func:`_build` finds nothing wrong with this organization, obligation and period (remembered
-        in :attr:`valid` when so); the other checks of a row are its own."""
+    def accepts(self, org: str, obligation: str, period: str) -> tuple[str, str, str] | None:
+        """This organization, obligation and period as :meth:`remember` gives them when :func:`_build` finds
+        nothing wrong with them, else ``None``; the other checks of a row are its own."""
         if not org or org not in self.tree or obligation not in self.applies.get(org, ()):
-            return False
+            return None
         ob = self.obligations.get(obligation)
         if ob is None:
-            return False
+            return None
         if period and not (_PERIOD_RE.match(period) and period in self.labels(ob, int(period[:4]))):
-            return False
+            return None
+        return self.remember(self.tree[org].id, ob.id, period)
+
+    def remember(self, org: str, obligation: str, period: str) -> tuple[str, str, str]:
+        """Remember a valid organization, obligation and period in :attr:`valid`; return the combination kept
+        there (the rows of a county share its texts)."""
         if len(self.valid) > _CACHE_SIZE:  # bounded, whatever the file
             self.valid.clear()
-        self.valid.add((org, obligation, period))
-        return True
+        key = (org, obligation, period)
+        self.valid[key] = key
+        return key
 
     def people_of(self, org: str, value: object) -> tuple[str, ...]:
         """The member ids of a list of people (ids or names, ``;``-separated text or a JSON list), each once."""
@@ -407,7 +426,7 @@ def _build(row: _Row, fields: Mapping[str, object], ctx: _Context, limit: Limits
     if row.problems or date is None:
         return None
     if not known:  # no problem on this row: the combination is valid
-        ctx.valid.add((org, obligation, period))
+        ctx.remember(org, obligation, period)
     attendees = ctx.people_of(org, fields.get("attendees"))
     members = list(ctx.people_of(org, fields.get("members")))
     if slot and not members:
@@ -573,7 +592,7 @@ def _read_csv(
     cell_chars = limit.cell_chars
     fi = sink.file(file)
     by_org = sink.by_org
-    ids, names = ctx.ids, ctx.global_names
+    ids, is_name = ctx.ids, ctx.is_name
     # people texts read the same in every organization (each token a member id, or nobody's name)
     plain: dict[str, tuple[str, ...]] = {}
     plain_chars = 0
@@ -608,7 +627,9 @@ def _read_csv(
                     obligation = cells[i_ob].strip()
                     period = cells[i_period].strip()
                     got: tuple[dt.date, dt.time | None, int | None, int | None] | None = None
-                    if (org, obligation, period) in valid or accepts(org, obligation, period):
+                    known = valid.get((org, obligation, period)) or accepts(org, obligation, period)
+                    if known is not None:
+                        org, obligation, period = known  # texts shared by every row of the combination
                         moment = dates.get(cells[i_date])
                         if moment is not None and not (cells[i_time] or cells[i_attendance] or cells[i_households]):
                             got = (*moment, None, None)
@@ -628,14 +649,14 @@ def _read_csv(
                         attendees = plain.get(raw) if raw else ()
                         if attendees is None:
                             attendees = people_of(org, raw)
-                            if all(t in ids or t not in names for t in _people(raw)):
+                            if all(t in ids or not is_name(t) for t in _people(raw)):
                                 plain[raw] = attendees
                                 plain_chars += len(raw)
                         raw = cells[i_members]
                         members = plain.get(raw) if raw else ()
                         if members is None:
                             members = people_of(org, raw)
-                            if all(t in ids or t not in names for t in _people(raw)):
+                            if all(t in ids or not is_name(t) for t in _people(raw)):
                                 plain[raw] = members
                                 plain_chars += len(raw)
                         date, time, attendance, households = got
