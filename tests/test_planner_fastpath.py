@@ -1,6 +1,7 @@
 """The planner's fast paths give what the straightforward ones give: an occurrence made by
 :func:`lianxue_core.scheduling.occurrence._new` is the one ``Occurrence(...)`` makes (class, fields, repr,
-equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's."""
+equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's; a request
+tries the days ``_preference`` orders."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 import pickle
 import sys
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
 
 import attrs
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 
 from lianxue_core import PluginHost
 from lianxue_core.app import obligations_of
+from lianxue_core.model import Organization
+from lianxue_core.orgoptions import MeetingOptions
 from lianxue_core.scheduling import Plan, make_plan, planner
 from lianxue_core.scheduling.occurrence import Occurrence, _fields, _new
 from strategies_planning import Inputs, planning_inputs
@@ -108,3 +111,75 @@ def test_batched_members_items_are_the_loops_on_a_county() -> None:
     plan = make()
     assert sum(1 for o in plan.occurrences if o.at and not o.at_org) > 1000  # the batch was used
     _plans_alike(plan, _unbatched(make))
+
+
+# -- a request's tries: the window's days in _preference's order ------------------------------------------
+
+
+def _tries_checked(make: Callable[[], Plan]) -> int:
+    """How many requests tried days while ``make`` planned, each checked: ``place`` looks a window's days and
+    their order up at once (``_window_order``); they must be those of ``_window`` (with a named weekend day) in
+    the order ``_preference`` gives, with the same ``tries``."""
+    current: list[tuple[planner._Planner, Organization, MeetingOptions, planner._Request, dt.date | None]] = []
+    tried = 0
+    place, first_free = planner._Planner.place, planner._Bookings.first_free
+
+    def spied_place(
+        self: planner._Planner,
+        org: Organization,
+        opts: MeetingOptions,
+        req: planner._Request,
+        not_before: dt.date | None,
+    ) -> Occurrence | None:
+        current.append((self, org, opts, req, not_before))
+        try:
+            return place(self, org, opts, req, not_before)
+        finally:
+            current.pop()
+
+    def spied_first_free(
+        bookings: planner._Bookings,
+        people: Sequence[str],
+        days: Sequence[dt.date],
+        times: tuple[dt.time, ...],
+        minutes: int,
+        tz: zoneinfo.ZoneInfo,
+        blockers: dict[str, None],
+        tries: Hashable | None = None,
+    ) -> tuple[dt.date, dt.time] | None:
+        nonlocal tried
+        self, org, opts, req, not_before = current[-1]
+        first = req.first if not_before is None else max(req.first, not_before)
+        window = (opts.weekdays, opts.allow_weekends, first, req.last)
+        expected = self._window(opts, window)
+        if req.day_of_month is not None:
+            expected = self._with_named_weekend(req, expected, first)
+        assert list(days) == self._preference(org, req, expected, window)
+        same = req.day_of_month is None and req.earliest
+        assert tries == ((window, req.times, req.minutes, opts.tz.key) if same else None)
+        assert tz is opts.tz
+        assert (times, minutes) == (req.times, req.minutes)
+        tried += 1
+        return first_free(bookings, people, days, times, minutes, tz, blockers, tries)
+
+    planner._Planner.place = spied_place  # type: ignore[method-assign]
+    planner._Bookings.first_free = spied_first_free  # type: ignore[method-assign]
+    try:
+        make()
+    finally:
+        planner._Planner.place = place  # type: ignore[method-assign]
+        planner._Bookings.first_free = first_free  # type: ignore[method-assign]
+    return tried
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(planning_inputs())
+def test_a_request_tries_the_days_preference_gives(inputs: Inputs) -> None:
+    _tries_checked(lambda: make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar))
+
+
+def test_a_request_tries_the_days_preference_gives_on_a_county() -> None:
+    host = PluginHost()
+    tree = synthetic_tree(30, 30 * 30, seed=11)
+    obligations = obligations_of(tree, host, 2026)
+    assert _tries_checked(lambda: make_plan(tree, obligations, 2026, host.workdays(2026))) > 1000

@@ -222,11 +222,10 @@ class _Bookings:
                 a = midnight + clock[k]
                 b = a + minutes
                 first, last = a // 1440, max(a, b - 1) // 1440
-                span = (first,) if first == last else range(first, last + 1)  # most activities: one day
                 who = None
-                for person, per in booked:
-                    for d in span:
-                        iv = per.get(d)
+                if first == last:  # most activities: one day
+                    for person, per in booked:
+                        iv = per.get(first)
                         if iv:
                             for i in range(0, len(iv), 2):
                                 if iv[i] < b and a < iv[i + 1]:
@@ -234,8 +233,19 @@ class _Bookings:
                                     break
                             if who is not None:
                                 break
-                    if who is not None:
-                        break
+                else:
+                    for person, per in booked:
+                        for d in range(first, last + 1):
+                            iv = per.get(d)
+                            if iv:
+                                for i in range(0, len(iv), 2):
+                                    if iv[i] < b and a < iv[i + 1]:
+                                        who = person
+                                        break
+                                if who is not None:
+                                    break
+                        if who is not None:
+                            break
                 if who is None:
                     self.book(people, a, b)
                     if tries is not None:  # ``lead`` is now busy at this try too when it was at all before it
@@ -472,6 +482,8 @@ class _Planner:
         self._orders: dict[tuple[object, ...], list[int]] = {}  # see _ordered
         self._spans: dict[tuple[dt.date, dt.time, zoneinfo.ZoneInfo, int], tuple[dt.datetime, dt.datetime]] = {}
         self._swapped_windows: dict[_Window, tuple[list[dt.date], int]] = {}  # see _preference
+        self._window_orders: dict[_Window, tuple[list[dt.date], list[dt.date], int]] = {}  # see _window_order
+        self._zones: dict[str, zoneinfo.ZoneInfo] = {}  # see _zone
         self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
         self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
@@ -1058,6 +1070,33 @@ class _Planner:
             days = self._windows[window] = self._between(self.allowed_days(opts), window[2], window[3])
         return days
 
+    def _window_order(self, opts: MeetingOptions, window: _Window) -> tuple[list[dt.date], list[dt.date], int]:
+        """:meth:`_window`'s days, and what :meth:`_preference` makes of them for a request without a fixed day:
+        the days with 调休 days last, and how many come before those (one lookup for all three)."""
+        known = self._window_orders.get(window)
+        if known is None:
+            days = self._window(opts, window)
+            swapped, plain = (days, 0) if not days else self._swapped_order(days, window)
+            known = self._window_orders[window] = (days, swapped, plain)
+        return known
+
+    def _swapped_order(self, days: list[dt.date], window: _Window | None) -> tuple[list[dt.date], int]:
+        """``days`` with 调休 days last, and how many days come before them (cached by ``window``)."""
+        known = None if window is None else self._swapped_windows.get(window)
+        if known is None:
+            swapped = self._swapped_last(days)
+            known = (swapped, len(swapped) - sum(1 for d in swapped if d in self.calendar.workdays))
+            if window is not None:
+                self._swapped_windows[window] = known
+        return known
+
+    def _zone(self, name: str) -> zoneinfo.ZoneInfo:
+        """``MeetingOptions.tz`` of an organization whose ``timezone`` is ``name`` (one lookup)."""
+        tz = self._zones.get(name)
+        if tz is None:
+            tz = self._zones[name] = zoneinfo.ZoneInfo(name)
+        return tz
+
     def _preference(
         self, org: Organization, req: _Request, days: list[dt.date], window: _Window | None = None
     ) -> list[dt.date]:
@@ -1071,13 +1110,7 @@ class _Planner:
             i = bisect.bisect_left(days, req.day_of_month)
             return days[i:] + days[:i][::-1]
         # 调休 days last, and how many days come before them: the same for every request of one window
-        known = None if window is None else self._swapped_windows.get(window)
-        if known is None:
-            swapped = self._swapped_last(days)
-            known = (swapped, len(swapped) - sum(1 for d in swapped if d in self.calendar.workdays))
-            if window is not None:
-                self._swapped_windows[window] = known
-        days, plain = known
+        days, plain = self._swapped_order(days, window)
         if req.earliest:
             return days
         start = _hash(org.id, req.obligation.id, req.period.label, req.slot) % max(plain, 1)
@@ -1212,25 +1245,38 @@ class _Planner:
                 theme=req.theme,
             )
         window = (opts.weekdays, opts.allow_weekends, first, req.last)
-        days = self._window(opts, window)
-        if req.day_of_month is not None:
-            days = self._with_named_weekend(req, days, first)
-        if not days:
-            self.unplaced.append(Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot))
-            return None
-        tz = opts.tz
-        own = () if req.slot else (f"org:{org.id}",)
-        people = req.people + own + req.tokens
+        tz = self._zone(opts.timezone)
+        times, minutes = req.times, req.minutes
+        tries: tuple[object, ...] | None = None
+        if req.day_of_month is None:
+            # the window's days and their order (_preference), looked up once
+            days, swapped, plain = self._window_order(opts, window)
+            if not days:
+                self.unplaced.append(
+                    Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot)
+                )
+                return None
+            if req.earliest:
+                # the tries of a window's days in their own order are the same for every such request (first_free)
+                order = swapped
+                tries = (window, times, minutes, tz.key)
+            else:
+                at = _hash(org.id, ob.id, req.period.label, req.slot) % max(plain, 1)
+                order = swapped[at:plain] + swapped[:at] + swapped[plain:]
+        else:
+            days = self._with_named_weekend(req, self._window(opts, window), first)
+            if not days:
+                self.unplaced.append(
+                    Unplaced(org.id, ob.id, req.period.label, self._no_day_reason(req, first), req.slot)
+                )
+                return None
+            order = self._preference(org, req, days, window)
+        people = req.people + ((f"org:{org.id}",) if not req.slot else ()) + req.tokens
         blockers: dict[str, None] = {}
-        # the tries of a window's days in their own order are the same for every such request (see first_free)
-        same = req.day_of_month is None and req.earliest
-        tries = (window, req.times, req.minutes, tz.key) if same else None
-        found = self.bookings.first_free(
-            people, self._preference(org, req, days, window), req.times, req.minutes, tz, blockers, tries
-        )
+        found = self.bookings.first_free(people, order, times, minutes, tz, blockers, tries)
         if found is not None:
             day, t = found
-            start, end = self._span_at(day, t, tz, req.minutes)
+            start, end = self._span_at(day, t, tz, minutes)
             note = ""
             if req.rule is not None:
                 clash = "、".join(self._name(p) for p in list(blockers)[:3])
