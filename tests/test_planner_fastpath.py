@@ -1,7 +1,8 @@
 """The planner's fast paths give what the straightforward ones give: an occurrence made by
 :func:`lianxue_core.scheduling.occurrence._new` is the one ``Occurrence(...)`` makes (class, fields, repr,
-equality, hash, pickling); the members' items of a period made in one go are the item-by-item loop's; a request
-tries the days ``_preference`` orders."""
+equality, hash, pickling); the plans made with the fast paths (``planner._FAST``: the members' items of a period
+made in one go, a timed item made once with what it also fulfils) are those of the straightforward steps; a
+request tries the days ``_preference`` orders."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_new_is_frozen_like_the_class() -> None:
     assert attrs.evolve(occ, org="x").org == "x"
 
 
-# -- plans: the batched members' items -------------------------------------------------
+# -- plans: the fast paths against the straightforward steps -------------------------------------------------
 
 
 def _plans_alike(a: Plan, b: Plan) -> None:
@@ -81,25 +82,25 @@ def _plans_alike(a: Plan, b: Plan) -> None:
     assert repr(a) == repr(b)
 
 
-def _unbatched(make: Callable[[], Plan]) -> Plan:
-    saved = planner._BATCHED
-    planner._BATCHED = False
+def _straightforward(make: Callable[[], Plan]) -> Plan:
+    saved = planner._FAST
+    planner._FAST = False
     try:
         return make()
     finally:
-        planner._BATCHED = saved
+        planner._FAST = saved
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(planning_inputs())
-def test_batched_members_items_are_the_loops(inputs: Inputs) -> None:
+def test_fast_paths_plan_what_the_straightforward_steps_plan(inputs: Inputs) -> None:
     def make() -> Plan:
         return make_plan(inputs.tree, dict(inputs.obligations), inputs.year, inputs.calendar)
 
-    _plans_alike(make(), _unbatched(make))
+    _plans_alike(make(), _straightforward(make))
 
 
-def test_batched_members_items_are_the_loops_on_a_county() -> None:
+def test_fast_paths_plan_what_the_straightforward_steps_plan_on_a_county() -> None:
     host = PluginHost()
     tree = synthetic_tree(60, 60 * 30, seed=7)
     obligations = obligations_of(tree, host, 2026)
@@ -109,8 +110,10 @@ def test_batched_members_items_are_the_loops_on_a_county() -> None:
         return make_plan(tree, obligations, 2026, calendar)
 
     plan = make()
-    assert sum(1 for o in plan.occurrences if o.at and not o.at_org) > 1000  # the batch was used
-    _plans_alike(plan, _unbatched(make))
+    assert sum(1 for o in plan.occurrences if o.at and not o.at_org) > 1000  # members' items made in one go
+    assert sum(1 for o in plan.occurrences if o.also_fulfils and o.slot) > 100  # a talk that serves another
+    assert sum(1 for o in plan.occurrences if o.also_fulfils and not o.slot) > 100  # a meeting that serves another
+    _plans_alike(plan, _straightforward(make))
 
 
 # -- a request's tries: the window's days in _preference's order ------------------------------------------
@@ -122,7 +125,7 @@ def _tries_checked(make: Callable[[], Plan]) -> int:
     the order ``_preference`` gives, with the same ``tries``."""
     current: list[tuple[planner._Planner, Organization, MeetingOptions, planner._Request, dt.date | None]] = []
     tried = 0
-    place, first_free = planner._Planner.place, planner._Bookings.first_free
+    place, first_free = planner._Planner._place, planner._Bookings.first_free
 
     def spied_place(
         self: planner._Planner,
@@ -130,7 +133,7 @@ def _tries_checked(make: Callable[[], Plan]) -> int:
         opts: MeetingOptions,
         req: planner._Request,
         not_before: dt.date | None,
-    ) -> Occurrence | None:
+    ) -> Occurrence | tuple[dt.datetime, dt.datetime, str] | None:
         current.append((self, org, opts, req, not_before))
         try:
             return place(self, org, opts, req, not_before)
@@ -162,12 +165,12 @@ def _tries_checked(make: Callable[[], Plan]) -> int:
         tried += 1
         return first_free(bookings, people, days, times, minutes, tz, blockers, tries)
 
-    planner._Planner.place = spied_place  # type: ignore[method-assign]
+    planner._Planner._place = spied_place  # type: ignore[method-assign]
     planner._Bookings.first_free = spied_first_free  # type: ignore[method-assign]
     try:
         make()
     finally:
-        planner._Planner.place = place  # type: ignore[method-assign]
+        planner._Planner._place = place  # type: ignore[method-assign]
         planner._Bookings.first_free = first_free  # type: ignore[method-assign]
     return tried
 

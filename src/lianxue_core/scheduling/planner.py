@@ -33,6 +33,7 @@ import functools
 import gc
 import heapq
 import math
+import operator
 import zlib
 import zoneinfo
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -345,9 +346,11 @@ def _periods_by_day(cadence: Cadence, year: int) -> dict[dt.date, tuple[Period, 
 
 
 _ONE_DAY = dt.timedelta(days=1)
-#: Whether a period's members' items that are all held at one host are made in one go (tests turn it off to
-#: compare with the item-by-item loop).
-_BATCHED = True
+_people_of = operator.itemgetter(2)  # of a member's (slot, title, people), see _member_rounds
+#: Whether the fast paths are taken: a period's members' items that are all held at one host made in one go
+#: (_members_at_hosts), a timed item made once with what it also fulfils (_plan_obligation). Tests turn them off to
+#: compare with the straightforward steps.
+_FAST = True
 _OCCURRENCE_FIELDS = {name: n for n, name in enumerate(attrs.fields_dict(Occurrence))}
 
 
@@ -500,6 +503,7 @@ class _Planner:
         self._lectures: dict[tuple[str, str, str], Occurrence] = {}  # (org, obligation, slot) -> pinned 党课
         self._why_not_said: dict[dt.date, str] = {}
         self._org_themes: dict[str, list[str]] = {}  # see _themes
+        self._unlisted: list[tuple[str, str, None]] = []  # see _anonymous
         self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
         if pins is not None:
             self._prebook(pins)
@@ -923,9 +927,7 @@ class _Planner:
         else:
             covered = [(m.id, m.name, m.id) for m in self._audience(org, ob.attends)]
             if ob.attends is Audience.ALL_MEMBERS:
-                listed = len(covered)
-                for n in range(listed + 1, tree.member_count(org.id) + 1):
-                    covered.append((f"anon-{n:03d}", f"第{n}名党员", None))
+                covered += self._anonymous(len(covered) + 1, tree.member_count(org.id))
         same = ob.leads == ob.attends
         leaders = [] if same else [m.id for m in self._audience(org, ob.leads)]
         if not leaders and not same:
@@ -983,6 +985,14 @@ class _Planner:
                 ]
                 previous = (lead_of, items)
             yield period, first, last, previous[1]
+
+    def _anonymous(self, first: int, last: int) -> list[tuple[str, str, None]]:
+        """``(slot, name, None)`` of the unlisted members ``first`` to ``last`` of an organization: ``anon-004``,
+        ``第4名党员`` (made once for all organizations)."""
+        made = self._unlisted
+        for n in range(len(made) + 1, last + 1):
+            made.append((f"anon-{n:03d}", f"第{n}名党员", None))
+        return made[first - 1 : last]
 
     def _talk_times(self, opts: MeetingOptions) -> tuple[dt.time, ...]:
         return _talk_times(opts.time, opts.talk_minutes, opts.talks_per_day)
@@ -1196,6 +1206,35 @@ class _Planner:
     def place(
         self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
     ) -> Occurrence | None:
+        """The occurrence of ``req``, or ``None`` when it cannot be placed (an :class:`Unplaced` says why)."""
+        found = self._place(org, opts, req, not_before)
+        if isinstance(found, tuple):
+            start, end, note = found
+            return _new(
+                org.id,
+                req.obligation.id,
+                req.period.label,
+                start,
+                end,
+                req.title,
+                req.people,
+                req.location,
+                self.calendar.provisional,
+                req.slot,
+                (),
+                note,
+                "",
+                "",
+                (),
+                req.theme,
+            )
+        return found
+
+    def _place(
+        self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
+    ) -> Occurrence | tuple[dt.datetime, dt.datetime, str] | None:
+        """:meth:`place`, a timed item placed as its start, end and note (the occurrence :meth:`place` makes of
+        them), so that a caller that gives it more fields makes it once."""
         ob = req.obligation
         first = req.first if not_before is None else max(req.first, not_before)
         provisional = self.calendar.provisional
@@ -1281,26 +1320,7 @@ class _Planner:
             if req.rule is not None:
                 clash = "、".join(self._name(p) for p in list(blockers)[:3])
                 note = self._fixed_note(req, day, opts, clash, first)
-            # positional (a call with keywords is slower, and there is one per item): org, obligation, period,
-            # start, end, title, people, location, provisional, slot, also_fulfils, note, at, at_org, agenda, theme
-            return _new(
-                org.id,
-                ob.id,
-                req.period.label,
-                start,
-                end,
-                req.title,
-                req.people,
-                req.location,
-                provisional,
-                req.slot,
-                (),
-                note,
-                "",
-                "",
-                (),
-                req.theme,
-            )
+            return start, end, note
         names = "、".join(self._name(p) for p in list(blockers)[:5])
         self.unplaced.append(
             Unplaced(
@@ -1514,40 +1534,52 @@ class _Planner:
                     host_days,
                     host_info,
                 )
+            timed: tuple[dt.datetime, dt.datetime, str] | None = None
             if occ is None:
-                occ = self.place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
-            if occ is None:
-                continue
-            if agenda:
-                occ = _replace(occ, agenda=agenda, also_fulfils=tuple(steps))
-            missed = pins is not None and self._is_missed(occ)  # a re-plan's missed activity fulfils nothing
-            if by_day and not slot and not missed:
-                fulfils = []
-                day = occ.first_day
-                for partner_id, periods_of in by_day:
-                    for p in periods_of.get(day, ()):
-                        if (partner_id, p.label) not in served:
-                            served[(partner_id, p.label)] = ob_id
-                            fulfils.append(partner_id)
-                if fulfils:
-                    occ = _replace(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
-                    for partner_id in fulfils:
-                        placed.setdefault(partner_id, []).append(occ)
-            if slot and slot_by_day and not missed:
-                fulfils = []
-                day = occ.first_day
-                for partner_id, periods_of in slot_by_day:
-                    for p in periods_of.get(day, ()):
-                        slot_key = (partner_id, p.label, slot)
-                        if slot_key not in served_slots:
-                            served_slots[slot_key] = ob_id
-                            st.served_periods.add((partner_id, p.label))
-                            st.claims[slot_key] = len(occurrences)
-                            fulfils.append(partner_id)
-                if fulfils:
-                    occ = _replace(occ, also_fulfils=tuple(fulfils))
-                    for partner_id in fulfils:
-                        placed.setdefault(partner_id, []).append(occ)
+                found = self._place(org, opts, req, not_before if isinstance(not_before, dt.date) else None)
+                if isinstance(found, tuple):
+                    if pins is None and _FAST:
+                        timed = found  # made below, once, with what else it fulfils
+                    else:
+                        occ = self._timed(org, req, found, (), ())
+                else:
+                    occ = found
+            if timed is not None:
+                # what the steps below would make of the occurrence place() makes, made at once
+                day, also, shown = timed[0].date(), tuple(steps) if agenda else (), agenda
+                if by_day and not slot:
+                    fulfils = self._fulfils(by_day, day, served, ob_id)
+                    if fulfils:
+                        also = (*also, *fulfils)
+                        occ = self._timed(org, req, timed, also, shown)
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
+                if slot and slot_by_day:
+                    fulfils = self._slot_fulfils(st, slot_by_day, day, slot, ob_id, len(occurrences))
+                    if fulfils:
+                        occ = self._timed(org, req, timed, tuple(fulfils), shown)
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
+                if occ is None:
+                    occ = self._timed(org, req, timed, also, shown)
+            else:
+                if occ is None:
+                    continue
+                if agenda:
+                    occ = _replace(occ, agenda=agenda, also_fulfils=tuple(steps))
+                missed = pins is not None and self._is_missed(occ)  # a re-plan's missed activity fulfils nothing
+                if by_day and not slot and not missed:
+                    fulfils = self._fulfils(by_day, occ.first_day, served, ob_id)
+                    if fulfils:
+                        occ = _replace(occ, also_fulfils=(*occ.also_fulfils, *fulfils))
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
+                if slot and slot_by_day and not missed:
+                    fulfils = self._slot_fulfils(st, slot_by_day, occ.first_day, slot, ob_id, len(occurrences))
+                    if fulfils:
+                        occ = _replace(occ, also_fulfils=tuple(fulfils))
+                        for partner_id in fulfils:
+                            placed.setdefault(partner_id, []).append(occ)
             for step in steps:
                 placed.setdefault(step, []).append(occ)
                 combined.append(Combined(org.id, step, occ.period, ob_id))
@@ -1558,6 +1590,76 @@ class _Planner:
         st.finished.add(ob.id)
         if count == 0 and len(self.unplaced) == reported:
             self.unplaced.append(Unplaced(org.id, ob.id, str(self.year), self._empty_reason(org, ob)))
+
+    def _timed(
+        self,
+        org: Organization,
+        req: _Request,
+        found: tuple[dt.datetime, dt.datetime, str],
+        also_fulfils: tuple[str, ...],
+        agenda: tuple[str, ...],
+    ) -> Occurrence:
+        """The occurrence :meth:`place` makes of a timed item's start, end and note, with ``also_fulfils`` and
+        ``agenda``."""
+        start, end, note = found
+        # positional (a call with keywords is slower, and there is one per item): org, obligation, period,
+        # start, end, title, people, location, provisional, slot, also_fulfils, note, at, at_org, agenda, theme
+        return _new(
+            org.id,
+            req.obligation.id,
+            req.period.label,
+            start,
+            end,
+            req.title,
+            req.people,
+            req.location,
+            self.calendar.provisional,
+            req.slot,
+            also_fulfils,
+            note,
+            "",
+            "",
+            agenda,
+            req.theme,
+        )
+
+    @staticmethod
+    def _fulfils(
+        by_day: list[tuple[str, dict[dt.date, tuple[Period, ...]]]],
+        day: dt.date,
+        served: dict[tuple[str, str], str],
+        ob_id: str,
+    ) -> list[str]:
+        """The partners whose period of ``day`` an activity on ``day`` fulfils (none did yet), marked served."""
+        fulfils = []
+        for partner_id, periods_of in by_day:
+            for p in periods_of.get(day, ()):
+                if (partner_id, p.label) not in served:
+                    served[(partner_id, p.label)] = ob_id
+                    fulfils.append(partner_id)
+        return fulfils
+
+    @staticmethod
+    def _slot_fulfils(
+        st: _OrgState,
+        by_day: list[tuple[str, dict[dt.date, tuple[Period, ...]]]],
+        day: dt.date,
+        slot: str,
+        ob_id: str,
+        index: int,
+    ) -> list[str]:
+        """The per-member partners whose item of ``slot`` in the period of ``day`` a member's item on ``day``
+        fulfils (none did yet), marked served and claimed by the occurrence to come at ``index``."""
+        fulfils = []
+        for partner_id, periods_of in by_day:
+            for p in periods_of.get(day, ()):
+                slot_key = (partner_id, p.label, slot)
+                if slot_key not in st.served_slots:
+                    st.served_slots[slot_key] = ob_id
+                    st.served_periods.add((partner_id, p.label))
+                    st.claims[slot_key] = index
+                    fulfils.append(partner_id)
+        return fulfils
 
     def _members_at_hosts(
         self,
@@ -1599,12 +1701,12 @@ class _Planner:
             count += len(items)
             pins, blocked = self.pins, not_before is False
             if (
-                _BATCHED
+                _FAST
                 and at is not None
                 and pins is None
                 and not blocked
                 and (ob_id, label) not in st.served_periods
-                and (span is None or all(present.issuperset(people) for _, _, people in items))
+                and (span is None or all(map(present.issuperset, map(_people_of, items))))
             ):
                 # every member's item at the host (a quarter of a million on 1,000 organizations): what the loop
                 # below makes of each when no talk serves it, nothing is pinned and its people are all there
