@@ -483,6 +483,7 @@ class _Planner:
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
         self._windows: dict[_Window, list[dt.date]] = {}  # see _window
         self._orders: dict[tuple[object, ...], list[int]] = {}  # see _ordered
+        self._order_keys: dict[tuple[object, ...], tuple[object, ...]] = {}  # see _ordered
         self._spans: dict[tuple[dt.date, dt.time, zoneinfo.ZoneInfo, int], tuple[dt.datetime, dt.datetime]] = {}
         self._swapped_windows: dict[_Window, tuple[list[dt.date], int]] = {}  # see _preference
         self._window_orders: dict[_Window, tuple[list[dt.date], list[dt.date], int]] = {}  # see _window_order
@@ -504,6 +505,8 @@ class _Planner:
         self._why_not_said: dict[dt.date, str] = {}
         self._org_themes: dict[str, list[str]] = {}  # see _themes
         self._unlisted: list[tuple[str, str, None]] = []  # see _anonymous
+        self._weeks_with_days: dict[tuple[frozenset[int], bool], list[Period]] = {}  # see _per_household
+        self._meeting_options: dict[str, MeetingOptions] = {}  # see plan_org
         self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
         if pins is not None:
             self._prebook(pins)
@@ -1024,11 +1027,13 @@ class _Planner:
         # meet on, at most ``load_per_week`` households a week for one visitor.
         allowed = self.allowed_days(opts)
         year_first, year_last = dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
-        weeks = [
-            p
-            for p in _periods(Cadence.weekly(), self.year)
-            if self._between(allowed, max(p.first, year_first), min(p.last, year_last))
-        ]
+        weeks = self._weeks_with_days.get(allowed_key := (opts.weekdays, opts.allow_weekends))
+        if weeks is None:  # the same for every organization that meets on the same days
+            weeks = self._weeks_with_days[allowed_key] = [
+                p
+                for p in _periods(Cadence.weekly(), self.year)
+                if self._between(allowed, max(p.first, year_first), min(p.last, year_last))
+            ]
         sessions: dict[str, list[tuple[Organization, int, int, int]]] = {}
         for visitor, target in rounds:
             households = target.households or 0
@@ -1419,7 +1424,15 @@ class _Planner:
     def _ordered(self, obligations: Sequence[Obligation], steps: Mapping[str, str]) -> list[Obligation]:
         """:func:`_order`, worked out once for all organizations whose obligations have the same ids, order,
         predecessors and partners (the organizations of one track: a county's villages)."""
-        key = (tuple((o.id, o.after, o.combines_with, _slotted(o)) for o in obligations), tuple(steps.items()))
+        # by the obligations' identity first (organizations of one track share the objects, which live on in
+        # self.obligations meanwhile); then by what the order depends on
+        same = (tuple(map(id, obligations)), tuple(steps.items()))
+        key = self._order_keys.get(same)
+        if key is None:
+            key = self._order_keys[same] = (
+                tuple((o.id, o.after, o.combines_with, _slotted(o)) for o in obligations),
+                tuple(steps.items()),
+            )
         positions = self._orders.get(key)
         if positions is None:
             at = {id(o): n for n, o in enumerate(obligations)}
@@ -1431,7 +1444,9 @@ class _Planner:
         st = self.state(org)
         if not st.obligations:
             return
-        opts, _ = meeting_options(org.options)
+        opts = self._meeting_options.get(org.id)
+        if opts is None:  # the same in both passes
+            opts = self._meeting_options[org.id] = meeting_options(org.options)[0]
         if fixed:
             # the fixed-day activities; what they also fulfil (another rule's 主题党日) follows in pass two
             # (one that must follow another obligation waits for it in pass two)
