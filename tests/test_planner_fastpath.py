@@ -22,7 +22,7 @@ from lianxue_core.app import obligations_of
 from lianxue_core.model import Organization
 from lianxue_core.orgoptions import MeetingOptions
 from lianxue_core.scheduling import Plan, make_plan, planner
-from lianxue_core.scheduling.occurrence import Occurrence, _fields, _new
+from lianxue_core.scheduling.occurrence import Occurrence, _fields, _new, _new_at
 from strategies_planning import Inputs, planning_inputs
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -186,3 +186,20 @@ def test_a_request_tries_the_days_preference_gives_on_a_county() -> None:
     tree = synthetic_tree(30, 30 * 30, seed=11)
     obligations = obligations_of(tree, host, 2026)
     assert _tries_checked(lambda: make_plan(tree, obligations, 2026, host.workdays(2026))) > 1000
+
+
+members = st.lists(st.tuples(texts, texts, ids), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(members, fields)
+def test_new_at_is_new_for_each(items: list[tuple[str, str, tuple[str, ...]]], values: tuple[object, ...]) -> None:
+    org, ob, period, start, end, _, _, location, provisional, _, _, note, at, *_ = values
+    made = _new_at(items, org, ob, period, start, end, location, provisional, note, at)  # type: ignore[arg-type]
+    expected = [
+        Occurrence(org, ob, period, start, end, title, people, location, provisional, slot, (), note, at)  # type: ignore[arg-type]
+        for slot, title, people in items
+    ]
+    assert len(made) == len(expected)
+    for one, other in zip(made, expected, strict=True):
+        _same(one, other)

@@ -46,7 +46,7 @@ from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
-from .occurrence import Occurrence, _fields, _new
+from .occurrence import Occurrence, _fields, _new, _new_at
 from .periods import Period, periods
 from .pins import Key, Pins, key_of
 
@@ -1725,10 +1725,7 @@ class _Planner:
             ):
                 # every member's item at the host (a quarter of a million on 1,000 organizations): what the loop
                 # below makes of each when no talk serves it, nothing is pinned and its people are all there
-                made = [
-                    _new(org_id, ob_id, label, start, end, title, people, location, provisional, slot, (), note, at_ob)
-                    for slot, title, people in items
-                ]
+                made = _new_at(items, org_id, ob_id, label, start, end, location, provisional, note, at_ob)
                 done += made
                 self.occurrences += made
                 continue
