@@ -69,6 +69,23 @@ def test_the_report_by_shard_is_the_report_of_the_whole_tree(
         assert parts.plan_warnings == whole.plan_warnings
 
 
+def test_a_plan_given_whole_is_checked_a_few_organizations_at_a_time(
+    example: tuple[PluginHost, OrganizationTree, Path],
+) -> None:
+    """A plan given whole (one shard: the tree) is checked a part of ``shard`` organizations at a time, each part
+    reading the plan and records of the organizations its members are linked to: the same report as at once.
+    The example county's town leaders are linked to villages, whose 专题组织生活会 records say whether they
+    attended."""
+    host, tree, records = example
+    plan = plan_year(tree, host, YEAR)
+    after = dt.date(YEAR + 1, 1, 31)  # the year's 专题组织生活会 ended: the leaders' attendance is checked
+    whole = check_records(tree, host, [records], as_of=after, year=YEAR, plan=plan, shard=None)
+    for shard in (1, 5):
+        parts = check_records(tree, host, [records], as_of=after, year=YEAR, plan=plan, shard=shard)
+        assert parts.json() == whole.json()
+        assert parts.warnings == whole.warnings
+
+
 def test_records_given_as_values_are_checked_the_same(example: tuple[PluginHost, OrganizationTree, Path]) -> None:
     from lianxue_core.supervision.records import read_records
 

@@ -42,7 +42,7 @@ from .i18n import _, ngettext
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
 from .plugins import PluginHost
-from .scheduling import Plan, make_plan, merge_plans, shards
+from .scheduling import Combined, Occurrence, Plan, Unplaced, make_plan, merge_plans, shards
 from .supervision import Record
 from .workdays import WorkdayCalendar, load_overrides
 
@@ -798,28 +798,49 @@ def check_records(
     plan_warnings: list[tuple[str, ...]] = []
 
     def checked() -> Iterator[ShardCheck]:
-        """Each shard checked in turn: its plan and records are dropped once it is, and its units go into the
-        result's compact table (:func:`merge_checks`) before the next shard is checked."""
+        """Each shard checked in turn, a part of at most ``shard`` organizations at a time (a shard may be large:
+        a county's organs all linked to one supervising body): its plan is dropped once it is checked, a part's
+        records once the part is, and the units go into the result's compact table (:func:`merge_checks`)
+        before the next part is checked."""
         for part, shard_plan in plans:
             if not plan_warnings:
                 plan_warnings.append(shard_plan.warnings)
-            # the shard's organizations and those their members are linked to (always in the same shard)
-            near = {o: obligations[o] for o in part}
-            near.update(
-                (link, obligations[link]) for o in part for m in tree.members_of(o) for link in m.links if link in tree
-            )
-            yield check_shard(
-                tree,
-                shard_plan,
-                near,
-                store.by_organization(o for o in part if o in in_scope),
-                as_of,
-                orgs=in_scope,
-                extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
-                workdays=calendar,
-                keep_records=False,  # the shard's records are dropped with it: the report shows no unit's
-            )
-            del shard_plan
+            items: dict[str, tuple[list[Occurrence], list[Unplaced], list[Combined]]] = {}
+            for occ in shard_plan.occurrences:
+                items.setdefault(occ.org, ([], [], []))[0].append(occ)
+            for u in shard_plan.unplaced:
+                items.setdefault(u.org, ([], [], []))[1].append(u)
+            for c in shard_plan.combined:
+                items.setdefault(c.org, ([], [], []))[2].append(c)
+            nothing: tuple[list[Occurrence], list[Unplaced], list[Combined]] = ([], [], [])
+            size = shard or len(part)
+            for start in range(0, len(part), size):
+                batch = [o for o in part[start : start + size] if o in in_scope]
+                if not batch:
+                    continue
+                # the part's organizations and those their members are linked to (always in the same shard),
+                # whose plan and records the part's checks read
+                linked = {link for o in batch for m in tree.members_of(o) for link in m.links if link in tree}
+                near = {o: obligations[o] for o in (*batch, *sorted(linked))}
+                reads = [o for o in part if (o in near and o in in_scope)]
+                found = [items.get(o, nothing) for o in reads]
+                yield check_shard(
+                    tree,
+                    attrs.evolve(
+                        shard_plan,
+                        occurrences=tuple(x for f in found for x in f[0]),
+                        unplaced=tuple(x for f in found for x in f[1]),
+                        combined=tuple(x for f in found for x in f[2]),
+                    ),
+                    near,
+                    store.by_organization(reads),
+                    as_of,
+                    only=batch,
+                    extra=lambda org, occs, recs: host.findings(tree[org], tree, year, as_of, occs, recs),
+                    workdays=calendar,
+                    keep_records=False,  # the part's records are dropped with it: the report shows no unit's
+                )
+            del shard_plan, items
 
     result = merge_checks(checked(), tree)
     rules: dict[str, PointsRules] = {}

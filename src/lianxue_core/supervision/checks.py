@@ -14,7 +14,7 @@ obligation by its id.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -170,9 +170,11 @@ class _Checker:
         as_of: dt.date,
         workdays: WorkdayCalendar | None = None,
         keep_records: bool = True,
+        only: Collection[str] | None = None,
     ) -> None:
         self.tree = tree
         self.keep_records = keep_records
+        self.only = only
         # records read as covering their attendees, by id: the records stay alive in ``assigned`` and ``by_ob``
         self._covered: dict[int, Record] = {}
         self.workdays = workdays
@@ -220,6 +222,8 @@ class _Checker:
         for c in self.plan.combined:
             grouped.setdefault((c.org, c.obligation, c.period), ([], []))
         order = {org.id: n for n, org in enumerate(self.tree)}
+        if self.only is not None:
+            grouped = {key: value for key, value in grouped.items() if key[0] in self.only}
         for (org, ob_id, period), (occs, unplaced) in sorted(
             grouped.items(), key=lambda kv: (order.get(kv[0][0], 0), kv[0][1], kv[0][2])
         ):
@@ -615,6 +619,7 @@ def check_shard(
     extra: Callable[[str, Sequence[Occurrence], Sequence[Record]], Sequence[Finding]] | None = None,
     workdays: WorkdayCalendar | None = None,
     keep_records: bool = True,
+    only: Iterable[str] | None = None,
 ) -> ShardCheck:
     """:func:`check` of a plan and the records of some organizations only: a shard of the tree that nobody
     outside it touches (:func:`lianxue_core.scheduling.shards`), so that a large tree is checked a shard at a
@@ -622,8 +627,14 @@ def check_shard(
 
     With ``keep_records=False`` the units do not keep the records counted for them (:attr:`Unit.records` is
     empty; their statuses and counts are the same): a county's year of records is then not held until the
-    report is made."""
+    report is made.
+
+    With ``only``, the units and findings of those organizations alone (of those in ``orgs``): ``plan`` and
+    ``records`` may hold others, read but not checked: the organizations theirs depend on (those their members
+    are linked to: a town leader's attendance at the villages' meetings), so that a large shard is checked a
+    part at a time."""
     scope = set(orgs) if orgs is not None else None
+    chosen = set(only) if only is not None else None
     if scope is not None:
         plan = attrs.evolve(
             plan,
@@ -631,7 +642,7 @@ def check_shard(
             unplaced=tuple(u for u in plan.unplaced if u.org in scope),
             combined=tuple(c for c in plan.combined if c.org in scope),
         )
-    checker = _Checker(tree, plan, obligations, records, as_of, workdays, keep_records)
+    checker = _Checker(tree, plan, obligations, records, as_of, workdays, keep_records, chosen)
     units, findings, not_started = checker.run()
     by_unit: dict[str, list[Unit]] = {}
     for u in units:
@@ -648,7 +659,7 @@ def check_shard(
         for r in records:
             by_org_rec.setdefault(r.org, []).append(r)
         for org in tree:
-            if scope is not None and org.id not in scope:
+            if (scope is not None and org.id not in scope) or (chosen is not None and org.id not in chosen):
                 continue
             if org.id in by_org_occ or org.id in by_org_rec:
                 found = extra(org.id, by_org_occ.get(org.id, ()), by_org_rec.get(org.id, ()))
