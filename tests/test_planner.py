@@ -97,6 +97,23 @@ def test_the_july_first_lecture_lands_in_its_window() -> None:
     assert occ.period == "2026"
 
 
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_a_members_item_is_not_held_at_a_host_that_ends_after_its_period(year: int) -> None:
+    """A quarterly duty of each member that combines with a deliverable due in a window across 1 July (all day,
+    30 June to 26 July): a member's item of the second quarter is not held at it when it starts on 30 June,
+    since it would last into July (found by hypothesis: the item took the host's days, 30 June to 25 July)."""
+    deliverable = obligation("report", Cadence.window((7, 14), before=14, after=12), ActivityKind.DELIVERABLE)
+    duty = obligation("duty", Cadence.per_member(CadenceKind.QUARTERLY), ActivityKind.DUTY, combines_with=("t.report",))
+    tree = TreeBuilder().org("b", "测试党支部", allow_weekends=True).member("sec", "书记", "b", roles=["secretary"])
+    result = plan(tree.member("m1", "党员", "b").build(), {"b": (deliverable, duty)}, year)  # plan_problems: none
+    (report,) = [o for o in result.occurrences if o.obligation == "t.report"]
+    assert report.last_day.month == 7
+    for occ in result.occurrences:
+        if occ.obligation == "t.duty" and occ.period.endswith("Q2"):
+            assert occ.last_day <= dt.date(year, 6, 30), occ
+            assert occ.at != "t.report"
+
+
 def test_a_year_end_deadline_with_lead() -> None:
     review = obligation("review", Cadence.deadline((12, 31), lead=60), ActivityKind.REVIEW)
     (occ,) = plan(one_branch(), {"b": (review,)}).occurrences

@@ -1707,7 +1707,10 @@ class _Planner:
             # the first host in those days, where each member whose people are all there already
             # (everyone listed, at a meeting of all members) is held without another look at the bookings
             lo, hi = bisect.bisect_left(host_days, earliest), bisect.bisect_right(host_days, last)
-            usual = next((n for n in range(lo, hi) if hosts[n].all_day == (not timed)), None)
+            # (a host that lasts days, such as a deliverable's window, must end in them too)
+            usual = next(
+                (n for n in range(lo, hi) if hosts[n].all_day == (not timed) and hosts[n].last_day <= last), None
+            )
             at: Occurrence | None = None
             if usual is not None:
                 at = hosts[usual]
@@ -1810,7 +1813,7 @@ class _Planner:
         lo, hi = bisect.bisect_left(host_days, first), bisect.bisect_right(host_days, last)
         for n in range(lo, hi):
             host = hosts[n]
-            if host.all_day != (not timed):
+            if host.all_day != (not timed) or host.last_day > last:  # it must end in those days too
                 continue
             span, present, note = self._host_info(n, host, info)
             if span is not None:
