@@ -71,10 +71,64 @@ def write_plan_json(plan: Plan, out: TextIO, extra: Mapping[str, object] | None 
     _write_json(plan, [_json_lists(plan)], out, extra)
 
 
+_S = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it (C)
+_I4, _I6, _I8 = "\n    ", "\n      ", "\n        "
+
+
+def _json_list(items: Sequence[str]) -> str:
+    """A list of strings as :func:`jsontext.dumps` writes it three levels deep."""
+    if not items:
+        return "[]"
+    return "[" + _I8 + ("," + _I8).join(map(_S, items)) + _I6 + "]"
+
+
+def occurrence_json(o: Occurrence, _cache: dict[object, str] | None = None) -> str:
+    """``jsontext.dumps(o.to_json(), 2)``, the same text, written from the occurrence's fields at once (a county's
+    plan has millions): the texts of its times and of its people are remembered in ``_cache`` when given (the
+    planner shares them between occurrences)."""
+    cache = _cache if _cache is not None else {}
+    start, end, people = o.start, o.end, o.people
+    # a time by its value and offset: equal aware times of two offsets are the same instant, written differently
+    at = (start, start.utcoffset()) if isinstance(start, dt.datetime) else start
+    s = cache.get(at)
+    if s is None:
+        s = cache[at] = _S(start.isoformat())
+    at = (end, end.utcoffset()) if isinstance(end, dt.datetime) else end
+    e = cache.get(at)
+    if e is None:
+        e = cache[at] = _S(end.isoformat())
+    p = cache.get(people)
+    if p is None:
+        p = cache[people] = _json_list(people)
+    if len(cache) > 100_000:  # bounded: times and lists of people repeat, but not without end
+        cache.clear()
+    fields = (
+        '"org": ' + _S(o.org),
+        '"obligation": ' + _S(o.obligation),
+        '"period": ' + _S(o.period),
+        '"slot": ' + _S(o.slot),
+        '"title": ' + _S(o.title),
+        '"start": ' + s,
+        '"end": ' + e,
+        '"all_day": ' + ("true" if o.all_day else "false"),
+        '"people": ' + p,
+        '"location": ' + _S(o.location),
+        '"provisional": ' + ("true" if o.provisional else "false"),
+        '"also_fulfils": ' + _json_list(o.also_fulfils),
+        '"note": ' + _S(o.note),
+        '"at": ' + _S(o.at),
+        '"at_org": ' + _S(o.at_org),
+        '"agenda": ' + _json_list(o.agenda),
+        '"theme": ' + _S(o.theme),
+    )
+    return "{" + _I6 + ("," + _I6).join(fields) + _I4 + "}"
+
+
 def _json_lists(plan: Plan) -> dict[str, list[str]]:
     """The items of the plan's lists as JSON text, two levels deep: ``occurrences``, ``unplaced``, ``combined``."""
+    cache: dict[object, str] = {}
     return {
-        "occurrences": [jsontext.dumps(o.to_json(), 2) for o in plan.occurrences],
+        "occurrences": [occurrence_json(o, cache) for o in plan.occurrences],
         "unplaced": [jsontext.dumps(u.to_json(), 2) for u in plan.unplaced],
         "combined": [jsontext.dumps(c.to_json(), 2) for c in plan.combined],
     }
@@ -291,14 +345,17 @@ def write_plan_by_shard(
     rendered as its shard comes and kept in a temporary file until it is written in file order. Returns the first
     shard's plan (it carries the whole plan's warnings), or ``None`` when there was none."""
     spool = _Spool(sep=",\n    " if fmt == "json" else "")
+    cache: dict[object, str] = {}  # occurrences' times and people, as JSON text
     head: Plan | None = None
     unplaced: dict[str, list[Unplaced]] = {}  # the table of unplaced items is one table: its rows are kept
     try:
         for plan in plans:
             head = head or plan
             if fmt == "json":
-                for key in ("occurrences", "unplaced", "combined"):
-                    for item in getattr(plan, key):  # one item's text at a time
+                for occ in plan.occurrences:  # one item's text at a time
+                    spool.put("occurrences", occ.org, occurrence_json(occ, cache))
+                for key in ("unplaced", "combined"):
+                    for item in getattr(plan, key):
                         spool.put(key, item.org, jsontext.dumps(item.to_json(), 2))
             elif fmt == "markdown":
                 for org_id, text in _markdown_sections(plan, tree, titles).items():
