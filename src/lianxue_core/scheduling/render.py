@@ -85,7 +85,7 @@ def _json_list(items: Sequence[str]) -> str:
 def occurrence_json(o: Occurrence, _cache: dict[object, str] | None = None) -> str:
     """``jsontext.dumps(o.to_json(), 2)``, the same text, written from the occurrence's fields at once (a county's
     plan has millions): the texts of its times and of its people are remembered in ``_cache`` when given (the
-    planner shares them between occurrences)."""
+    planner shares them between occurrences; lists of more than 16 people are not remembered)."""
     cache = _cache if _cache is not None else {}
     start, end, people = o.start, o.end, o.people
     # a time by its value and offset: equal aware times of two offsets are the same instant, written differently
@@ -97,10 +97,11 @@ def occurrence_json(o: Occurrence, _cache: dict[object, str] | None = None) -> s
     e = cache.get(at)
     if e is None:
         e = cache[at] = _S(end.isoformat())
-    p = cache.get(people)
-    if p is None:
+    if len(people) > 16:  # a meeting's list of everyone: long, and written once or twice
+        p = _json_list(people)
+    elif (p := cache.get(people)) is None:  # type: ignore[assignment]
         p = cache[people] = _json_list(people)
-    if len(cache) > 100_000:  # bounded: times and lists of people repeat, but not without end
+    if len(cache) > 20_000:  # bounded: times and short lists of people repeat, but not without end
         cache.clear()
     fields = (
         '"org": ' + _S(o.org),
