@@ -1214,25 +1214,7 @@ class _Planner:
         """The occurrence of ``req``, or ``None`` when it cannot be placed (an :class:`Unplaced` says why)."""
         found = self._place(org, opts, req, not_before)
         if isinstance(found, tuple):
-            start, end, note = found
-            return _new(
-                org.id,
-                req.obligation.id,
-                req.period.label,
-                start,
-                end,
-                req.title,
-                req.people,
-                req.location,
-                self.calendar.provisional,
-                req.slot,
-                (),
-                note,
-                "",
-                "",
-                (),
-                req.theme,
-            )
+            return self._timed(org, req, found, (), ())
         return found
 
     def _place(
