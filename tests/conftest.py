@@ -17,11 +17,20 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from lianxue_core import i18n
 from plugin_fixtures import write_distribution
 
 pytest_plugins = ["pytester"]
+
+# The suite's default Hypothesis settings: Hypothesis' own, but for the "input generation is slow" health check.
+# In a fresh clone (no .hypothesis folder) the first text strategy drawn in a process builds Hypothesis' Unicode
+# tables, 1-2 s, and that check then fails whichever test happened to come first (seen with
+# tests/test_unit_table.py). The number of examples and the deadline are unchanged; slow properties keep their
+# own profiles.
+settings.register_profile("lianxue", suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("lianxue")
 
 InstallDist = Callable[..., Path]
 

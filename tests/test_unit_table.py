@@ -61,6 +61,11 @@ def test_blocks_of_a_table_are_those_units_in_that_order(given_units: list[Unit]
     ranges = data.draw(st.lists(st.tuples(bounds, bounds).map(sorted).map(tuple), max_size=6))
     picked = table.blocks(ranges)  # type: ignore[arg-type]
     assert list(picked) == [u for start, end in ranges for u in given_units[start:end]]
+    assert table == given_units  # blocks leave the table as it was
+    # merge_checks's way: each column given up once copied; the same units, the table left empty
+    taken = table._blocks(ranges, take=True)  # type: ignore[arg-type]
+    assert list(taken) == list(picked)
+    assert len(table) == 0
 
 
 def test_a_unit_outside_the_table_is_an_index_error() -> None:

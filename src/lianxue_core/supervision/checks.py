@@ -697,7 +697,7 @@ def merge_checks(parts: Iterable[ShardCheck], tree: OrganizationTree) -> CheckRe
     return CheckResult(
         year,
         as_of,
-        table.blocks(blocks[org] for org in order if org in blocks),
+        table._blocks([blocks[org] for org in order if org in blocks], take=True),  # table is not used again
         tuple(f for org in order for f in findings.get(org, ()))
         + tuple(f for org in order for f in extra.get(org, ())),
         not_started,

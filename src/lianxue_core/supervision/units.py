@@ -218,24 +218,29 @@ class UnitTable(Sequence[Unit]):
 
     def blocks(self, ranges: Iterable[tuple[int, int]]) -> UnitTable:
         """A new table of the units in ``ranges`` (``start``, ``end``: positions in this table), in that order."""
+        return self._blocks(list(ranges), take=False)
+
+    def _blocks(self, ranges: Sequence[tuple[int, int]], *, take: bool) -> UnitTable:
+        """:meth:`blocks`, a column at a time; with ``take``, each column of this table is emptied once copied, so
+        that putting a county's units in order holds one column twice at most, not the whole table (this table is
+        left empty: for a caller that drops it)."""
         out = UnitTable()
         out._strings, out._issues, out._days = self._strings, self._issues, self._days  # shared, only added to
-        for start, end in ranges:
-            for column, into in (
-                (self._org, out._org),
-                (self._obligation, out._obligation),
-                (self._period, out._period),
-                (self._first, out._first),
-                (self._last, out._last),
-                (self._status, out._status),
-                (self._issue, out._issue),
-                (self._expected, out._expected),
-                (self._covered, out._covered),
-            ):
+        for name in ("_org", "_obligation", "_period", "_first", "_last", "_status", "_issue", "_expected", "_covered"):
+            column: array[int] = getattr(self, name)
+            into: array[int] = getattr(out, name)
+            for start, end in ranges:
                 into.extend(column[start:end])
-            if self._records:
-                shift = len(out._org) - (end - start) - start
+            if take:
+                setattr(self, name, array(column.typecode))
+                del column
+        if self._records:
+            shift = 0
+            for start, end in ranges:
                 for n in range(start, end):
                     if n in self._records:
-                        out._records[n + shift] = self._records[n]
+                        out._records[n - start + shift] = self._records[n]
+                shift += end - start
+            if take:
+                self._records = {}
         return out
