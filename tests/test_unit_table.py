@@ -6,6 +6,7 @@ import datetime as dt
 import pickle
 import sys
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,8 +32,9 @@ def units(draw: st.DrawFn) -> Unit:
             Record(org="o", obligation="b", date=first, topic=t)
             for t in draw(st.lists(st.text(max_size=3), max_size=2))
         ),
-        expected=draw(st.integers(0, 2**40)),
-        covered=draw(st.integers(0, 2**40)),
+        # counts are small in a county; any 64-bit count widens its column (a negative one too)
+        expected=draw(st.integers(0, 300) | st.integers(-(2**63), 2**63 - 1)),
+        covered=draw(st.integers(0, 300) | st.integers(-(2**63), 2**63 - 1)),
     )
 
 
@@ -66,6 +68,28 @@ def test_blocks_of_a_table_are_those_units_in_that_order(given_units: list[Unit]
     taken = table._blocks(ranges, take=True)  # type: ignore[arg-type]
     assert list(taken) == list(picked)
     assert len(table) == 0
+
+
+def test_a_table_of_more_distinct_texts_than_its_narrowest_columns_hold() -> None:
+    # 70,000 organizations: their indexes pass 65,535 and the column widens, the units are unchanged
+    day = dt.date(2026, 1, 1)
+    given_units = [Unit(f"org{n}", "b", "2026", day, day, FindingStatus.HELD, expected=n) for n in range(70_000)]
+    table = UnitTable(given_units)
+    assert table[65_535] == given_units[65_535]
+    assert table[-1] == given_units[-1]
+    assert list(table.orgs())[-3:] == ["org69997", "org69998", "org69999"]
+    assert table.blocks([(69_990, 70_000), (0, 2)]) == given_units[69_990:] + given_units[:2]
+
+
+def test_a_count_past_64_bits_is_an_overflow_and_leaves_the_table_as_it_was() -> None:
+    day = dt.date(2026, 1, 1)
+    kept = Unit("o", "b", "2026", day, day, FindingStatus.HELD, expected=3, covered=2)
+    table = UnitTable([kept])
+    with pytest.raises(OverflowError, match="expected"):
+        table.append(Unit("p", "b", "2026", day, day, FindingStatus.HELD, expected=2**64))
+    assert table == [kept]
+    table.append(kept)
+    assert table == [kept, kept]
 
 
 def test_a_unit_outside_the_table_is_an_index_error() -> None:

@@ -1,9 +1,9 @@
 """The units of a check (one organization, obligation and period each) and a compact table of them.
 
 A county's check has hundreds of thousands of units (720,000 for 10,000 organizations): as :class:`Unit` objects
-they take about 130 bytes each. :class:`UnitTable` keeps them as columns of small numbers (about 40 bytes each)
-and makes a :class:`Unit` when one is asked for, so a report can hold a province's county without holding its
-units as objects.
+they take about 130 bytes each. :class:`UnitTable` keeps them as columns of small numbers (about 21 bytes a unit:
+each column as narrow as its values allow, widened when one does not fit) and makes a :class:`Unit` when one is
+asked for, so a report can hold a province's county without holding its units as objects.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from typing import Literal, cast, overload
 
 import attrs
 
@@ -67,6 +67,17 @@ class Unit:
 
 _STATUSES = tuple(FindingStatus)
 _STATUS_INDEX = {s: n for n, s in enumerate(_STATUSES)}
+_Code = Literal["B", "H", "I", "q"]
+_COLUMNS = ("_org", "_obligation", "_period", "_first", "_last", "_status", "_issue", "_expected", "_covered")
+_WIDER: dict[str, _Code] = {"B": "H", "H": "I", "I": "q"}
+
+
+def _fits(code: str, value: int) -> bool:
+    try:
+        array(cast("_Code", code), (value,))
+    except OverflowError:
+        return False
+    return True
 
 
 class _Values:
@@ -117,15 +128,17 @@ class UnitTable(Sequence[Unit]):
         self._strings = _Values()  # organization, obligation and period texts share one table
         self._issues = _Values()
         self._days: dict[int, dt.date] = {}
-        self._org = array("I")
-        self._obligation = array("I")
-        self._period = array("I")
+        # each column starts with the smallest machine integers and widens when a value does not fit
+        # (:meth:`_widen`): a county's indexes and counts are small, a province's or a hostile file's need not be
+        self._org = array("H")
+        self._obligation = array("H")
+        self._period = array("H")
         self._first = array("I")
         self._last = array("I")
         self._status = array("B")
-        self._issue = array("I")
-        self._expected = array("q")
-        self._covered = array("q")
+        self._issue = array("H")
+        self._expected = array("H")
+        self._covered = array("H")
         self._records: dict[int, tuple[Record, ...]] = {}
         self.extend(units)
 
@@ -134,17 +147,47 @@ class UnitTable(Sequence[Unit]):
     def append(self, unit: Unit) -> None:
         """Add ``unit`` at the end."""
         strings = self._strings.of
+        n = len(self._org)
+        org, obligation, period = strings(unit.org), strings(unit.obligation), strings(unit.period)
+        first, last, issue = self._day(unit.first), self._day(unit.last), self._issues.of(unit.issues)
+        status = _STATUS_INDEX[unit.status]
+        try:
+            self._org.append(org)
+            self._obligation.append(obligation)
+            self._period.append(period)
+            self._first.append(first)
+            self._last.append(last)
+            self._status.append(status)
+            self._issue.append(issue)
+            self._expected.append(unit.expected)
+            self._covered.append(unit.covered)
+        except OverflowError:
+            self._widen(n, (org, obligation, period, first, last, status, issue, unit.expected, unit.covered))
         if unit.records:
-            self._records[len(self._org)] = unit.records
-        self._org.append(strings(unit.org))
-        self._obligation.append(strings(unit.obligation))
-        self._period.append(strings(unit.period))
-        self._first.append(self._day(unit.first))
-        self._last.append(self._day(unit.last))
-        self._status.append(_STATUS_INDEX[unit.status])
-        self._issue.append(self._issues.of(unit.issues))
-        self._expected.append(unit.expected)
-        self._covered.append(unit.covered)
+            self._records[n] = unit.records
+
+    def _widen(self, n: int, values: tuple[int, ...]) -> None:
+        """Add unit ``n``'s ``values`` (one per column) after a value did not fit its column: the columns already
+        added to are set back, those too narrow widened (to 64-bit integers at most, which hold negative values:
+        a count out of their range is an :class:`OverflowError` and the table is left as it was), and the
+        values added again."""
+        columns: list[array[int]] = [getattr(self, name) for name in _COLUMNS]
+        for column in columns:
+            if len(column) > n:
+                column.pop()
+        codes: list[str] = []
+        for name, column, value in zip(_COLUMNS, columns, values, strict=True):
+            code: str = column.typecode
+            while not _fits(code, value):
+                if code == "q":
+                    raise OverflowError(f"{name[1:]} {value} is out of range")
+                code = _WIDER[code]
+            codes.append(code)
+        for name, column, code, value in zip(_COLUMNS, columns, codes, values, strict=True):
+            if code != column.typecode:
+                column = array(cast("_Code", code), column)
+                setattr(self, name, column)
+            column.append(value)
 
     def extend(self, units: Iterable[Unit]) -> None:
         """Add ``units`` at the end, in order."""
@@ -226,9 +269,10 @@ class UnitTable(Sequence[Unit]):
         left empty: for a caller that drops it)."""
         out = UnitTable()
         out._strings, out._issues, out._days = self._strings, self._issues, self._days  # shared, only added to
-        for name in ("_org", "_obligation", "_period", "_first", "_last", "_status", "_issue", "_expected", "_covered"):
+        for name in _COLUMNS:
             column: array[int] = getattr(self, name)
-            into: array[int] = getattr(out, name)
+            into: array[int] = array(column.typecode)
+            setattr(out, name, into)
             for start, end in ranges:
                 into.extend(column[start:end])
             if take:
