@@ -83,3 +83,32 @@ def test_plans_at_the_same_time_share_one_pause() -> None:
     thread.join()
     assert seen == [False]
     assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_enabled")
+def test_plans_received_from_workers_are_unpickled_with_the_collector_paused_then_it_runs_again() -> None:
+    # shards planned by an executor come back pickled (hundreds of thousands of objects in a county): the
+    # collector is paused while they are taken, and runs again once the last is taken or the stream is closed
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lianxue_core import PluginHost
+    from lianxue_core.app import plan_stream
+
+    b = TreeBuilder()
+    for n in range(3):
+        b.org(f"b{n}", f"测试第{n}党支部")
+        b.member(f"sec{n}", "书记", f"b{n}", roles=["secretary"])
+    tree = b.build()
+    obligations = {f"b{n}": (obligation("weekly", Cadence.weekly()),) for n in range(3)}
+    with ThreadPoolExecutor(2) as pool:
+        stream = plan_stream(tree, PluginHost(), 2026, obligations=obligations, executor=pool, size=1)
+        first = next(stream)
+        assert first.occurrences
+        assert not gc.isenabled()
+        assert len([first, *stream]) == 3
+        assert gc.isenabled()
+        stream = plan_stream(tree, PluginHost(), 2026, obligations=obligations, executor=pool, size=1)
+        next(stream)
+        assert not gc.isenabled()
+        stream.close()
+        assert gc.isenabled()
