@@ -139,6 +139,9 @@ def test_supervision() -> None:
     assert ids(tree.overseen_by("kaifaqu")) == ["qiye", "qiye-g1"]
     assert ids(tree.overseen_by("xinshi")) == ["zhuangcun", "dongcun"]
     assert ids(tree.overseen_by("deqing")) == ["xinshi", "zhuangcun", "dongcun", "kaifaqu", "qiye", "qiye-g1"]
+    assert ids(tree.supervised_by("deqing")) == ["xinshi", "kaifaqu"]  # directly: not the villages
+    assert ids(tree.supervised_by("kaifaqu")) == ["qiye"]
+    assert tree.supervised_by("zhuangcun") == ()
 
 
 def test_members() -> None:
@@ -241,6 +244,8 @@ def test_overseen_by_follows_supervisors(tree: OrganizationTree) -> None:
 
     for org in tree:
         assert set(ids(tree.overseen_by(org.id))) == {o.id for o in tree if org.id in overseers(o.id)}
+        direct = [o.id for o in tree if o.id != org.id and getattr(tree.supervisor_of(o.id), "id", None) == org.id]
+        assert ids(tree.supervised_by(org.id)) == direct  # in file order
         if all(o.supervisor is None for o in tree):
             assert set(ids(tree.overseen_by(org.id))) == set(ids(tree.descendants(org.id)))
 

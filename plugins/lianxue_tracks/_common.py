@@ -342,12 +342,7 @@ def supervises(org: Organization, tree: OrganizationTree, tracks: Iterable[str])
     """Whether ``org`` directly supervises an organization on one of ``tracks`` (its ``supervisor``,
     else its parent, is ``org``)."""
     keys = set(tracks)
-    for other in tree:
-        if other.track in keys and other.id in tree and other.id != org.id:
-            sup = tree.supervisor_of(other.id)
-            if sup is not None and sup.id == org.id:
-                return True
-    return False
+    return any(other.track in keys for other in tree.supervised_by(org.id))
 
 
 def is_top(org: Organization, tree: OrganizationTree) -> bool:

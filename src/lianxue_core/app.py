@@ -368,10 +368,16 @@ def _part_plans(
         for part in parts:
             yield part, make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
         return
-    pool = executor if executor is not None else _processes(min(workers, len(parts)))
-    # the tree and the obligations pickled once, not once per shard; each worker unpickles them once
+    # the tree and the obligations pickled once, not once per shard; each worker unpickles them once: lianxue's
+    # own workers receive them as they start (a 10,000-organization county's are 9 MiB: not sent with each of
+    # its 67 shards), an executor given with each shard (its workers may be anywhere)
     context = pickle.dumps((tree, obligations), protocol=pickle.HIGHEST_PROTOCOL)
     token = hashlib.blake2b(context, digest_size=16).hexdigest()
+    if executor is None:
+        pool: Executor = _processes(min(workers, len(parts)), initargs=(token, context))
+        sent: bytes | None = None
+    else:
+        pool, sent = executor, context
     try:
         # the shards' plans come back pickled: hundreds of thousands of objects, made again on the executor's
         # thread, that form no cycles; with the collector running, its collections cost more than the
@@ -382,7 +388,7 @@ def _part_plans(
 
             def submit() -> None:
                 for part in waiting:
-                    running[pool.submit(_plan_part, token, context, year, calendar, part, orgs)] = part
+                    running[pool.submit(_plan_part, token, sent, year, calendar, part, orgs)] = part
                     if len(running) >= 2 * workers:
                         return
 
@@ -405,9 +411,17 @@ def _part_plans(
 _RECEIVED: dict[str, tuple[OrganizationTree, dict[str, tuple[Obligation, ...]]]] = {}
 
 
+def _receive(token: str, context: bytes) -> None:
+    """What a worker is given as it starts (:func:`_processes`): the tree and obligations it will plan shards
+    of, unpickled once."""
+    _RECEIVED.clear()  # one run's at a time
+    with paused():  # a county's tree: as many objects as its members, made at once, in no cycle
+        _RECEIVED[token] = pickle.loads(context)  # pickled by this run's caller
+
+
 def _plan_part(
     token: str,
-    context: bytes,
+    context: bytes | None,
     year: int,
     calendar: WorkdayCalendar,
     part: tuple[str, ...],
@@ -416,12 +430,11 @@ def _plan_part(
     """:func:`make_plan` of one shard, in a worker: ``context`` is the pickled tree and obligations, unpickled
     once per worker and run (``token``, its digest) however many shards the worker plans (a 10,000-organization
     county: about a second each time saved)."""
-    received = _RECEIVED.get(token)
-    if received is None:
-        _RECEIVED.clear()  # one run's at a time
-        with paused():  # a county's tree: as many objects as its members, made at once, in no cycle
-            received = _RECEIVED[token] = pickle.loads(context)  # pickled by this run's caller
-    tree, obligations = received
+    if token not in _RECEIVED:
+        if context is None:  # a worker of lianxue's own is given the tree as it starts
+            raise RuntimeError("a shard to plan, but no tree received: the worker did not start with one")
+        _receive(token, context)
+    tree, obligations = _RECEIVED[token]
     return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part)
 
 
@@ -446,11 +459,15 @@ def feeds_by_shard(
 MIN_SHARDED_ORGS = 200
 
 
-def _processes(n: int) -> ProcessPoolExecutor:
+def _processes(n: int, initargs: tuple[str, bytes] | None = None) -> ProcessPoolExecutor:
     """``n`` worker processes, each a fresh interpreter (forkserver where there is one): forking a process
-    that runs threads (a server, a test runner) is not safe."""
+    that runs threads (a server, a test runner) is not safe. With ``initargs`` (a digest and the pickled
+    tree and obligations), each worker receives them as it starts (:func:`_receive`)."""
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context(method))
+    context = multiprocessing.get_context(method)
+    if initargs is None:
+        return ProcessPoolExecutor(n, mp_context=context)
+    return ProcessPoolExecutor(n, mp_context=context, initializer=_receive, initargs=initargs)
 
 
 def deal(groups: Sequence[Sequence[str]], n: int) -> list[tuple[str, ...]]:

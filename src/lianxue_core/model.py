@@ -337,6 +337,14 @@ class OrganizationTree:
         sup = org.supervisor if org.supervisor is not None else org.parent
         return None if sup is None else self._by_id.get(sup)
 
+    def supervised_by(self, org_id: str) -> tuple[Organization, ...]:
+        """The organizations that ``org_id`` supervises directly (their ``supervisor``, else their parent, is
+        ``org_id``), in file order: a lookup, not a walk of the tree.
+
+        .. versionadded:: 0.1.0
+        """
+        return tuple(o for o in self._overseen.get(org_id, ()) if o.id != org_id)
+
     def overseen_by(self, org_id: str) -> tuple[Organization, ...]:
         """Every organization that ``org_id`` supervises, directly or through the organizations it
         supervises (rolled up through the tree), in file order."""
