@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lianxue_core import PluginHost, example_path, load_county, plan_year
 from lianxue_core.app import MIN_SHARDED_ORGS, deal, obligations_of, workday_calendar
 from lianxue_core.model import OrganizationTree
-from lianxue_core.scheduling import make_plan, merge_plans, shards
+from lianxue_core.scheduling import Plan, make_plan, merge_plans, shards
 from lianxue_core.scheduling.render import render_plan_json
 from strategies_planning import calendar_for, obligation_pools, trees
 
@@ -204,6 +204,7 @@ def test_a_dask_cluster_plans_the_same(tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 
     from lianxue_core import feeds
+    from lianxue_core.app import feeds_stream
     from lianxue_core.calendar import FeedOptions
 
     host = PluginHost()
@@ -216,11 +217,16 @@ def test_a_dask_cluster_plans_the_same(tmp_path: Path) -> None:
         Client(cluster) as client,
     ):
         two = plan_year(tree, host, 2026, jobs=2, executor=client.get_executor())
+        options = FeedOptions(stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        # the workers also build the feeds of their shards (returned to the caller)
+        built = {
+            f.path: f.text
+            for f in feeds_stream(tree, host, 2026, options=options, executor=client.get_executor(), size=20)
+        }
     assert render_plan_json(two) == render_plan_json(one)
-    options = FeedOptions(stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    assert [(f.path, f.text) for f in feeds(tree, two, host, options=options)] == [
-        (f.path, f.text) for f in feeds(tree, one, host, options=options)
-    ]
+    expected = [(f.path, f.text) for f in feeds(tree, one, host, options=options)]
+    assert [(f.path, f.text) for f in feeds(tree, two, host, options=options)] == expected
+    assert built == dict(expected)
 
 
 def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path) -> None:
@@ -252,6 +258,55 @@ def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path) ->
     assert "people/m-gone.ics" in streamed  # cancelled once, as from the whole plan
     write_feeds(feeds_by_shard(tree, plan_stream(tree, host, 2026, size=20), host, options=options), tmp_path / "out")
     assert len(list((tmp_path / "out").glob("*.ics"))) == len(tree)
+    # the workers build their shards' feeds (an executor of processes; then of threads): the same feeds, and
+    # each shard's plan is seen as it comes, the warnings of the whole plan in the first
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lianxue_core.app import feeds_stream
+
+    for pool in (ProcessPoolExecutor(2), ThreadPoolExecutor(2)):
+        seen: list[Plan] = []
+        with pool:
+            shared = {
+                f.path: f.text
+                for f in feeds_stream(
+                    tree,
+                    host,
+                    2026,
+                    options=options,
+                    which=which,
+                    previous=previous,
+                    executor=pool,
+                    size=20,
+                    on_plan=seen.append,
+                )
+            }
+        assert shared == whole  # the shards come as they are done: the order of the feeds may differ
+        assert merge_plans(seen, tree) == plan_year(tree, host, 2026)
+    # a caller that only summarizes the shards: they come without their occurrences, the feeds are the same
+    plain = FeedSet(people=True, todo=True)
+    alone = {
+        f.path: f.text
+        for f in feeds_by_shard(tree, plan_stream(tree, host, 2026, size=20), host, options=options, which=plain)
+    }
+    seen = []
+    with ThreadPoolExecutor(2) as pool:
+        bare = feeds_stream(
+            tree,
+            host,
+            2026,
+            options=options,
+            which=plain,
+            executor=pool,
+            size=20,
+            on_plan=seen.append,
+            with_occurrences=False,
+        )
+        assert {f.path: f.text for f in bare} == alone
+    whole_plan = plan_year(tree, host, 2026)
+    assert [p.occurrences for p in seen] == [(), (), ()]
+    assert sorted(map(repr, (u for p in seen for u in p.unplaced))) == sorted(map(repr, whole_plan.unplaced))
+    assert seen[0].warnings == whole_plan.warnings
 
 
 def test_memory_of_a_streamed_plan_is_a_shards(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ import attrs
 
 from . import orgfile
 from .calendar import FeedOptions, FeedSet, WrittenFeed, build_feeds
-from .calendar.writer import build_feeds_by_shard
+from .calendar.writer import ShardFeeds, build_feeds_by_shard, interrupted_run, shard_feeds
 from .collector import paused, pausing
 from .errors import InputError, Problem
 from .i18n import _, ngettext
@@ -62,6 +62,7 @@ __all__ = [
     "feed",
     "feeds",
     "feeds_by_shard",
+    "feeds_stream",
     "left_out",
     "load_county",
     "obligations_of",
@@ -281,6 +282,10 @@ def _notes(
     return notes
 
 
+#: The largest shard whose feeds a worker builds (:func:`feeds_stream`): they come back together, with the plan.
+#: A larger shard (one group of people shared across 1,500 organizations) comes back as its plan alone.
+FEEDS_IN_WORKER_ORGS = 300
+
 #: How many organizations a streamed plan holds at a time (:func:`plan_stream`). A shard's planner works out only
 #: its own organizations, so smaller shards cost no more time: 150 keeps ``lianxue plan`` of a 10,000-organization
 #: county at about 270 MiB (300: 311 MiB), 1,000 organizations at 100 MiB (300: 135), in the same time
@@ -308,23 +313,131 @@ def plan_stream(
     first also the warnings of the whole plan. ``merge_plans(list(plan_stream(...)), tree)`` is
     :func:`plan_year`'s plan. With several workers the shards come as they are done.
     """
-    check_year(year)
-    calendar = workday_calendar(host, year, holidays=holidays)
-    resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
-    notes = tuple(_notes(tree, host, resolved, None))
-    workers = _workers(tree, jobs, executor)
-    parts = deal(shards(tree, resolved, year, calendar), max(workers, -(-len(tree) // max(size, 1)))) or [()]
-    first = True
+    setup = _Stream.of(tree, host, year, holidays, obligations, jobs, executor, size)
+    for plan in _shard_plans(
+        tree, setup.obligations, year, setup.calendar, setup.parts, setup.workers, executor, progress
+    ):
+        yield setup.told(plan)
 
-    def told(plan: Plan) -> Plan:
-        nonlocal first
-        if first:
-            first = False
-            return attrs.evolve(plan, warnings=(*plan.warnings, *notes))
+
+class _Stream:
+    """What planning shard by shard starts from (:func:`plan_stream`, :func:`feeds_stream`): the working days,
+    the obligations, the notes of the whole plan, the workers and the shards."""
+
+    def __init__(
+        self,
+        calendar: WorkdayCalendar,
+        obligations: dict[str, tuple[Obligation, ...]],
+        notes: tuple[str, ...],
+        workers: int,
+        parts: list[tuple[str, ...]],
+    ) -> None:
+        self.calendar, self.obligations, self.notes = calendar, obligations, notes
+        self.workers, self.parts = workers, parts
+        self.first = True
+
+    @classmethod
+    def of(
+        cls,
+        tree: OrganizationTree,
+        host: PluginHost,
+        year: int,
+        holidays: str | Path | None,
+        obligations: Mapping[str, tuple[Obligation, ...]] | None,
+        jobs: int | None,
+        executor: Executor | None,
+        size: int,
+    ) -> _Stream:
+        check_year(year)
+        calendar = workday_calendar(host, year, holidays=holidays)
+        resolved = dict(obligations) if obligations is not None else obligations_of(tree, host, year)
+        notes = tuple(_notes(tree, host, resolved, None))
+        workers = _workers(tree, jobs, executor)
+        parts = deal(shards(tree, resolved, year, calendar), max(workers, -(-len(tree) // max(size, 1)))) or [()]
+        return cls(calendar, resolved, notes, workers, parts)
+
+    def told(self, plan: Plan) -> Plan:
+        """``plan`` with the warnings of the whole plan if it is the first shard's, else with none."""
+        if self.first:
+            self.first = False
+            return attrs.evolve(plan, warnings=(*plan.warnings, *self.notes))
         return attrs.evolve(plan, warnings=())
 
-    for plan in _shard_plans(tree, resolved, year, calendar, parts, workers, executor, progress):
-        yield told(plan)
+    def pooled(self, executor: Executor | None) -> bool:
+        """Whether the shards are planned on other processes (or an executor)."""
+        return executor is not None or (self.workers > 1 and len(self.parts) > 1)
+
+
+def feeds_stream(
+    tree: OrganizationTree,
+    host: PluginHost,
+    year: int,
+    *,
+    options: FeedOptions | None = None,
+    which: FeedSet | None = None,
+    previous: Path | None = None,
+    holidays: str | Path | None = None,
+    obligations: Mapping[str, tuple[Obligation, ...]] | None = None,
+    jobs: int | None = 1,
+    executor: Executor | None = None,
+    progress: Callable[[int], object] | None = None,
+    on_plan: Callable[[Plan], object] | None = None,
+    with_occurrences: bool = True,
+    size: int = SHARD_ORGS,
+) -> Iterator[WrittenFeed]:
+    """``feeds_by_shard(tree, plan_stream(tree, host, year, ...), host, ...)``, the same feeds byte for byte,
+    with the work shared out: when the shards are planned on worker processes (``jobs`` above one, or
+    ``executor``), each worker also builds its shard's organization, people and to-do feeds
+    (:func:`lianxue_core.calendar.writer.shard_feeds`), and this process only puts them in order with the
+    supervisors' feeds. Where a plugin adjusts events (``lianxue_adjust_event``: the plugins are loaded here,
+    not in the workers), the feeds are built here. ``on_plan`` sees each shard's plan as it comes (warnings
+    of the whole plan in the first); with ``with_occurrences=False`` a shard whose feeds a worker built comes
+    without its occurrences (its unplaced and combined items are there), which this process then need not
+    receive: for a caller that only counts or summarizes (unless ``which`` asks for supervisors' feeds, made
+    here from the shards' occurrences)."""
+    which, catalogue, adjust = _feed_setup(tree, host, which)
+    options = options or FeedOptions()
+    setup = _Stream.of(tree, host, year, holidays, obligations, jobs, executor, size)
+    resend = interrupted_run(previous)  # before the run puts its own marker there
+    bare = not with_occurrences and not which.supervisors
+    job = _FeedJob(options, which, previous, resend, catalogue, bare) if setup.pooled(executor) and not adjust else None
+
+    def shards_in_turn() -> Iterator[Plan | ShardFeeds]:
+        for _part, item in _part_plans(
+            tree, setup.obligations, year, setup.calendar, setup.parts, setup.workers, executor, progress, job=job
+        ):
+            if isinstance(item, ShardFeeds):
+                item = attrs.evolve(item, plan=setup.told(item.plan))
+                if on_plan is not None:
+                    on_plan(item.plan)
+            else:
+                item = setup.told(item)
+                if on_plan is not None:
+                    on_plan(item)
+            yield item
+
+    yield from build_feeds_by_shard(
+        shards_in_turn(),
+        tree,
+        catalogue,
+        options=options,
+        which=which,
+        out=previous,
+        adjust=adjust,
+        resend_cancelled=resend,
+    )
+
+
+@attrs.frozen
+class _FeedJob:
+    """What a worker needs to build its shard's feeds next to its plan (:func:`feeds_stream`)."""
+
+    options: FeedOptions
+    which: FeedSet
+    out: Path | None
+    resend_cancelled: bool
+    catalogue: dict[str, Obligation]
+    bare: bool = False  # the plan sent back without its occurrences
 
 
 def _workers(tree: OrganizationTree, jobs: int | None, executor: Executor | None) -> int:
@@ -349,7 +462,7 @@ def _shard_plans(
     ``executor``), in the order of ``parts`` as far as they are done: at most two shards per worker in flight,
     so finished plans do not pile up."""
     for _part, plan in _part_plans(tree, obligations, year, calendar, parts, workers, executor, progress, orgs):
-        yield plan
+        yield plan.plan if isinstance(plan, ShardFeeds) else plan  # no feeds asked for: a plan
 
 
 def _part_plans(
@@ -362,8 +475,11 @@ def _part_plans(
     executor: Executor | None,
     progress: Callable[[int], object] | None,
     orgs: Collection[str] | None = None,
-) -> Iterator[tuple[tuple[str, ...], Plan]]:
-    """:func:`_shard_plans`, each plan with its part."""
+    *,
+    job: _FeedJob | None = None,
+) -> Iterator[tuple[tuple[str, ...], Plan | ShardFeeds]]:
+    """:func:`_shard_plans`, each plan with its part; with ``job``, the workers' shards come with their feeds
+    (:class:`ShardFeeds`: in this process, the plans alone)."""
     if executor is None and (workers == 1 or len(parts) == 1):
         for part in parts:
             yield part, make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
@@ -384,12 +500,18 @@ def _part_plans(
         # unpickling itself (a 1,000-organization plan: 1.4-2.0 s, 0.6 s paused). Paused until the last is taken.
         with paused():
             waiting = iter(parts)
-            running: dict[Future[Plan], tuple[str, ...]] = {}
+            # finished shards wait here until they are taken: two per worker, one when they come with their
+            # feeds (a shard's plan and feed texts: this process would hold several while it writes another)
+            limit = workers if job is not None else 2 * workers
+            running: dict[Future[Plan | ShardFeeds], tuple[str, ...]] = {}
 
             def submit() -> None:
                 for part in waiting:
-                    running[pool.submit(_plan_part, token, sent, year, calendar, part, orgs)] = part
-                    if len(running) >= 2 * workers:
+                    # a shard too large to come back with its feeds at once (a county's organs all tied to one
+                    # body) comes back as its plan, and its feeds are built here one at a time
+                    asked = job if job is not None and len(part) <= FEEDS_IN_WORKER_ORGS else None
+                    running[pool.submit(_plan_part, token, sent, year, calendar, part, orgs, asked)] = part
+                    if len(running) >= limit:
                         return
 
             submit()
@@ -426,7 +548,8 @@ def _plan_part(
     calendar: WorkdayCalendar,
     part: tuple[str, ...],
     orgs: Collection[str] | None,
-) -> Plan:
+    job: _FeedJob | None = None,
+) -> Plan | ShardFeeds:
     """:func:`make_plan` of one shard, in a worker: ``context`` is the pickled tree and obligations, unpickled
     once per worker and run (``token``, its digest) however many shards the worker plans (a 10,000-organization
     county: about a second each time saved)."""
@@ -435,7 +558,19 @@ def _plan_part(
             raise RuntimeError("a shard to plan, but no tree received: the worker did not start with one")
         _receive(token, context)
     tree, obligations = _RECEIVED[token]
-    return make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part)
+    plan = make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part)
+    if job is None:
+        return plan
+    built = shard_feeds(
+        plan,
+        tree,
+        job.catalogue,
+        options=job.options,
+        which=job.which,
+        out=job.out,
+        resend_cancelled=job.resend_cancelled,
+    )
+    return attrs.evolve(built, plan=attrs.evolve(plan, occurrences=())) if job.bare else built
 
 
 def feeds_by_shard(
@@ -713,7 +848,8 @@ def _check_plans(
         groups = [g for g in groups if wanted.intersection(g)]
     count = sum(len(g) for g in groups)
     parts = deal(groups, max(workers, -(-count // size) if size else 1))
-    yield from _part_plans(tree, obligations, year, calendar, parts, workers, executor, None, orgs)
+    for part, plan in _part_plans(tree, obligations, year, calendar, parts, workers, executor, None, orgs):
+        yield part, plan.plan if isinstance(plan, ShardFeeds) else plan  # no feeds asked for: a plan
 
 
 @pausing  # a county's records and the check's units: the collector would walk them again and again

@@ -54,7 +54,18 @@ from .feeds import (
     render_feed,
 )
 
-__all__ = ["RUN_MARKER", "FeedSet", "WrittenFeed", "atomic_write", "build_feeds", "build_feeds_by_shard", "write_feeds"]
+__all__ = [
+    "RUN_MARKER",
+    "FeedSet",
+    "ShardFeeds",
+    "WrittenFeed",
+    "atomic_write",
+    "build_feeds",
+    "build_feeds_by_shard",
+    "interrupted_run",
+    "shard_feeds",
+    "write_feeds",
+]
 
 RUN_MARKER = ".lianxue-run-incomplete"
 """The file :func:`write_feeds` keeps in the output directory while it writes (see the module's docs)."""
@@ -89,6 +100,51 @@ class FeedSet:
     people: bool = False
     supervisors: tuple[str, ...] = ()
     todo: bool = False
+
+
+@attrs.frozen
+class ShardFeeds:
+    """A shard's plan with its organization, people and to-do feeds already built (:func:`shard_feeds`: by a
+    worker process, see :func:`lianxue_core.app.feeds_stream`): :func:`build_feeds_by_shard` takes it in
+    place of the plan and yields these feeds instead of building them.
+
+    Args:
+        plan: The shard's plan.
+        feeds: Its feeds, as :func:`build_feeds_by_shard` would build them from ``plan``.
+        produced: The paths of those feeds by folder (``""``, ``"people"``, ``"todo"``).
+    """
+
+    plan: Plan
+    feeds: tuple[WrittenFeed, ...]
+    produced: Mapping[str, frozenset[str]]
+
+
+def shard_feeds(
+    plan: Plan,
+    tree: OrganizationTree,
+    obligations: Mapping[str, Obligation],
+    *,
+    options: FeedOptions,
+    which: FeedSet = FeedSet(),
+    out: Path | None = None,
+    adjust: Callable[[icalendar.Event, Occurrence], None] | None = None,
+    resend_cancelled: bool = False,
+) -> ShardFeeds:
+    """The organization, people and to-do feeds of one shard's plan (``plan``: a shard of the tree, see
+    :func:`lianxue_core.scheduling.shards`), for :func:`build_feeds_by_shard`: work a worker process can do
+    next to the planning. ``resend_cancelled``: whether the previous run in ``out`` was interrupted (as
+    :func:`build_feeds_by_shard` finds it, before the run begins)."""
+    ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=resend_cancelled)
+    produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
+    shown = [o for o in plan.occurrences if o.shown]
+    feeds = tuple(_shard_feeds(ctx, shown, which, produced))
+    return ShardFeeds(plan, feeds, {k: frozenset(v) for k, v in produced.items()})
+
+
+def interrupted_run(out: Path | None) -> bool:
+    """Whether the run that last wrote ``out`` was interrupted (its marker is still there): its cancellations
+    go out again. Ask before the run begins: :func:`write_feeds` puts its own marker there."""
+    return out is not None and (out / RUN_MARKER).exists()
 
 
 @attrs.frozen
@@ -225,7 +281,7 @@ def build_feeds(
         out: The directory holding the previous feeds, if any (nothing is written here).
         adjust: Called with each event before it is written (the plugins' ``lianxue_adjust_event``).
     """
-    interrupted = out is not None and (out / RUN_MARKER).exists()
+    interrupted = interrupted_run(out)
     ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
     # An item held during another activity (each member speaking at the monthly study) is part of that
     # activity's event, not an event of its own.
@@ -247,7 +303,7 @@ def build_feeds(
 
 
 def build_feeds_by_shard(
-    plans: Iterable[Plan],
+    plans: Iterable[Plan | ShardFeeds],
     tree: OrganizationTree,
     obligations: Mapping[str, Obligation],
     *,
@@ -255,25 +311,37 @@ def build_feeds_by_shard(
     which: FeedSet = FeedSet(),
     out: Path | None = None,
     adjust: Callable[[icalendar.Event, Occurrence], None] | None = None,
+    resend_cancelled: bool | None = None,
 ) -> Iterator[WrittenFeed]:
     """:func:`build_feeds` over a plan that comes shard by shard (:func:`lianxue_core.scheduling.shards`):
-    the same feeds, byte for byte, while only one shard's plan is held at a time.
+    the same feeds, byte for byte, while only one shard's plan is held at a time. A shard may come with its
+    feeds already built (:class:`ShardFeeds`, with the same ``options``, ``which``, ``out`` and
+    ``resend_cancelled``): they are yielded as they are.
 
     Each shard's organization, people and to-do feeds are yielded as the shard comes (a person's items all
     lie in one shard: the shards are cut where nobody is shared); the supervisors' feeds, which look across
     shards, and the cancellations of feeds no longer produced come after the last shard. The order of the
     feeds is the shards' order, not the file's: sort what :func:`write_feeds` returns if it matters.
     """
-    interrupted = out is not None and (out / RUN_MARKER).exists()
+    interrupted = interrupted_run(out) if resend_cancelled is None else resend_cancelled
     produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
     watched: dict[str, list[Occurrence]] = {sup: [] for sup in which.supervisors}
     overseen = {sup: {o.id for o in tree.overseen_by(sup)} for sup in which.supervisors}
     last: Plan | None = None
-    for plan in plans:
+    for item in plans:
+        if isinstance(item, ShardFeeds):
+            plan = item.plan
+            shown = [o for o in plan.occurrences if o.shown]
+            for folder, paths in item.produced.items():
+                for path in sorted(paths):
+                    _once(produced[folder], path)
+            yield from item.feeds
+        else:
+            plan = item
+            ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
+            shown = [o for o in plan.occurrences if o.shown]
+            yield from _shard_feeds(ctx, shown, which, produced)
         last = plan
-        ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
-        shown = [o for o in plan.occurrences if o.shown]
-        yield from _shard_feeds(ctx, shown, which, produced)
         for sup, items in watched.items():
             items.extend(o for o in shown if o.org in overseen[sup] and not o.slot)
     if last is None:

@@ -7,7 +7,7 @@ import argparse
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -61,12 +61,14 @@ def write_calendars(
     obligations: dict[str, tuple[Obligation, ...]] | None = None,
     on_plan: Callable[[Plan], object] | None = None,
     replanned: Replan | None = None,
+    with_occurrences: bool = True,
 ) -> list[WrittenFeed]:
     """Plan the year shard by shard and write the feeds the arguments ask for into ``args.out``, updated against
     the ones already there; only a few shards' plans are held at a time (:func:`lianxue_core.app.plan_stream`).
     ``on_plan`` sees each shard's plan (the run's summary counts them). Progress bars on ``err`` when it is a
     terminal. Returns what was written, in the order of the file (organizations, people, supervisors, to-dos).
-    With ``replanned`` (``--records … --as-of``), its plan is written instead.
+    With ``replanned`` (``--records … --as-of``), its plan is written instead. ``with_occurrences=False``:
+    ``on_plan`` may see a shard's plan without its occurrences (see :func:`lianxue_core.app.feeds_stream`).
     """
     which = FeedSet(people=args.people, supervisors=tuple(args.supervisor), todo=args.todo)
     for sup in which.supervisors:
@@ -75,24 +77,34 @@ def write_calendars(
     options = feed_options(args)
     year = year_of(args)
     started = time.perf_counter()
+
+    def seen(plan: Plan) -> None:
+        for warning in plan.warnings:
+            log.warning(_("warning: %s"), warning)
+        if on_plan is not None:
+            on_plan(plan)
+
     with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
-        plans: Iterable[Plan] = (
-            [replanned.plan]
-            if replanned is not None
-            else app.plan_stream(
-                tree, host, year, holidays=args.holidays, obligations=obligations, jobs=jobs_of(args), progress=advance
+        feeds: Iterable[WrittenFeed]
+        if replanned is not None:
+            seen(replanned.plan)
+            feeds = app.feeds_by_shard(tree, [replanned.plan], host, options=options, which=which, previous=args.out)
+        else:
+            # with --jobs, the workers plan and build their shards' feeds; this process writes them
+            feeds = app.feeds_stream(
+                tree,
+                host,
+                year,
+                options=options,
+                which=which,
+                previous=args.out,
+                holidays=args.holidays,
+                obligations=obligations,
+                jobs=jobs_of(args),
+                progress=advance,
+                on_plan=seen,
+                with_occurrences=with_occurrences,
             )
-        )
-
-        def told() -> Iterator[Plan]:
-            for plan in plans:
-                for warning in plan.warnings:
-                    log.warning(_("warning: %s"), warning)
-                if on_plan is not None:
-                    on_plan(plan)
-                yield plan
-
-        feeds = app.feeds_by_shard(tree, told(), host, options=options, which=which, previous=args.out)
         written = write_feeds(each(args, err, feeds, _("writing feeds"), _("feeds")), args.out, no_fsync=args.no_fsync)
     log.info(
         _("planned %d organizations and wrote %d feeds in %.1f s"),
@@ -131,7 +143,13 @@ def run(args: argparse.Namespace, host: PluginHost, out: TextIO, err: TextIO) ->
     shards: list[Plan] = []
     replanned = replan_for(args, host, tree, year_of(args), err) if wants_replan(args) else None
     written = write_calendars(
-        args, host, tree, err, on_plan=lambda p: shards.append(summary_of(p)), replanned=replanned
+        args,
+        host,
+        tree,
+        err,
+        on_plan=lambda p: shards.append(summary_of(p)),
+        replanned=replanned,
+        with_occurrences=False,  # a summary of each shard is kept: not its items
     )
     if args.format == "json":
         plan = shards[0]
