@@ -150,7 +150,14 @@ def test_jobs_on_the_command_line_give_the_same_files(tmp_path: Path) -> None:
     county.write_text(_county(14), encoding="utf-8")
     env = {"SOURCE_DATE_EPOCH": "1767225600", "PATH": "/usr/bin:/bin"}
     out: dict[int, bytes] = {}
+    tables: dict[int, bytes] = {}
     for jobs in (1, 2):
+        tables[jobs] = subprocess.run(
+            [sys.executable, "-m", "lianxue_core", "plan", str(county), "--year", "2026", "-j", str(jobs)],
+            capture_output=True,
+            env=env,
+            check=True,
+        ).stdout
         plan = subprocess.run(
             [
                 sys.executable,
@@ -191,6 +198,8 @@ def test_jobs_on_the_command_line_give_the_same_files(tmp_path: Path) -> None:
             check=True,
         )
     assert out[1] == out[2]
+    assert tables[1] == tables[2]
+    assert tables[1].count("第3镇企业1党支部".encode()) >= 1
     assert len(json.loads(out[1])["occurrences"]) > 10_000
     one, two = sorted((tmp_path / "cal1").rglob("*.ics")), sorted((tmp_path / "cal2").rglob("*.ics"))
     assert [p.name for p in one] == [p.name for p in two]
@@ -342,9 +351,16 @@ def test_the_plan_written_shard_by_shard_is_the_plan(year: int) -> None:
     once): the table (whole and narrowed to a terminal), the Markdown and the JSON are the whole plan's, byte for
     byte, however small the shards (the provisional year too: its notice and warnings)."""
     import io
+    from concurrent.futures import ThreadPoolExecutor
 
-    from lianxue_core.app import plan_stream
-    from lianxue_core.scheduling.render import render_plan_markdown, render_plan_table, write_plan_by_shard
+    from lianxue_core.app import plan_stream, rendered_stream
+    from lianxue_core.scheduling.render import (
+        RenderedShard,
+        render_plan_markdown,
+        render_plan_table,
+        render_shard,
+        write_plan_by_shard,
+    )
 
     host = PluginHost()
     tree = load_county(example_path(), host)
@@ -365,6 +381,18 @@ def test_the_plan_written_shard_by_shard_is_the_plan(year: int) -> None:
         assert out.getvalue() == text, (fmt, width)
         assert head is not None
         assert head.warnings == whole.warnings
+        # the shards rendered where they are planned (threads here; processes with --jobs): the same text
+        with ThreadPoolExecutor(2) as pool:
+            items = list(rendered_stream(tree, host, year, fmt, width=width, executor=pool, size=9))
+        # a table or Markdown is rendered by the workers; JSON, several times the plan's size, here
+        assert all(isinstance(item, RenderedShard) is (fmt != "json") for item in items)
+        out = io.StringIO()
+        head = write_plan_by_shard(iter(items), tree, titles, fmt, out, width)
+        assert out.getvalue() == text, (fmt, width, "rendered")
+        assert head is not None
+        assert head.warnings == whole.warnings
+    with pytest.raises(ValueError, match="rendered as table"):
+        write_plan_by_shard(iter([render_shard(whole, tree, titles, "table")]), tree, titles, "json", io.StringIO())
     assert json.loads(expected[("json", None)])["unplaced"]  # the lists that come by organization are all there
 
 

@@ -20,7 +20,13 @@ from ..model import OrganizationTree
 from ..obligations import Obligation
 from ..plugins import PluginHost
 from ..scheduling import Plan
-from ..scheduling.render import render_plan_markdown, render_plan_table, write_plan_by_shard, write_plan_json
+from ..scheduling.render import (
+    RenderedShard,
+    render_plan_markdown,
+    render_plan_table,
+    write_plan_by_shard,
+    write_plan_json,
+)
 from ..textable import terminal_width
 from ._options import EXIT_OK, add_year_options, checked_orgs, jobs_of, plan_for, year_of
 from ._progress import counting, each, timed
@@ -95,16 +101,27 @@ def _write_by_shard(
     (:func:`lianxue_core.scheduling.render.write_plan_by_shard`): the same text as from the whole plan."""
     started = time.perf_counter()
 
-    def planned() -> Iterator[Plan]:
+    width = terminal_width(out)
+
+    def planned() -> Iterator[Plan | RenderedShard]:
         # the bar is closed once the last shard is taken, before the plan is written on the same terminal
         with counting(args, err, _("planning"), len(tree), _("orgs")) as advance:
-            year = year_of(args)
-            for plan in app.plan_stream(tree, host, year, holidays=args.holidays, jobs=jobs_of(args), progress=advance):
-                for warning in plan.warnings:
+            # with --jobs, the workers plan and render their shards; this process puts the texts in order
+            for item in app.rendered_stream(
+                tree,
+                host,
+                year_of(args),
+                args.format,
+                width=width,
+                holidays=args.holidays,
+                jobs=jobs_of(args),
+                progress=advance,
+            ):
+                for warning in (item if isinstance(item, Plan) else item.plan).warnings:
                     log.warning(_("warning: %s"), warning)  # "lianxue: warning: ..." on err; -q leaves it out
-                yield plan
+                yield item
 
-    write_plan_by_shard(planned(), tree, titles, args.format, out, terminal_width(out))
+    write_plan_by_shard(planned(), tree, titles, args.format, out, width)
     log.info(
         ngettext("planned %d organization in %.1f s", "planned %d organizations in %.1f s", len(tree)),
         len(tree),

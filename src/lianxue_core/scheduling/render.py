@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TextIO
 
+import attrs
+
 from .. import jsontext
 from ..i18n import _
 from ..model import OrganizationTree
@@ -18,9 +20,11 @@ from .occurrence import Occurrence
 from .planner import Plan, Unplaced
 
 __all__ = [
+    "RenderedShard",
     "render_plan_json",
     "render_plan_markdown",
     "render_plan_table",
+    "render_shard",
     "write_plan_by_shard",
     "write_plan_json",
 ]
@@ -333,8 +337,49 @@ class _Spool:
         self._file.close()
 
 
+@attrs.frozen
+class RenderedShard:
+    """A shard's plan rendered for :func:`write_plan_by_shard` (:func:`render_shard`: by a worker process, see
+    :func:`lianxue_core.app.rendered_stream`), which takes it in place of the plan.
+
+    Args:
+        plan: The shard's plan without its occurrences (its warnings, unplaced and combined items are there).
+        fmt: The format rendered: ``table``, ``markdown`` or ``json``.
+        width: The table's width it was rendered for.
+        pieces: ``(section, organization id, text)`` in the order the shard gives them.
+    """
+
+    plan: Plan
+    fmt: str
+    width: int | None
+    pieces: tuple[tuple[str, str, str], ...]
+
+
+def render_shard(
+    plan: Plan,
+    tree: OrganizationTree,
+    titles: Mapping[str, str],
+    fmt: str,
+    max_width: int | None = None,
+    cache: dict[object, str] | None = None,
+) -> RenderedShard:
+    """The texts of one shard's plan that :func:`write_plan_by_shard` puts in file order: each occurrence's and
+    unplaced or combined item's JSON, or each organization's table block or Markdown section."""
+    cache = {} if cache is None else cache
+    pieces: list[tuple[str, str, str]] = []
+    if fmt == "json":
+        pieces += [("occurrences", occ.org, occurrence_json(occ, cache)) for occ in plan.occurrences]
+        for key in ("unplaced", "combined"):
+            pieces += [(key, item.org, jsontext.dumps(item.to_json(), 2)) for item in getattr(plan, key)]
+    elif fmt == "markdown":
+        pieces += [("markdown", org_id, text) for org_id, text in _markdown_sections(plan, tree, titles).items()]
+    else:
+        pieces += [("table", org_id, text) for org_id, text in _table_blocks(plan, tree, titles, max_width).items()]
+    return RenderedShard(attrs.evolve(plan, occurrences=()), fmt, max_width, tuple(pieces))
+
+
 def write_plan_by_shard(
-    plans: Iterable[Plan],
+    plans: Iterable[Plan | RenderedShard],
     tree: OrganizationTree,
     titles: Mapping[str, str],
     fmt: str,
@@ -343,27 +388,38 @@ def write_plan_by_shard(
 ) -> Plan | None:
     """Write a plan that comes shard by shard (:func:`lianxue_core.app.plan_stream`) as the table, ``markdown`` or
     ``json`` of the whole plan, byte for byte, holding one shard's plan at a time: each organization's text is
-    rendered as its shard comes and kept in a temporary file until it is written in file order. Returns the first
-    shard's plan (it carries the whole plan's warnings), or ``None`` when there was none."""
+    rendered as its shard comes and kept in a temporary file until it is written in file order. A shard may come
+    rendered already (:class:`RenderedShard`, in the same format and width). Returns the first shard's plan (it
+    carries the whole plan's warnings; without its occurrences when it came rendered), or ``None`` when there was
+    none."""
     spool = _Spool(sep=",\n    " if fmt == "json" else "")
     cache: dict[object, str] = {}  # occurrences' times and people, as JSON text
     head: Plan | None = None
     unplaced: dict[str, list[Unplaced]] = {}  # the table of unplaced items is one table: its rows are kept
     try:
-        for plan in plans:
-            head = head or plan
-            if fmt == "json":
-                for occ in plan.occurrences:  # one item's text at a time
-                    spool.put("occurrences", occ.org, occurrence_json(occ, cache))
-                for key in ("unplaced", "combined"):
-                    for item in getattr(plan, key):
-                        spool.put(key, item.org, jsontext.dumps(item.to_json(), 2))
-            elif fmt == "markdown":
-                for org_id, text in _markdown_sections(plan, tree, titles).items():
-                    spool.put("markdown", org_id, text)
+        for item in plans:
+            if isinstance(item, RenderedShard):
+                if (item.fmt, item.width) != (fmt, max_width):
+                    raise ValueError(f"a shard rendered as {item.fmt} ({item.width}), not as {fmt} ({max_width})")
+                plan = item.plan
+                for key, org_id, text in item.pieces:
+                    spool.put(key, org_id, text)
             else:
-                for org_id, text in _table_blocks(plan, tree, titles, max_width).items():
-                    spool.put("table", org_id, text)
+                plan = item
+                if fmt == "json":
+                    for occ in plan.occurrences:  # one item's text at a time
+                        spool.put("occurrences", occ.org, occurrence_json(occ, cache))
+                    for key in ("unplaced", "combined"):
+                        for thing in getattr(plan, key):
+                            spool.put(key, thing.org, jsontext.dumps(thing.to_json(), 2))
+                elif fmt == "markdown":
+                    for org_id, text in _markdown_sections(plan, tree, titles).items():
+                        spool.put("markdown", org_id, text)
+                else:
+                    for org_id, text in _table_blocks(plan, tree, titles, max_width).items():
+                        spool.put("table", org_id, text)
+            head = head or plan
+            if fmt == "table":
                 for u in plan.unplaced:
                     unplaced.setdefault(u.org, []).append(u)
         if head is None:
