@@ -284,8 +284,9 @@ def _notes(
     return notes
 
 
-#: The largest shard whose feeds a worker builds (:func:`feeds_stream`): they come back together, with the plan.
-#: A larger shard (one group of people shared across 1,500 organizations) comes back as its plan alone.
+#: The largest shard whose feeds (:func:`feeds_stream`) or table (:func:`rendered_stream`) a worker makes: they come
+#: back together, with the plan. A larger shard (one group of people shared across 1,500 organizations) comes back
+#: as its plan alone, and the caller makes its texts one at a time.
 FEEDS_IN_WORKER_ORGS = 300
 
 #: How many organizations a streamed plan holds at a time (:func:`plan_stream`). A shard's planner works out only
@@ -499,8 +500,8 @@ def rendered_stream(
     ):
         if isinstance(item, RenderedShard):
             yield attrs.evolve(item, plan=setup.told(item.plan))
-        elif isinstance(item, Plan):
-            yield setup.told(item)
+        else:
+            yield setup.told(_plan_of(item))
 
 
 def _workers(tree: OrganizationTree, jobs: int | None, executor: Executor | None) -> int:
@@ -541,8 +542,9 @@ def _part_plans(
     *,
     job: _FeedJob | _RenderJob | None = None,
 ) -> Iterator[tuple[tuple[str, ...], Plan | ShardFeeds | RenderedShard]]:
-    """:func:`_shard_plans`, each plan with its part; with ``job``, the workers' shards come with their feeds
-    (:class:`ShardFeeds`: in this process, the plans alone)."""
+    """:func:`_shard_plans`, each plan with its part; with ``job``, the workers' shards come with what the job
+    made of them (their feeds, :class:`ShardFeeds`; their table, :class:`RenderedShard`), a shard planned in
+    this process or larger than :data:`FEEDS_IN_WORKER_ORGS` as its plan alone."""
     if executor is None and (workers == 1 or len(parts) == 1):
         for part in parts:
             yield part, make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
