@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -238,9 +240,10 @@ def test_a_dask_cluster_plans_the_same(tmp_path: Path) -> None:
     assert built == dict(expected)
 
 
-def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path) -> None:
+def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`lianxue calendar` plans and writes shard by shard: the same feeds (organizations, people, supervisors,
     to-dos, and the cancellations of feeds no longer produced) as from the whole plan."""
+    from lianxue_core import app
     from lianxue_core.app import feeds, feeds_by_shard, plan_stream
     from lianxue_core.calendar import FeedOptions, FeedSet, write_feeds
 
@@ -292,6 +295,24 @@ def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path) ->
             }
         assert shared == whole  # the shards come as they are done: the order of the feeds may differ
         assert merge_plans(seen, tree) == plan_year(tree, host, 2026)
+    # lianxue's own worker processes (--jobs 2) update the previous feeds as one process does: a run with other
+    # alarms before this one, its events changed (SEQUENCE up), the feed no longer produced cancelled once
+    older = tmp_path / "older"
+    shutil.copytree(previous, older)
+    before = attrs.evolve(options, alarm_minutes=30)
+    write_feeds(feeds(tree, plan_year(tree, host, 2026), host, options=before, which=which, previous=older), older)
+    updated = {
+        f.path: f.text
+        for f in feeds(tree, plan_year(tree, host, 2026), host, options=options, which=which, previous=older)
+    }
+    assert "SEQUENCE:1" in updated["jiguan-gongwei.ics"]
+    monkeypatch.setattr(app, "MIN_SHARDED_ORGS", 0)  # the example county is smaller than the size for processes
+    by_workers = feeds_stream(tree, host, 2026, options=options, which=which, previous=older, jobs=2, size=20)
+    assert {f.path: f.text for f in by_workers} == updated
+    # an executor given (its workers may be elsewhere) leaves a previous folder's feeds to the caller
+    with ThreadPoolExecutor(2) as pool:
+        given = feeds_stream(tree, host, 2026, options=options, which=which, previous=older, executor=pool, size=20)
+        assert {f.path: f.text for f in given} == updated
     # a caller that only summarizes the shards: they come without their occurrences, the feeds are the same
     plain = FeedSet(people=True, todo=True)
     alone = {

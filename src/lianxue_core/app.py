@@ -393,7 +393,8 @@ def feeds_stream(
     ``executor``), each worker also builds its shard's organization, people and to-do feeds
     (:func:`lianxue_core.calendar.writer.shard_feeds`), and this process only puts them in order with the
     supervisors' feeds. Where a plugin adjusts events (``lianxue_adjust_event``: the plugins are loaded here,
-    not in the workers), the feeds are built here. ``on_plan`` sees each shard's plan as it comes (warnings
+    not in the workers), or where an ``executor``'s workers would have to read the ``previous`` feeds (they may
+    be on other machines), the feeds are built here. ``on_plan`` sees each shard's plan as it comes (warnings
     of the whole plan in the first); with ``with_occurrences=False`` a shard whose feeds a worker built comes
     without its occurrences (its unplaced and combined items are there), which this process then need not
     receive: for a caller that only counts or summarizes (unless ``which`` asks for supervisors' feeds, made
@@ -403,7 +404,14 @@ def feeds_stream(
     setup = _Stream.of(tree, host, year, holidays, obligations, jobs, executor, size)
     resend = interrupted_run(previous)  # before the run puts its own marker there
     bare = not with_occurrences and not which.supervisors
-    job = _FeedJob(options, which, previous, resend, catalogue, bare) if setup.pooled(executor) and not adjust else None
+    # a worker reads the previous feeds it updates: lianxue's own workers see this machine's folder; the workers of
+    # an executor given may be on other machines, so they build feeds only when there is no previous folder
+    seen_by_workers = executor is None or previous is None or not previous.exists()
+    job = (
+        _FeedJob(options, which, previous and previous.absolute(), resend, catalogue, bare)
+        if setup.pooled(executor) and not adjust and seen_by_workers
+        else None
+    )
 
     def shards_in_turn() -> Iterator[Plan | ShardFeeds]:
         for _part, item in _part_plans(
