@@ -366,6 +366,30 @@ def test_memory_of_a_streamed_plan_is_a_shards(tmp_path: Path) -> None:
     assert streamed < held / 3, (streamed, held)
 
 
+def test_own_processes_are_at_most_one_per_core() -> None:
+    """``--jobs`` past the cores starts one process per core (each would hold the tree); an executor's workers are
+    its own, and ``jobs`` is then how many shards at least."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lianxue_core.app import _workers
+    from lianxue_core.testing import TreeBuilder
+
+    small = load_county(example_path(), PluginHost())
+    cores = os.cpu_count() or 1
+    assert len(small) < MIN_SHARDED_ORGS
+    assert _workers(small, 100_000, None) == 1  # small: one process whatever is asked
+    with ThreadPoolExecutor(1) as pool:
+        assert _workers(small, 100_000, pool) == 100_000
+    b = TreeBuilder()
+    for n in range(MIN_SHARDED_ORGS):
+        b.org(f"b{n}", f"第{n}党支部")
+    many = b.build()
+    assert _workers(many, 100_000, None) == cores
+    assert _workers(many, None, None) == cores
+    assert _workers(many, 1, None) == 1
+
+
 @pytest.mark.parametrize("year", [2026, 2027])
 def test_the_plan_written_shard_by_shard_is_the_plan(year: int) -> None:
     """``lianxue plan`` renders the plan as its shards come (a county of ten thousand organizations never held at

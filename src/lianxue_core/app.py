@@ -514,9 +514,14 @@ def rendered_stream(
 
 def _workers(tree: OrganizationTree, jobs: int | None, executor: Executor | None) -> int:
     """How many processes plan: ``jobs`` (``None``: one per core), one for a small tree with no executor
-    (starting processes would cost more than it saves; the plan is the same)."""
-    workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
-    return 1 if executor is None and len(tree) < MIN_SHARDED_ORGS else workers
+    (starting processes would cost more than it saves; the plan is the same). lianxue's own processes are at
+    most one per core: more would only share the cores, each holding the tree (``--jobs 100000`` would start a
+    process per shard). An executor's workers are its own: ``jobs`` is then how many shards at least."""
+    cores = os.cpu_count() or 1
+    workers = cores if jobs is None else max(1, jobs)
+    if executor is not None:
+        return workers
+    return 1 if len(tree) < MIN_SHARDED_ORGS else min(workers, cores)
 
 
 def _shard_plans(

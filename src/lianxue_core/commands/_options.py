@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -128,6 +129,14 @@ def jobs_of(args: argparse.Namespace) -> int | None:
     jobs = getattr(args, "jobs", 1)
     if jobs is not None and jobs < 1:
         raise InputError([Problem("--jobs", _("must be at least 1 (got {jobs})").format(jobs=jobs))])
+    cores = os.cpu_count() or 1
+    if jobs is not None and jobs > cores:
+        log.warning(
+            _("warning: %s"),
+            _("--jobs {jobs}: this machine has {cores} cores, and lianxue starts at most one process per core").format(
+                jobs=jobs, cores=cores
+            ),
+        )
     return None if jobs is None else int(jobs)
 
 
