@@ -309,10 +309,26 @@ def test_feeds_shard_by_shard_are_the_feeds_of_the_whole_plan(tmp_path: Path, mo
     monkeypatch.setattr(app, "MIN_SHARDED_ORGS", 0)  # the example county is smaller than the size for processes
     by_workers = feeds_stream(tree, host, 2026, options=options, which=which, previous=older, jobs=2, size=20)
     assert {f.path: f.text for f in by_workers} == updated
-    # an executor given (its workers may be elsewhere) leaves a previous folder's feeds to the caller
+    # an executor given (its workers may be elsewhere) leaves a previous folder's feeds to the caller: the
+    # shards come back as whole plans, though the caller would take them without their items
+    kept: list[Plan] = []
     with ThreadPoolExecutor(2) as pool:
-        given = feeds_stream(tree, host, 2026, options=options, which=which, previous=older, executor=pool, size=20)
-        assert {f.path: f.text for f in given} == updated
+        given = feeds_stream(
+            tree,
+            host,
+            2026,
+            options=options,
+            which=FeedSet(people=True, todo=True),
+            previous=older,
+            executor=pool,
+            size=20,
+            on_plan=kept.append,
+            with_occurrences=False,
+        )
+        texts = {f.path: f.text for f in given}
+    assert all(texts[path] == updated[path] for path in texts)
+    assert len(kept) == 3
+    assert all(p.occurrences for p in kept)
     # a caller that only summarizes the shards: they come without their occurrences, the feeds are the same
     plain = FeedSet(people=True, todo=True)
     alone = {
