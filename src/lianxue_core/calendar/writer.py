@@ -136,7 +136,7 @@ def shard_feeds(
     :func:`build_feeds_by_shard` finds it, before the run begins)."""
     ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=resend_cancelled)
     produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
-    shown = [o for o in plan.occurrences if o.shown]
+    shown = plan.shown()
     feeds = tuple(_shard_feeds(ctx, shown, which, produced))
     return ShardFeeds(plan, feeds, {k: frozenset(v) for k, v in produced.items()})
 
@@ -285,7 +285,7 @@ def build_feeds(
     ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
     # An item held during another activity (each member speaking at the monthly study) is part of that
     # activity's event, not an event of its own.
-    shown = [o for o in plan.occurrences if o.shown]
+    shown = plan.shown()
     by_org = _by_org(shown)
     produced: dict[str, set[str]] = {"": set(), "people": set(), "todo": set()}
     if which.organizations:
@@ -331,7 +331,7 @@ def build_feeds_by_shard(
     for item in plans:
         if isinstance(item, ShardFeeds):
             plan = item.plan
-            shown = [o for o in plan.occurrences if o.shown]
+            shown = plan.shown()
             for folder, paths in item.produced.items():
                 for path in sorted(paths):
                     _once(produced[folder], path)
@@ -339,7 +339,7 @@ def build_feeds_by_shard(
         else:
             plan = item
             ctx = _Context(out, plan, options, obligations, tree, adjust, resend_cancelled=interrupted)
-            shown = [o for o in plan.occurrences if o.shown]
+            shown = plan.shown()
             yield from _shard_feeds(ctx, shown, which, produced)
         last = plan
         for sup, items in watched.items():

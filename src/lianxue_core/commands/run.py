@@ -148,11 +148,10 @@ class _Counts:
 
     def add(self, plan: Plan) -> None:
         self.shards.append(summary_of(plan))
-        for occ in plan.occurrences:
-            if occ.shown:
-                self.per_org[occ.org] += 1
-            else:
-                self.parts += 1
+        shown = plan.shown()  # the items held at them counted, not made
+        for occ in shown:
+            self.per_org[occ.org] += 1
+        self.parts += len(plan.occurrences) - len(shown)
         for item in plan.unplaced:
             self.unplaced[item.org] += 1
             self.reasons[(item.obligation, item.reason)] += 1

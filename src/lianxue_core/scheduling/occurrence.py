@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import overload
 
 import attrs
 
-__all__ = ["Occurrence"]
+from ..collector import paused, settle
+
+__all__ = ["HeldAt", "Occurrence", "Occurrences", "within_org"]
 
 
 @attrs.frozen
@@ -273,3 +278,215 @@ def _new_at(
         set_theme(self, "")
         add(self)
     return out
+
+
+# -- members' items held at an activity, made when read ------------------------------------------------------
+
+
+@attrs.frozen
+class HeldAt:
+    """The members' items of one per-member obligation held at one activity of their organization (each member's
+    学习心得 at the monthly study): the occurrences :meth:`occurrences` makes, stored as one record. A plan
+    keeps them so (about three quarters of a county's occurrences) and makes each when it is read.
+
+    Args:
+        org: The organization id.
+        obligation: The per-member obligation's id.
+        period: The period the items fulfil.
+        start: The activity's start (a zoned datetime, or a date).
+        end: The activity's end.
+        location: The activity's location.
+        provisional: As :attr:`Occurrence.provisional`.
+        note: As :attr:`Occurrence.note`, the same for every item.
+        at: The activity's obligation id.
+        items: ``(slot, title, people)`` of each member's item, in the order they were planned.
+    """
+
+    org: str
+    obligation: str
+    period: str
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date
+    location: str
+    provisional: bool
+    note: str
+    at: str
+    items: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+    def occurrences(self) -> list[Occurrence]:
+        """The items as occurrences, by slot (items of equal slot in the order they were planned)."""
+        items = sorted(self.items, key=_first)
+        return _new_at(
+            items,
+            self.org,
+            self.obligation,
+            self.period,
+            self.start,
+            self.end,
+            self.location,
+            self.provisional,
+            self.note,
+            self.at,
+        )
+
+    def first(self) -> Occurrence:
+        """The first item as planned (all have the same period and times); ``IndexError`` when there is none."""
+        return _new_at(
+            self.items[:1],
+            self.org,
+            self.obligation,
+            self.period,
+            self.start,
+            self.end,
+            self.location,
+            self.provisional,
+            self.note,
+            self.at,
+        )[0]
+
+
+_first = operator.itemgetter(0)
+
+
+def within_org(occ: Occurrence) -> tuple[object, ...]:
+    """An occurrence's place among its organization's: by day, all-day items first, time, obligation, slot."""
+    start = occ.start
+    if isinstance(start, dt.datetime):
+        return (start.date(), True, start.time(), occ.obligation, occ.slot)
+    return (start, False, dt.time.min, occ.obligation, occ.slot)
+
+
+def _held_key(held: HeldAt) -> tuple[object, ...]:
+    """:func:`within_org` of ``held``'s items, but the slot."""
+    start = held.start
+    if isinstance(start, dt.datetime):
+        return (start.date(), True, start.time(), held.obligation)
+    return (start, False, dt.time.min, held.obligation)
+
+
+class Occurrences(Sequence[Occurrence]):
+    """A plan's occurrences in plan order (by organization, then :func:`within_org`), kept as the plan's events
+    and the members' items held at them (:class:`HeldAt`). The held items are made on first use of the sequence
+    as a whole (iteration, indexing, comparison) and kept; :meth:`shown` and ``len`` do not make them. Compares
+    equal to a tuple of the same occurrences.
+
+    Args:
+        events: Every occurrence not in ``held``, in plan order.
+        held: Members' items held at activities, by organization in the order of ``events``, then by
+            :func:`within_org` of their items; each organization's among its events. Records without items
+            are left out.
+    """
+
+    __slots__ = ("_events", "_held", "_len", "_made")
+
+    def __init__(self, events: Sequence[Occurrence] = (), held: Sequence[HeldAt] = ()) -> None:
+        self._events = tuple(events)
+        self._held = tuple(h for h in held if h.items)
+        self._made: tuple[Occurrence, ...] | None = None if self._held else self._events
+        self._len = len(self._events) + sum(len(h.items) for h in self._held)
+
+    @property
+    def events(self) -> tuple[Occurrence, ...]:
+        """Every occurrence but the held items, in plan order."""
+        return self._events
+
+    @property
+    def held(self) -> tuple[HeldAt, ...]:
+        """The members' items held at activities, as stored."""
+        return self._held
+
+    def shown(self) -> list[Occurrence]:
+        """The occurrences shown as events of their own (:attr:`Occurrence.shown`), in plan order."""
+        return [o for o in self._events if not o.at or o.at_org]
+
+    def __len__(self) -> int:
+        return self._len
+
+    @overload
+    def __getitem__(self, index: int) -> Occurrence: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Occurrence, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Occurrence | tuple[Occurrence, ...]:
+        return self.made()[index]
+
+    def __iter__(self) -> Iterator[Occurrence]:
+        return iter(self.made())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.made()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Occurrences):
+            return self._len == other._len and self.made() == other.made()
+        if isinstance(other, tuple):
+            return self._len == len(other) and self.made() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.made())
+
+    def __repr__(self) -> str:
+        return f"Occurrences({len(self._events)} events, {len(self._held)} held, {self._len} in all)"
+
+    def __reduce__(self) -> tuple[type[Occurrences], tuple[tuple[Occurrence, ...], tuple[HeldAt, ...]]]:
+        return (Occurrences, (self._events, self._held))  # as stored: a quarter of the size
+
+    def made(self) -> tuple[Occurrence, ...]:
+        """Every occurrence, the held items made (once), in plan order."""
+        if self._made is None:
+            with paused():  # a county's quarter of a million items, no cycles among them (see collector)
+                self._made = tuple(_merged(self._events, self._held))
+            settle()
+        return self._made
+
+
+def _merged(events: tuple[Occurrence, ...], held: tuple[HeldAt, ...]) -> Iterator[Occurrence]:
+    """``events`` with the items of ``held`` made and put in their places."""
+    n, h = len(events), 0
+    i = 0
+    while i < n:
+        org = events[i].org
+        k = i + 1
+        while k < n and events[k].org == org:
+            k += 1
+        if h == len(held) or held[h].org != org:
+            yield from events[i:k]
+            i = k
+            continue
+        run = events[i:k]
+        keys = [within_org(o) for o in run]
+        pos = 0
+        while h < len(held) and held[h].org == org:
+            key = _held_key(held[h])
+            group = [held[h]]
+            h += 1
+            while h < len(held) and held[h].org == org and _held_key(held[h]) == key:
+                group.append(held[h])  # one obligation's items at one time in two records: merged by slot
+                h += 1
+            items = (
+                group[0].occurrences()
+                if len(group) == 1
+                else sorted((o for g in group for o in g.occurrences()), key=_slot)
+            )
+            if not items:
+                continue
+            lo = bisect.bisect_left(keys, (*key, items[0].slot), pos)
+            if lo < pos:
+                raise ValueError(f"held items of {org} out of plan order")
+            yield from run[pos:lo]
+            hi = bisect.bisect_right(keys, (*key, items[-1].slot), lo)
+            if hi == lo:
+                yield from items
+            else:  # events of the same obligation at the same time: by slot
+                yield from heapq.merge(run[lo:hi], items, key=_slot)
+            pos = hi
+        yield from run[pos:]
+        i = k
+    if h != len(held):
+        raise ValueError(f"held items of {held[h].org} without an event of that organization in plan order")
+
+
+def _slot(occ: Occurrence) -> str:
+    return occ.slot

@@ -30,7 +30,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
-import gc
 import heapq
 import math
 import operator
@@ -40,13 +39,13 @@ from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, 
 
 import attrs
 
-from ..collector import paused
+from ..collector import paused, settle
 from ..i18n import _
 from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
-from .occurrence import Occurrence, _fields, _new, _new_at
+from .occurrence import HeldAt, Occurrence, Occurrences, _fields, _new, within_org
 from .periods import Period, periods
 from .pins import Key, Pins, key_of
 
@@ -110,7 +109,9 @@ class Plan:
         year: The calendar year.
         provisional: ``True`` when the year's official holiday arrangement is not known.
         workdays_source: Where the holidays came from.
-        occurrences: Every placed occurrence, by organization (file order) then start.
+        occurrences: Every placed occurrence, by organization (file order) then start. A tuple, or, as the
+            planner makes it, an :class:`~lianxue_core.scheduling.occurrence.Occurrences` that makes the
+            members' items held at their organization's activities when they are first read.
         unplaced: Every request that could not be placed, with its reason.
         combined: Periods of obligations fulfilled by another obligation's activity.
         warnings: Messages for the person running the plan.
@@ -119,10 +120,18 @@ class Plan:
     year: int
     provisional: bool
     workdays_source: str
-    occurrences: tuple[Occurrence, ...]
+    occurrences: Sequence[Occurrence]
     unplaced: tuple[Unplaced, ...] = ()
     combined: tuple[Combined, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    def shown(self) -> list[Occurrence]:
+        """The occurrences shown as events of their own in calendars and plan tables (:attr:`Occurrence.shown`),
+        in plan order, without making the items held at them."""
+        occurrences = self.occurrences
+        if isinstance(occurrences, Occurrences):
+            return occurrences.shown()
+        return [o for o in occurrences if o.shown]
 
     def for_org(self, org_id: str) -> tuple[Occurrence, ...]:
         """The occurrences of one organization."""
@@ -478,6 +487,7 @@ class _Planner:
         self.bookings = _Bookings()
         self._audiences: dict[tuple[str, Audience], tuple[Member, ...]] = {}  # the tree does not change
         self.occurrences: list[Occurrence] = []
+        self.held: list[HeldAt] = []  # members' items held at an activity, as one record each (_members_at_hosts)
         self.unplaced: list[Unplaced] = []
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
@@ -918,7 +928,7 @@ class _Planner:
 
     def _member_rounds(
         self, org: Organization, ob: Obligation, opts: MeetingOptions
-    ) -> Iterator[tuple[Period, dt.date, dt.date, list[tuple[str, str, tuple[str, ...]]]]]:
+    ) -> Iterator[tuple[Period, dt.date, dt.date, tuple[tuple[str, str, tuple[str, ...]], ...]]]:
         """A per-member obligation's periods, each with its first and last day and, for every member
         covered, ``(slot, title, people)``: the member and the leader who leads that member's item."""
         tree = self.tree
@@ -939,10 +949,10 @@ class _Planner:
         leaders = list(dict.fromkeys(leaders))
         title = ob.title
         # one (slot, title, people) per member, every period: the strings and tuples are shared
-        alone: list[tuple[str, str, tuple[str, ...]]] = [
+        alone: tuple[tuple[str, str, tuple[str, ...]], ...] = tuple(
             (slot, f"{title}：{name}", (member_id,) if member_id is not None else ())
             for slot, name, member_id in covered
-        ]
+        )
         # the leaders' own talks are assigned first, so the others even out
         is_leader = set(leaders)
         order = sorted(range(len(covered)), key=lambda i: covered[i][2] not in is_leader)
@@ -954,11 +964,11 @@ class _Planner:
             # one leader leads every item but the leader's own, in every period (what the balancing below
             # comes to): the items are made once
             leader = leaders[0]
-            led = [
+            led = tuple(
                 (slot, text, people if member_id == leader else (leader, *people))
                 for (slot, text, people), (_, _, member_id) in zip(alone, covered, strict=True)
-            ]
-        previous: tuple[dict[int, str], list[tuple[str, str, tuple[str, ...]]]] | None = None
+            )
+        previous: tuple[dict[int, str], tuple[tuple[str, str, tuple[str, ...]], ...]] | None = None
         for period in _periods(ob.cadence, self.year):
             first = max(period.first, year_first, period.first if tied is None else tied)
             last = min(period.last, year_last)
@@ -982,10 +992,10 @@ class _Planner:
                 lead_of[i] = leaders[k]
                 heapq.heappush(load, (talks + 1, k))
             if previous is None or previous[0] != lead_of:  # the same shares as the period before: its items
-                items = [
+                items = tuple(
                     (slot, text, (lead_of[i], *people) if i in lead_of else people)
                     for i, (slot, text, people) in enumerate(alone)
-                ]
+                )
                 previous = (lead_of, items)
             yield period, first, last, previous[1]
 
@@ -1678,6 +1688,7 @@ class _Planner:
         times = self._talk_times(opts)
         org_id, ob_id, provisional = org.id, ob.id, self.calendar.provisional
         count = 0
+        everyone: dict[tuple[int, int], bool] = {}  # see _all_present
         for period, first, last, items in self._member_rounds(org, ob, opts):
             label = period.label
             not_before = self._not_before(ob, label, last, st.placed, st)  # the same for every member
@@ -1706,13 +1717,14 @@ class _Planner:
                 and pins is None
                 and not blocked
                 and (ob_id, label) not in st.served_periods
-                and (span is None or all(map(present.issuperset, map(_people_of, items))))
+                and (span is None or self._all_present(everyone, at.people, present, items))
             ):
                 # every member's item at the host (a quarter of a million on 1,000 organizations): what the loop
                 # below makes of each when no talk serves it, nothing is pinned and its people are all there
-                made = _new_at(items, org_id, ob_id, label, start, end, location, provisional, note, at_ob)
-                done += made
-                self.occurrences += made
+                if items:  # (an organization with no members has none)
+                    held = HeldAt(org_id, ob_id, label, start, end, location, provisional, note, at_ob, items)
+                    self.held.append(held)
+                    done.append(held.first())  # what the steps after this obligation look at: its period and days
                 continue
             add, add_done = self.occurrences.append, done.append
             for slot, title, people in items:
@@ -1758,6 +1770,22 @@ class _Planner:
         if self._between(self._working_days, req.first, last):
             return attrs.evolve(req, last=last)
         return attrs.evolve(req, first=first_activity, last=first_activity)
+
+    @staticmethod
+    def _all_present(
+        known: dict[tuple[int, int], bool],
+        people: tuple[str, ...],
+        present: frozenset[str],
+        items: tuple[tuple[str, str, tuple[str, ...]], ...],
+    ) -> bool:
+        """Whether every item's people are among ``present`` (a host's ``people``): found once for each pair of
+        the host's people and the items, which the periods share. ``known`` lives while both are held by the
+        caller, so their ids name them."""
+        key = (id(people), id(items))
+        found = known.get(key)
+        if found is None:
+            found = known[key] = all(map(present.issuperset, map(_people_of, items)))
+        return found
 
     def _host_info(
         self, n: int, host: Occurrence, info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]]
@@ -2118,8 +2146,9 @@ def _org_name(tree: OrganizationTree, org_id: str) -> str:
 
 
 def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) -> list[Occurrence]:
-    """By organization in file order, then by day (all-day items first), time, obligation and slot; items
-    equal in all of these keep the order they came in (a stable sort per organization)."""
+    """By organization in file order, then by day (all-day items first), time, obligation and slot
+    (:func:`within_org`); items equal in all of these keep the order they came in (a stable sort per
+    organization)."""
     by_org: dict[str, list[Occurrence]] = {}
     for occ in occurrences:
         by_org.setdefault(occ.org, []).append(occ)
@@ -2127,16 +2156,30 @@ def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) ->
     for org in tree:
         items = by_org.get(org.id)
         if items:
-            items.sort(key=_within_org)
+            items.sort(key=within_org)
             out += items
     return out
 
 
-def _within_org(occ: Occurrence) -> tuple[object, ...]:
-    start = occ.start
+def _held_in_plan_order(held: Iterable[HeldAt], tree: OrganizationTree) -> list[HeldAt]:
+    """Held items' records by organization in file order, then as :func:`within_org` orders their items."""
+    by_org: dict[str, list[HeldAt]] = {}
+    for h in held:
+        by_org.setdefault(h.org, []).append(h)
+    out: list[HeldAt] = []
+    for org in tree:
+        items = by_org.get(org.id)
+        if items:
+            items.sort(key=_held_order)
+            out += items
+    return out
+
+
+def _held_order(held: HeldAt) -> tuple[object, ...]:
+    start = held.start
     if isinstance(start, dt.datetime):
-        return (start.date(), True, start.time(), occ.obligation, occ.slot)
-    return (start, False, dt.time.min, occ.obligation, occ.slot)
+        return (start.date(), True, start.time(), held.obligation)
+    return (start, False, dt.time.min, held.obligation)
 
 
 def _time_of_day(occ: Occurrence) -> dt.time:
@@ -2234,7 +2277,7 @@ def make_plan(
                 progress(1)
         planner.attendances(only)
         plan = _assemble(planner, tree, year, calendar, wanted)
-        _settle()
+        settle()
         return plan
 
 
@@ -2257,19 +2300,8 @@ def plan_pinned(
             planner.plan_org(org, fixed=False)
         planner.attendances()
         plan = _assemble(planner, tree, year, calendar, None)
-        _settle()
+        settle()
         return plan, dict(planner.forced), set(planner.reopened)
-
-
-def _settle() -> None:
-    """The objects made while the collector is paused (a plan's hundreds of thousands of occurrences) moved to
-    its oldest generation in one step (``gc.freeze`` then ``gc.unfreeze``: two list splices), where the first
-    collection after the pause does not walk them all. They form no cycles, and the oldest generation is where
-    a collection would have moved them; none is walked more than before. Left alone when the program has frozen
-    objects of its own (``gc.freeze`` before a fork), which ``gc.unfreeze`` would give back."""
-    if gc.get_freeze_count() == 0:
-        gc.freeze()
-        gc.unfreeze()
 
 
 def _assemble(
@@ -2281,7 +2313,10 @@ def _assemble(
     placed: Iterable[Occurrence] = planner.occurrences
     if planner.pins is not None:  # a re-plan's missed items order what follows them but are not in the plan
         placed = [o for o in placed if not planner._is_missed(o)]
-    occurrences = _in_plan_order((o for o in placed if wanted is None or o.org in wanted), tree)
+    occurrences = Occurrences(
+        _in_plan_order((o for o in placed if wanted is None or o.org in wanted), tree),
+        _held_in_plan_order((h for h in planner.held if wanted is None or h.org in wanted), tree),
+    )
     warnings = []
     if calendar.provisional:
         why = (
@@ -2299,7 +2334,7 @@ def _assemble(
         year=year,
         provisional=calendar.provisional,
         workdays_source=calendar.source,
-        occurrences=tuple(occurrences),
+        occurrences=occurrences,
         unplaced=tuple(
             sorted((u for u in planner.unplaced if wanted is None or u.org in wanted), key=lambda u: order[u.org])
         ),
@@ -2351,11 +2386,20 @@ def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
         raise ValueError("no plans to merge")
     order = {org.id: n for n, org in enumerate(tree)}
     first = parts[0]
+    lazy = [p.occurrences for p in parts if isinstance(p.occurrences, Occurrences)]
+    occurrences: Sequence[Occurrence]
+    if len(lazy) == len(parts):  # the events merged, the held items left to be made when read
+        occurrences = Occurrences(
+            _in_plan_order((o for p in lazy for o in p.events), tree),
+            _held_in_plan_order((h for p in lazy for h in p.held), tree),
+        )
+    else:
+        occurrences = tuple(_in_plan_order((o for p in parts for o in p.occurrences), tree))
     return Plan(
         year=first.year,
         provisional=first.provisional,
         workdays_source=first.workdays_source,
-        occurrences=tuple(_in_plan_order((o for p in parts for o in p.occurrences), tree)),
+        occurrences=occurrences,
         unplaced=tuple(sorted((u for p in parts for u in p.unplaced), key=lambda u: order[u.org])),
         combined=tuple(sorted((c for p in parts for c in p.combined), key=lambda c: order[c.org])),
         warnings=first.warnings,

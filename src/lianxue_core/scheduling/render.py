@@ -180,9 +180,8 @@ def _table_blocks(
     """Each organization's table, by organization id in the plan's order (items held during another activity
     are part of it: listed in the JSON, not here)."""
     by_org: dict[str, list[Occurrence]] = {}
-    for occ in plan.occurrences:
-        if occ.shown:
-            by_org.setdefault(occ.org, []).append(occ)
+    for occ in plan.shown():
+        by_org.setdefault(occ.org, []).append(occ)
     headers = [_("when"), _("period"), _("item"), _("people"), _("notes")]
     blocks = {}
     for org_id, items in by_org.items():
@@ -242,9 +241,8 @@ def _markdown_sections(plan: Plan, tree: OrganizationTree, titles: Mapping[str, 
     """Each organization's section (its lines joined), for the organizations with something planned or unplaced,
     in file order."""
     by_org: dict[str, list[Occurrence]] = {}
-    for occ in plan.occurrences:
-        if occ.shown:  # items held during another activity are part of it (listed in the JSON)
-            by_org.setdefault(occ.org, []).append(occ)
+    for occ in plan.shown():  # items held during another activity are part of it (listed in the JSON)
+        by_org.setdefault(occ.org, []).append(occ)
     unplaced_of: dict[str, list[Unplaced]] = {}
     for u in plan.unplaced:
         unplaced_of.setdefault(u.org, []).append(u)
