@@ -404,3 +404,62 @@ def test_a_record_file_that_is_a_pipe_is_read_once(
     assert warnings == tuple(w.replace(str(records), str(pipe)) for w in file_warnings)
     assert warnings
     assert len(store) > 40_000
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_repeats_found_while_reading_are_the_repeats_of_a_pass_over_every_row(
+    example: tuple[PluginHost, OrganizationTree, Path], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """The CSV reader leaves out a repeated record as it reads (an organization's rows one run at a time; one met
+    again later is looked at whole at the end): the records, warnings and problems are those of the general path,
+    which stores every row and looks for repeats among all of an organization's rows afterwards. Rows in any
+    order (organizations interleaved, repeats near and far, the same people in another order), across the
+    store's spills and two files."""
+    from lianxue_core.supervision import records as reading
+
+    host, tree, records = example
+    with records.open(encoding="utf-8", newline="") as f:
+        header, *body = list(csv.reader(f))
+    picks = data.draw(st.lists(st.integers(0, len(body) - 1), min_size=1, max_size=80), label="rows")
+    if data.draw(st.booleans(), label="grouped"):  # as files usually come: an organization's rows together
+        picks.sort(key=lambda i: body[i][0])
+    rows = [list(body[i]) for i in picks]
+    for row in rows:
+        if data.draw(st.booleans(), label="people reversed"):
+            row[8] = "；".join(reversed(row[8].split("；")))
+    cut = data.draw(st.integers(0, len(rows)), label="second file from")
+    spill_rows = data.draw(st.integers(1, 40), label="spill rows")
+    obligations = obligations_of(tree, host, YEAR)
+    catalogue = {o.id: o for o in host.catalogue()}
+    applies = {org: {o.id for o in obs} for org, obs in obligations.items()}
+    base = tmp_path_factory.mktemp("repeats")
+    read = {}
+    for way, extra in (("fast", []), ("general", ["uid"])):  # a uid column sends every row the general way
+        folder = base / way
+        folder.mkdir()
+        paths = []
+        for name, part in (("a.csv", rows[:cut]), ("b.csv", rows[cut:])):
+            path = folder / name
+            with path.open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow([*header, *extra])
+                writer.writerows([*row, *([""] * len(extra))] for row in part)
+            paths.append(path)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(reading, "SPILL_ROWS", spill_rows)
+            store, problems, warnings = reading.read_store(paths, tree, catalogue, applies)
+        orgs = [o.id for o in tree]
+        found = [(r.org, r.obligation, r.date, r.members, r.attendees, r.origin) for r in store.of(orgs)]
+        read[way] = (
+            [tuple(str(x).replace(str(folder), "DIR") for x in item) for item in found],
+            [p.message for p in problems],
+            [w.replace(str(folder), "DIR") for w in warnings],
+        )
+        store.close()
+    assert read["fast"] == read["general"]
+    assert read["fast"][1] == []
+    repeated = len(picks) - len(
+        {(body[i][0], *body[i][1:4], frozenset(body[i][8].split("；")), *body[i][4:8], *body[i][9:]) for i in picks}
+    )
+    assert sum("repeats" in w for w in read["fast"][2]) == repeated

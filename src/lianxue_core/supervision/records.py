@@ -604,6 +604,13 @@ def _read_csv(
     max_rows, cache_size, cache_chars, shared_chars = limit.rows, _CACHE_SIZE, _CACHE_CHARS, _SHARED_CHARS
     spill_at = sink.spill_at
     last_org, stored = "", None
+    # repeats (see RecordStore.dedupe) found as the rows come, one run of an organization's rows at a time: the
+    # first of each key in the run; an organization met again later, or with a run too long to hold, is left
+    # to dedupe's pass over all its rows
+    runs, unchecked, repeats = sink.runs, sink.unchecked, sink.repeats
+    run_org = ""
+    run_keys: dict[tuple[object, ...], _Stored] | None = None
+    sets: dict[tuple[str, ...], frozenset[str]] = {}  # people as a set, by their tuple
     try:
         for cells in reader:
             start = end + 1
@@ -665,25 +672,51 @@ def _read_csv(
                             if stored is None:
                                 stored = by_org[org] = []
                             last_org = org
-                        stored.append(
-                            (
-                                seq,
-                                obligation,
-                                date,
-                                time,
-                                texts.setdefault(topic, topic) if len(topic) <= shared_chars else topic,
-                                person(org, lecturer) if lecturer else "",
-                                texts.setdefault(comment, comment) if len(comment) <= shared_chars else comment,
-                                attendees,
-                                attendance,
-                                members,
-                                texts.setdefault(notes, notes) if len(notes) <= shared_chars else notes,
-                                period,
-                                households,
-                                fi,
-                                start,
-                            )
+                        record = (
+                            seq,
+                            obligation,
+                            date,
+                            time,
+                            texts.setdefault(topic, topic) if len(topic) <= shared_chars else topic,
+                            person(org, lecturer) if lecturer else "",
+                            texts.setdefault(comment, comment) if len(comment) <= shared_chars else comment,
+                            attendees,
+                            attendance,
+                            members,
+                            texts.setdefault(notes, notes) if len(notes) <= shared_chars else notes,
+                            period,
+                            households,
+                            fi,
+                            start,
                         )
+                        if org != run_org:
+                            if org in runs:  # met again: dedupe looks at all its rows
+                                unchecked.add(org)
+                            runs.add(org)
+                            run_org, run_keys = org, {} if org not in unchecked else None
+                        if run_keys is not None:
+                            m_set = sets.get(members)
+                            if m_set is None:
+                                if len(sets) > cache_size:
+                                    sets.clear()
+                                m_set = sets[members] = frozenset(members)
+                            a_set = sets.get(attendees)
+                            if a_set is None:
+                                a_set = sets[attendees] = frozenset(attendees)
+                            same = (obligation, date, time, period, m_set, a_set, record[5], record[4], households)
+                            first = run_keys.setdefault(same, record)
+                            if first is not record:
+                                repeats.append((seq, sink.repeat_warning(record, first)))
+                                seq += 1  # its place in the reading order is taken, as dedupe would leave it
+                                if seq >= spill_at:
+                                    sink._seq = seq
+                                    sink.spill()
+                                    spill_at, stored = sink.spill_at, None
+                                continue
+                            if len(run_keys) > cache_size:  # a very long run: dedupe looks at it, not this dict
+                                unchecked.add(org)
+                                run_keys = None
+                        stored.append(record)
                         seq += 1
                         if seq >= spill_at:  # a large file: the rows so far go to the store's file
                             sink._seq = seq
@@ -1142,6 +1175,13 @@ class RecordStore:
         # each organization's rows in the file: (offset, length) of its pickles, and how many rows they hold
         self._chunks: dict[str, list[tuple[int, int]]] = {}
         self._spilled: dict[str, int] = {}
+        #: Organizations whose repeats :meth:`dedupe` must still look for: rows stored by :meth:`add`, or an
+        #: organization whose rows the CSV reader met in more than one run (its runs were looked at one by one).
+        self.unchecked: set[str] = set()
+        #: Organizations the CSV reader has begun a run of rows of (see :func:`_read_csv`).
+        self.runs: set[str] = set()
+        #: Repeats the CSV reader found and left out as it read: ``(seq, warning)``.
+        self.repeats: list[tuple[int, str]] = []
 
     def __len__(self) -> int:
         return sum(self._spilled.values()) + sum(len(rows) for rows in self.by_org.values())
@@ -1161,6 +1201,7 @@ class RecordStore:
         if rows is None:
             rows = self.by_org[org] = []
         rows.append((self._seq, *fields, file, line))
+        self.unchecked.add(org)
         self._seq += 1
         if self._seq >= self.spill_at:
             self.spill()
@@ -1303,16 +1344,19 @@ class RecordStore:
         """Every record, in reading order."""
         return tuple(self.iter())
 
-    def dedupe(self) -> list[tuple[int, str]]:
+    def dedupe(self, orgs: Collection[str] | None = None) -> list[tuple[int, str]]:
         """Keep the first of records that repeat another exactly (same organization, obligation, date, time,
         period, people, lecturer, topic and households); returns a warning for each other one, with its
-        ``seq`` (reading order)."""
+        ``seq`` (reading order). Only the organizations in ``orgs`` when given (:attr:`unchecked`: the CSV reader
+        left out the others' repeats as it read them, see :attr:`repeats`)."""
         out: list[tuple[int, str]] = []
         # the people of a record as a set, made once per tuple (the reader shares the tuples of equal texts);
         # by id: the tuples stay alive in the rows while they are looked at (an organization's rows read back
         # from the file are new objects: their own table, dropped with them)
         shared: dict[int, frozenset[str]] = {}
         for org in self._orgs():
+            if orgs is not None and org not in orgs:
+                continue
             rows = self._rows(org)
             people = shared if org not in self._chunks else {}
             seen: dict[tuple[object, ...], _Stored] = {}
@@ -1330,15 +1374,7 @@ class RecordStore:
                     seen[key] = r
                     kept.append(r)
                 else:
-                    out.append(
-                        (
-                            r[0],
-                            _(
-                                "{record}: repeats {first} (the same organization, obligation, date, time, people "
-                                "and content); counted once"
-                            ).format(record=self.origin(r), first=self.origin(first)),
-                        )
-                    )
+                    out.append((r[0], self.repeat_warning(r, first)))
             if len(kept) != len(rows):
                 if org in self._chunks:  # the kept rows replace the organization's in the file
                     self._chunks[org] = [self._write(kept)]
@@ -1349,6 +1385,13 @@ class RecordStore:
             if len(shared) > _CACHE_SIZE:
                 shared = {}
         return out
+
+    def repeat_warning(self, row: _Stored, first: _Stored) -> str:
+        """The warning that ``row`` repeats ``first`` and is counted once."""
+        return _(
+            "{record}: repeats {first} (the same organization, obligation, date, time, people and content); "
+            "counted once"
+        ).format(record=self.origin(row), first=self.origin(first))
 
 
 def _tagged(org: str, rows: list[_Stored]) -> Iterator[tuple[int, str, _Stored]]:
@@ -1451,7 +1494,7 @@ def read_store(
                     ),
                 )
             )
-    warnings += [(seq, 0, text) for seq, text in store.dedupe()]
+    warnings += [(seq, 0, text) for seq, text in [*store.repeats, *store.dedupe(store.unchecked)]]
     warnings.sort(key=lambda w: (w[0], w[1]))
     if store.spilled:  # the last rows read join the others in the file: a check then holds one shard's at a time
         store.spill()
