@@ -151,11 +151,14 @@ def plans(draw: st.DrawFn) -> tuple[list[Occurrence], list[HeldAt], list[str]]:
                     "2026-03",
                     start,
                     _end(start),
-                    "",
-                    False,
+                    draw(st.sampled_from(["", "村文化礼堂"])),
+                    draw(st.booleans()),
                     f"held {len(held)}",
                     "host",
-                    tuple((s, f"心得：{s}{n}", (s,)) for n, s in enumerate(slots)),
+                    tuple(
+                        (s, f"心得：{s}{n}", (s,) if n % 3 else tuple(f"p{k}" for k in range(20)))
+                        for n, s in enumerate(slots)
+                    ),
                 )
             )
     return events, held, orgs
@@ -191,3 +194,37 @@ def test_any_records_are_made_in_plan_order(drawn: tuple[list[Occurrence], list[
     assert occurrences == expected
     assert occurrences.shown() == [o for o in expected if o.shown]
     assert pickle.loads(pickle.dumps(occurrences)) == expected
+
+
+def test_the_json_of_held_items_written_from_their_records_is_the_json_of_the_items(plan: Plan) -> None:
+    from lianxue_core.scheduling.render import occurrence_json, occurrence_texts, render_plan_json
+
+    fresh = pickle.loads(pickle.dumps(plan))
+    texts = list(occurrence_texts(fresh.occurrences))
+    assert fresh.occurrences._made is None  # written without making them
+    made = [(o.org, occurrence_json(o)) for o in plan.occurrences]
+    assert texts == made
+    assert render_plan_json(fresh) == render_plan_json(attrs.evolve(plan, occurrences=tuple(plan.occurrences)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(plans())
+def test_any_records_are_written_as_their_items(drawn: tuple[list[Occurrence], list[HeldAt], list[str]]) -> None:
+    from lianxue_core.scheduling.render import occurrence_json, occurrence_texts
+
+    events, held, orgs = drawn
+    rank = {org: n for n, org in enumerate(orgs)}
+    events.sort(key=lambda o: (rank[o.org], within_org(o)))
+    held.sort(key=lambda h: (rank[h.org], _held_place(h)))
+    if {h.org for h in held if h.items} - {o.org for o in events}:
+        return
+    occurrences = Occurrences(events, held)
+    texts = list(occurrence_texts(occurrences))
+    assert texts == [(o.org, occurrence_json(o)) for o in occurrences.made()]
+
+
+def _held_place(h: HeldAt) -> tuple[object, ...]:
+    start = h.start
+    if isinstance(start, dt.datetime):
+        return (start.date(), True, start.time(), h.obligation)
+    return (start, False, dt.time.min, h.obligation)

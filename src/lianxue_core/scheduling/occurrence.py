@@ -7,13 +7,13 @@ import datetime as dt
 import heapq
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import overload
+from typing import Any, overload
 
 import attrs
 
 from ..collector import paused, settle
 
-__all__ = ["HeldAt", "Occurrence", "Occurrences", "within_org"]
+__all__ = ["HeldAt", "HeldItem", "Occurrence", "Occurrences", "within_org"]
 
 
 @attrs.frozen
@@ -433,6 +433,15 @@ class Occurrences(Sequence[Occurrence]):
     def __reduce__(self) -> tuple[type[Occurrences], tuple[tuple[Occurrence, ...], tuple[HeldAt, ...]]]:
         return (Occurrences, (self._events, self._held))  # as stored: a quarter of the size
 
+    def pieces(self) -> Iterator[Occurrence | HeldItem]:
+        """Every occurrence in plan order, a held item not made but as its record and its ``(slot, title,
+        people)``: for a writer that writes each item once (the plan's JSON). Once the sequence is made, its
+        occurrences."""
+        if self._made is not None:
+            return iter(self._made)
+        pieces: Iterator[Occurrence | HeldItem] = _merged(self._events, self._held, _held_items, _piece_slot)
+        return pieces
+
     def made(self) -> tuple[Occurrence, ...]:
         """Every occurrence, the held items made (once), in plan order."""
         if self._made is None:
@@ -442,8 +451,38 @@ class Occurrences(Sequence[Occurrence]):
         return self._made
 
 
-def _merged(events: tuple[Occurrence, ...], held: tuple[HeldAt, ...]) -> Iterator[Occurrence]:
-    """``events`` with the items of ``held`` made and put in their places."""
+#: A held item not made: its record and its ``(slot, title, people)``.
+HeldItem = tuple[HeldAt, tuple[str, str, tuple[str, ...]]]
+
+
+def _made_items(group: list[HeldAt]) -> list[Occurrence]:
+    """The items of records with one key made, by slot (equal slots in the order of the records, then planned)."""
+    if len(group) == 1:
+        return group[0].occurrences()
+    return sorted((o for g in group for o in g.occurrences()), key=_slot)
+
+
+def _held_items(group: list[HeldAt]) -> list[HeldItem]:
+    """:func:`_made_items`, the items not made."""
+    return sorted(((g, item) for g in group for item in g.items), key=_item_slot)
+
+
+def _item_slot(piece: HeldItem) -> str:
+    return piece[1][0]
+
+
+def _piece_slot(piece: Occurrence | HeldItem) -> str:
+    return piece.slot if isinstance(piece, Occurrence) else piece[1][0]
+
+
+def _merged(
+    events: tuple[Occurrence, ...],
+    held: tuple[HeldAt, ...],
+    expand: Callable[[list[HeldAt]], Sequence[Any]] = _made_items,
+    slot_of: Callable[[Any], str] = operator.attrgetter("slot"),
+) -> Iterator[Any]:
+    """``events`` with the items of ``held`` put in their places: made (``expand``), or as ``slot_of`` reads
+    them."""
     n, h = len(events), 0
     i = 0
     while i < n:
@@ -465,22 +504,19 @@ def _merged(events: tuple[Occurrence, ...], held: tuple[HeldAt, ...]) -> Iterato
             while h < len(held) and held[h].org == org and _held_key(held[h]) == key:
                 group.append(held[h])  # one obligation's items at one time in two records: merged by slot
                 h += 1
-            items = (
-                group[0].occurrences()
-                if len(group) == 1
-                else sorted((o for g in group for o in g.occurrences()), key=_slot)
-            )
+            items = expand(group)
             if not items:
                 continue
-            lo = bisect.bisect_left(keys, (*key, items[0].slot), pos)
-            if lo < pos:
+            first = (*key, slot_of(items[0]))
+            if pos and keys[pos - 1] > first:
                 raise ValueError(f"held items of {org} out of plan order")
+            lo = bisect.bisect_left(keys, first, pos)
             yield from run[pos:lo]
-            hi = bisect.bisect_right(keys, (*key, items[-1].slot), lo)
+            hi = bisect.bisect_right(keys, (*key, slot_of(items[-1])), lo)
             if hi == lo:
                 yield from items
             else:  # events of the same obligation at the same time: by slot
-                yield from heapq.merge(run[lo:hi], items, key=_slot)
+                yield from heapq.merge(run[lo:hi], items, key=_piece_slot)
             pos = hi
         yield from run[pos:]
         i = k

@@ -16,7 +16,7 @@ from ..i18n import _
 from ..model import OrganizationTree
 from ..textable import render_table
 from ..textsafe import for_terminal
-from .occurrence import Occurrence
+from .occurrence import HeldAt, Occurrence, Occurrences
 from .planner import Plan, Unplaced
 
 __all__ = [
@@ -129,11 +129,82 @@ def occurrence_json(o: Occurrence, _cache: dict[object, str] | None = None) -> s
     return "{" + _I6 + ("," + _I6).join(fields) + _I4 + "}"
 
 
+def occurrence_texts(
+    occurrences: Sequence[Occurrence], _cache: dict[object, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """``(org, occurrence_json(o))`` of each occurrence in order; the items of an
+    :class:`~lianxue_core.scheduling.occurrence.Occurrences` held at an activity written from their record,
+    without making them (the text is the same)."""
+    cache = _cache if _cache is not None else {}
+    if not isinstance(occurrences, Occurrences) or not occurrences.held:
+        for o in occurrences:
+            yield o.org, occurrence_json(o, cache)
+        return
+    last: HeldAt | None = None
+    head = middle = tail = ""
+    for piece in occurrences.pieces():
+        if isinstance(piece, Occurrence):
+            yield piece.org, occurrence_json(piece, cache)
+            continue
+        held, (slot, title, people) = piece
+        if held is not last:  # what the items of one record share, written once
+            last = held
+            head, middle, tail = _held_json(held, cache)
+        if len(people) > 16:
+            p = _json_list(people)
+        elif (p := cache.get(people)) is None:  # type: ignore[assignment]
+            p = cache[people] = _json_list(people)
+        if len(cache) > 20_000:
+            cache.clear()
+        yield held.org, head + _S(slot) + "," + _I6 + '"title": ' + _S(title) + middle + p + tail
+
+
+def _held_json(held: HeldAt, cache: dict[object, str]) -> tuple[str, str, str]:
+    """The text of a held item (see :func:`occurrence_json`) around its slot and title, and around its people."""
+    start, end = held.start, held.end
+    at = (start, start.utcoffset()) if isinstance(start, dt.datetime) else start
+    s = cache.get(at)
+    if s is None:
+        s = cache[at] = _S(start.isoformat())
+    at = (end, end.utcoffset()) if isinstance(end, dt.datetime) else end
+    e = cache.get(at)
+    if e is None:
+        e = cache[at] = _S(end.isoformat())
+    sep = "," + _I6
+    all_day = "false" if isinstance(start, dt.datetime) else "true"
+    head = (
+        "{"
+        + _I6
+        + sep.join(
+            (
+                '"org": ' + _S(held.org),
+                '"obligation": ' + _S(held.obligation),
+                '"period": ' + _S(held.period),
+                '"slot": ',
+            )
+        )
+    )
+    middle = sep + sep.join(('"start": ' + s, '"end": ' + e, '"all_day": ' + all_day, '"people": '))
+    tail = sep + sep.join(
+        (
+            '"location": ' + _S(held.location),
+            '"provisional": ' + ("true" if held.provisional else "false"),
+            '"also_fulfils": []',
+            '"note": ' + _S(held.note),
+            '"at": ' + _S(held.at),
+            '"at_org": ""',
+            '"agenda": []',
+            '"theme": ""',
+        )
+    )
+    return head, middle, tail + _I4 + "}"
+
+
 def _json_lists(plan: Plan) -> dict[str, list[str]]:
     """The items of the plan's lists as JSON text, two levels deep: ``occurrences``, ``unplaced``, ``combined``."""
     cache: dict[object, str] = {}
     return {
-        "occurrences": [occurrence_json(o, cache) for o in plan.occurrences],
+        "occurrences": [text for _org, text in occurrence_texts(plan.occurrences, cache)],
         "unplaced": [jsontext.dumps(u.to_json(), 2) for u in plan.unplaced],
         "combined": [jsontext.dumps(c.to_json(), 2) for c in plan.combined],
     }
@@ -366,7 +437,7 @@ def render_shard(
     cache = {} if cache is None else cache
     pieces: list[tuple[str, str, str]] = []
     if fmt == "json":
-        pieces += [("occurrences", occ.org, occurrence_json(occ, cache)) for occ in plan.occurrences]
+        pieces += [("occurrences", org, text) for org, text in occurrence_texts(plan.occurrences, cache)]
         for key in ("unplaced", "combined"):
             pieces += [(key, item.org, jsontext.dumps(item.to_json(), 2)) for item in getattr(plan, key)]
     elif fmt == "markdown":
@@ -405,8 +476,8 @@ def write_plan_by_shard(
             else:
                 plan = item
                 if fmt == "json":
-                    for occ in plan.occurrences:  # one item's text at a time
-                        spool.put("occurrences", occ.org, occurrence_json(occ, cache))
+                    for org, text in occurrence_texts(plan.occurrences, cache):  # one item's text at a time
+                        spool.put("occurrences", org, text)
                     for key in ("unplaced", "combined"):
                         for thing in getattr(plan, key):
                             spool.put(key, thing.org, jsontext.dumps(thing.to_json(), 2))
