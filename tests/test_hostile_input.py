@@ -8,6 +8,7 @@ to hundreds of gigabytes, or to read ``/dev/zero`` whole, dies or raises MemoryE
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -311,6 +312,22 @@ def test_a_huge_field_in_json_records(tmp_path: Path) -> None:
     record = {**GOOD_RECORD, "topic": "学" * 40_000}
     result = check_json(tmp_path, json.dumps([record], ensure_ascii=False))
     refused(result, tmp_path / "r.json", "more than 32767 in one field", "LIANXUE_MAX_CELL_CHARS")
+
+
+@pytest.mark.parametrize("layout", ["one line", "a quoted cell over many short lines"])
+def test_a_huge_cell_in_csv_records(tmp_path: Path, layout: str) -> None:
+    """A cell longer than the limit is refused with its line, whether it is on one line or spread over short ones
+    (the reader leaves the cells of a file whose lines are all short unmeasured, but not a cell that spans lines)."""
+    topic = "学" * 150 if layout == "one line" else "\n".join(["学" * 10] * 16)  # no line over 100 bytes
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["org", "obligation", "date", "topic"])
+        writer.writerow(["shangbai", "village.monthly-study", "2026-01-04", "第一次"])
+        writer.writerow(["shangbai", "village.monthly-study", "2026-02-01", topic])
+    result = run("check", EXAMPLE, "--records", path, "--year", "2026", env={"LIANXUE_MAX_CELL_CHARS": "100"})
+    line = refused(result, path, "more than 100 in one field", "LIANXUE_MAX_CELL_CHARS")
+    assert "line 3, column 4 (topic)" in line, line  # the row's first line
 
 
 def test_too_many_csv_records(tmp_path: Path) -> None:

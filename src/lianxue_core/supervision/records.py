@@ -493,11 +493,13 @@ _SHARED_CHARS = 80
 _CACHE_CHARS = 1 << 22
 
 
-def _utf8_problem(path: Path, f: IO[bytes]) -> Problem | None:
+def _utf8_problem(path: Path, f: IO[bytes]) -> tuple[Problem | None, int]:
     """The problem of a file that is not UTF-8 (as :func:`_decode` reports it, with the line), read from ``f`` a
-    megabyte at a time."""
+    megabyte at a time; and the length in bytes of its longest line (a cell on one line is no longer: see
+    :func:`_read_csv`)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 0  # whole lines before the current megabyte
+    longest = tail = 0  # the longest line so far; the length of the last, unfinished, line
     while chunk := f.read(1 << 20):
         try:
             decoder.decode(chunk)
@@ -505,13 +507,20 @@ def _utf8_problem(path: Path, f: IO[bytes]) -> Problem | None:
             # ``exc.start`` counts from the bytes the decoder held back from the megabyte before, if any
             held = len(exc.object) - len(chunk)
             line = lines + chunk[: max(0, exc.start - held)].count(b"\n") + 1
-            return _not_utf8(path, line)
-        lines += chunk.count(b"\n")
+            return _not_utf8(path, line), longest
+        parts = chunk.split(b"\n")
+        lines += len(parts) - 1
+        if len(parts) == 1:
+            tail += len(chunk)
+        else:
+            longest = max(longest, tail + len(parts[0]), max(map(len, parts)))
+            tail = len(parts[-1])
+        longest = max(longest, tail)
     try:
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return _not_utf8(path, lines + 1)
-    return None
+        return _not_utf8(path, lines + 1), longest
+    return None, longest
 
 
 def _not_utf8(path: Path, line: int) -> Problem:
@@ -523,11 +532,17 @@ def _not_utf8(path: Path, line: int) -> Problem:
 
 
 def _read_csv(
-    path: Path, text: str | IO[str], ctx: _Context, limit: Limits, sink: RecordStore
+    path: Path,
+    text: str | IO[str],
+    ctx: _Context,
+    limit: Limits,
+    sink: RecordStore,
+    longest_line: int | None = None,
 ) -> Iterable[tuple[_Row, Record | None]]:
     """The rows of a CSV file. A row whose organization, obligation and period were already found valid, with a
     date, time and counts of the usual forms, is stored straight into ``sink`` (no per-row objects but the
-    record's tuple); any other row goes through :func:`_build`, which reports every problem, and is yielded."""
+    record's tuple); any other row goes through :func:`_build`, which reports every problem, and is yielded.
+    ``longest_line``: the length of the file's longest line (in bytes or characters; ``None``: unknown)."""
     reader = csv.reader(io.StringIO(text, newline="") if isinstance(text, str) else text)
     file = _name(path)
     try:
@@ -583,6 +598,11 @@ def _read_csv(
         col["households"],
     )
     fast = "uid" not in fields and "org" in fields and "obligation" in fields
+    if longest_line is None and isinstance(text, str):
+        longest_line = max(map(len, text.split("\n")), default=0)
+    # no line longer than a cell may be: the cells of a row on one line need no measuring (a quoted cell that
+    # spans lines is measured)
+    short = longest_line is not None and longest_line <= limit.cell_chars
     pad = [""] * (width + 1)
     valid, accepts = ctx.valid, ctx.accepts
     people_of, person = ctx.people_of, ctx.person
@@ -618,7 +638,7 @@ def _read_csv(
             n = len(cells)
             if fast and n <= width and cells:
                 org = cells[i_org].strip() if i_org < n else ""
-                if org and max(map(len, cells)) <= cell_chars:
+                if org and ((short and end == start) or max(map(len, cells)) <= cell_chars):
                     rows += 1
                     if rows > max_rows:
                         row = _Row(file, start, where, where_as=_COLUMN)
@@ -1409,13 +1429,13 @@ def _read_csv_file(path: Path, ctx: _Context, limit: Limits, store: RecordStore)
     name = _name(path)
     try:
         with open_limited(path, limit.records_bytes, what="the record file", field="records_bytes", display=name) as f:
-            problem = _utf8_problem(path, f)
+            problem, longest = _utf8_problem(path, f)
             if problem is not None:
                 return [problem]
             f.seek(0)
             problems: list[Problem] = []
             stream = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
-            for row, record in _read_csv(path, stream, ctx, limit, store):
+            for row, record in _read_csv(path, stream, ctx, limit, store, longest):
                 problems.extend(row.problems)
                 if record is not None:
                     store.add_record(record, store.file(name), row.line)
