@@ -129,6 +129,10 @@ def test_lookups() -> None:
     assert ids(tree.ancestors("qiye-g1")) == ["qiye", "xinshi", "deqing"]
     assert tree.ancestors("deqing") == ()
     assert tree.linked("xinshi") == (tree["zhuangcun"],)
+    assert [tree.position(o.id) for o in tree] == list(range(len(tree)))
+    assert sorted(["qiye", "deqing", "dongcun"], key=tree.position) == ["deqing", "dongcun", "qiye"]
+    with pytest.raises(KeyError):
+        tree.position("nowhere")
 
 
 def test_supervision() -> None:

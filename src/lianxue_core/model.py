@@ -222,6 +222,7 @@ class OrganizationTree:
         "_members_by_id",
         "_order",
         "_overseen",
+        "_position",
     )
 
     def __init__(self, organizations: Iterable[Organization], members: Iterable[Member] = ()) -> None:
@@ -229,6 +230,7 @@ class OrganizationTree:
         self._by_id: dict[str, Organization] = {o.id: o for o in self._order}
         if len(self._by_id) != len(self._order):
             raise ValueError("duplicate organization ids")
+        self._position = {o.id: n for n, o in enumerate(self._order)}
         children: dict[str | None, list[Organization]] = {}
         for org in self._order:
             if org.parent is not None and org.parent not in self._by_id:
@@ -294,6 +296,14 @@ class OrganizationTree:
 
     def __getitem__(self, org_id: str) -> Organization:
         return self._by_id[org_id]
+
+    def position(self, org_id: str) -> int:
+        """The place of ``org_id`` in file order (0 for the first); ``KeyError`` when there is none: a lookup, for
+        putting a few organizations in file order without a walk of the tree.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._position[org_id]
 
     def get(self, org_id: str) -> Organization | None:
         """Return the organization ``org_id``, or ``None``."""

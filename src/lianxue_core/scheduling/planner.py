@@ -679,7 +679,7 @@ class _Planner:
         organizations under the supervisors of those: the same rules as for the whole tree.
         """
         tree = self.tree
-        position = {org.id: n for n, org in enumerate(tree)}
+        position = tree.position
         chosen: dict[str, tuple[ActivityDay, bool] | None] = {}
 
         def own(org: Organization) -> tuple[ActivityDay, bool] | None:
@@ -693,7 +693,7 @@ class _Planner:
                 found = (opts.activity_day, False)
             elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
                 found = (legacy, False)  # the branch-rules plugin's older name for the same day
-            elif org.parent is not None and org.track is not None and position[org.parent] < position[org.id]:
+            elif org.parent is not None and org.track is not None and position(org.parent) < position(org.id):
                 parent = tree[org.parent]
                 if parent.track == org.track:
                     found = own(parent)
@@ -701,15 +701,21 @@ class _Planner:
             return found
 
         groups: dict[str, list[Organization]] = {}
-        for org in tree:
-            sup = tree.supervisor_of(org.id)
-            # a top organization is a group of its own: unrelated trees never move each other
-            groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
-        wanted = None if only is None else set(only)
+        if only is None:
+            for org in tree:
+                sup = tree.supervisor_of(org.id)
+                # a top organization is a group of its own: unrelated trees never move each other
+                groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
+        else:  # the groups of the shard's organizations, looked up (a walk of the tree per shard is quadratic)
+            for org_id in only:
+                if org_id not in tree:
+                    continue
+                sup = tree.supervisor_of(org_id)
+                key = sup.id if sup is not None else f"top:{org_id}"
+                if key not in groups:
+                    groups[key] = [tree[org_id]] if sup is None else self._supervised_group(sup)
         out: dict[str, tuple[ActivityDay, bool]] = {}
         for members in groups.values():
-            if wanted is not None and not any(o.id in wanted for o in members):
-                continue
             for org in members:
                 rule = own(org)
                 if rule is not None:
@@ -733,6 +739,23 @@ class _Planner:
 
     # -- people ------------------------------------------------------------------------------------
 
+    def _supervised_group(self, sup: Organization) -> list[Organization]:
+        """Every organization whose supervisor is ``sup``, in file order (``sup`` itself when it is its own)."""
+        tree = self.tree
+        group = list(tree.supervised_by(sup.id))
+        own = tree.supervisor_of(sup.id)
+        if own is not None and own.id == sup.id:
+            group.append(sup)
+            group.sort(key=lambda o: tree.position(o.id))
+        return group
+
+    def _in_file_order(self, only: Collection[str] | None) -> Iterable[Organization]:
+        """The organizations of ``only`` (all when ``None``) in file order."""
+        tree = self.tree
+        if only is None:
+            return tree
+        return [tree[i] for i in sorted((i for i in only if i in tree), key=tree.position)]
+
     def _link_attendees(
         self, only: Collection[str] | None = None
     ) -> tuple[dict[tuple[str, str], tuple[str, ...]], list[tuple[Organization, Obligation, Member, list[str]]]]:
@@ -746,10 +769,8 @@ class _Planner:
         out: dict[tuple[str, str], list[str]] = {}
         duties: list[tuple[Organization, Obligation, Member, list[str]]] = []
         tree = self.tree
-        planned = None if only is None else set(only)
-        for org in tree:
-            if planned is not None and org.id not in planned:
-                continue  # a shard: where another shard's people go is in that shard (:func:`shards`)
+        # a shard: where another shard's people go is in that shard (:func:`shards`)
+        for org in self._in_file_order(only):
             for ob in self.obligations.get(org.id, ()):
                 if not ob.attendance:
                     continue
@@ -2153,11 +2174,10 @@ def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) ->
     for occ in occurrences:
         by_org.setdefault(occ.org, []).append(occ)
     out: list[Occurrence] = []
-    for org in tree:
-        items = by_org.get(org.id)
-        if items:
-            items.sort(key=within_org)
-            out += items
+    for org_id in sorted((o for o in by_org if o in tree), key=tree.position):
+        items = by_org[org_id]
+        items.sort(key=within_org)
+        out += items
     return out
 
 
@@ -2167,11 +2187,10 @@ def _held_in_plan_order(held: Iterable[HeldAt], tree: OrganizationTree) -> list[
     for h in held:
         by_org.setdefault(h.org, []).append(h)
     out: list[HeldAt] = []
-    for org in tree:
-        items = by_org.get(org.id)
-        if items:
-            items.sort(key=_held_order)
-            out += items
+    for org_id in sorted((o for o in by_org if o in tree), key=tree.position):
+        items = by_org[org_id]
+        items.sort(key=_held_order)
+        out += items
     return out
 
 
@@ -2268,7 +2287,7 @@ def make_plan(
         wanted = None if orgs is None else set(orgs)
         # Organizations share people (a town leader in the villages linked to them): the organizations that do
         # are planned together, in file order, so the result for each is the same however the tree is sharded.
-        planned = [org for org in tree if only is None or org.id in only]
+        planned = list(planner._in_file_order(only))
         for org in planned:
             planner.plan_org(org, fixed=True)
         for org in planned:
@@ -2309,7 +2328,7 @@ def _assemble(
 ) -> Plan:
     """The plan from what the planner placed: by organization in file order, then by start; the unplaced
     and combined items by organization in file order, each organization's in the order they arose."""
-    order = {org.id: n for n, org in enumerate(tree)}
+    order = tree.position
     placed: Iterable[Occurrence] = planner.occurrences
     if planner.pins is not None:  # a re-plan's missed items order what follows them but are not in the plan
         placed = [o for o in placed if not planner._is_missed(o)]
@@ -2336,10 +2355,10 @@ def _assemble(
         workdays_source=calendar.source,
         occurrences=occurrences,
         unplaced=tuple(
-            sorted((u for u in planner.unplaced if wanted is None or u.org in wanted), key=lambda u: order[u.org])
+            sorted((u for u in planner.unplaced if wanted is None or u.org in wanted), key=lambda u: order(u.org))
         ),
         combined=tuple(
-            sorted((c for c in planner.combined if wanted is None or c.org in wanted), key=lambda c: order[c.org])
+            sorted((c for c in planner.combined if wanted is None or c.org in wanted), key=lambda c: order(c.org))
         ),
         warnings=tuple(warnings),
     )
@@ -2384,7 +2403,7 @@ def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
     :func:`make_plan` orders the plan of the whole tree."""
     if not parts:
         raise ValueError("no plans to merge")
-    order = {org.id: n for n, org in enumerate(tree)}
+    order = tree.position
     first = parts[0]
     lazy = [p.occurrences for p in parts if isinstance(p.occurrences, Occurrences)]
     occurrences: Sequence[Occurrence]
@@ -2400,7 +2419,7 @@ def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
         provisional=first.provisional,
         workdays_source=first.workdays_source,
         occurrences=occurrences,
-        unplaced=tuple(sorted((u for p in parts for u in p.unplaced), key=lambda u: order[u.org])),
-        combined=tuple(sorted((c for p in parts for c in p.combined), key=lambda c: order[c.org])),
+        unplaced=tuple(sorted((u for p in parts for u in p.unplaced), key=lambda u: order(u.org))),
+        combined=tuple(sorted((c for p in parts for c in p.combined), key=lambda c: order(c.org))),
         warnings=first.warnings,
     )
