@@ -13,7 +13,7 @@ import attrs
 
 from ..collector import paused, settle
 
-__all__ = ["HeldAt", "HeldItem", "Occurrence", "Occurrences", "within_org"]
+__all__ = ["HeldAt", "HeldItem", "Occurrence", "Occurrences", "held_order", "within_org"]
 
 
 @attrs.frozen
@@ -315,34 +315,17 @@ class HeldAt:
 
     def occurrences(self) -> list[Occurrence]:
         """The items as occurrences, by slot (items of equal slot in the order they were planned)."""
-        items = sorted(self.items, key=_first)
-        return _new_at(
-            items,
-            self.org,
-            self.obligation,
-            self.period,
-            self.start,
-            self.end,
-            self.location,
-            self.provisional,
-            self.note,
-            self.at,
-        )
+        return self._made(sorted(self.items, key=_first))
 
     def first(self) -> Occurrence:
         """The first item as planned (all have the same period and times); ``IndexError`` when there is none."""
+        return self._made(self.items[:1])[0]
+
+    def _made(self, items: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[Occurrence]:
         return _new_at(
-            self.items[:1],
-            self.org,
-            self.obligation,
-            self.period,
-            self.start,
-            self.end,
-            self.location,
-            self.provisional,
-            self.note,
-            self.at,
-        )[0]
+            items, self.org, self.obligation, self.period, self.start, self.end, self.location, self.provisional,
+            self.note, self.at,
+        )  # fmt: skip
 
 
 _first = operator.itemgetter(0)
@@ -356,8 +339,8 @@ def within_org(occ: Occurrence) -> tuple[object, ...]:
     return (start, False, dt.time.min, occ.obligation, occ.slot)
 
 
-def _held_key(held: HeldAt) -> tuple[object, ...]:
-    """:func:`within_org` of ``held``'s items, but the slot."""
+def held_order(held: HeldAt) -> tuple[object, ...]:
+    """:func:`within_org` of ``held``'s items, but the slot: the order of records among an organization's."""
     start = held.start
     if isinstance(start, dt.datetime):
         return (start.date(), True, start.time(), held.obligation)
@@ -498,10 +481,10 @@ def _merged(
         keys = [within_org(o) for o in run]
         pos = 0
         while h < len(held) and held[h].org == org:
-            key = _held_key(held[h])
+            key = held_order(held[h])
             group = [held[h]]
             h += 1
-            while h < len(held) and held[h].org == org and _held_key(held[h]) == key:
+            while h < len(held) and held[h].org == org and held_order(held[h]) == key:
                 group.append(held[h])  # one obligation's items at one time in two records: merged by slot
                 h += 1
             items = expand(group)

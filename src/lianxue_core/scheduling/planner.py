@@ -36,6 +36,7 @@ import operator
 import zlib
 import zoneinfo
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -45,7 +46,7 @@ from ..model import Member, MemberRole, Organization, OrganizationTree
 from ..obligations import ActivityKind, Audience, Cadence, CadenceKind, Obligation
 from ..orgoptions import ActivityDay, MeetingOptions, default_activity_day, meeting_options, parse_activity_day
 from ..workdays import FIRST_OFFICIAL_YEAR, WorkdayCalendar, holiday_name
-from .occurrence import HeldAt, Occurrence, Occurrences, _fields, _new, within_org
+from .occurrence import HeldAt, Occurrence, Occurrences, _fields, _new, held_order, within_org
 from .periods import Period, periods
 from .pins import Key, Pins, key_of
 
@@ -2166,39 +2167,24 @@ def _org_name(tree: OrganizationTree, org_id: str) -> str:
     return org.name if org is not None else org_id
 
 
-def _in_plan_order(occurrences: Iterable[Occurrence], tree: OrganizationTree) -> list[Occurrence]:
-    """By organization in file order, then by day (all-day items first), time, obligation and slot
-    (:func:`within_org`); items equal in all of these keep the order they came in (a stable sort per
-    organization)."""
-    by_org: dict[str, list[Occurrence]] = {}
-    for occ in occurrences:
-        by_org.setdefault(occ.org, []).append(occ)
-    out: list[Occurrence] = []
+_Placed = TypeVar("_Placed", Occurrence, HeldAt)
+
+
+def _in_plan_order(
+    items: Iterable[_Placed], tree: OrganizationTree, key: Callable[[_Placed], tuple[object, ...]]
+) -> list[_Placed]:
+    """By organization in file order (those not in ``tree`` left out), then by day (all-day items first), time,
+    obligation and slot (:func:`within_org`; :func:`held_order` for records of held items); items equal in all of
+    these keep the order they came in (a stable sort per organization)."""
+    by_org: dict[str, list[_Placed]] = {}
+    for item in items:
+        by_org.setdefault(item.org, []).append(item)
+    out: list[_Placed] = []
     for org_id in sorted((o for o in by_org if o in tree), key=tree.position):
-        items = by_org[org_id]
-        items.sort(key=within_org)
-        out += items
+        placed = by_org[org_id]
+        placed.sort(key=key)
+        out += placed
     return out
-
-
-def _held_in_plan_order(held: Iterable[HeldAt], tree: OrganizationTree) -> list[HeldAt]:
-    """Held items' records by organization in file order, then as :func:`within_org` orders their items."""
-    by_org: dict[str, list[HeldAt]] = {}
-    for h in held:
-        by_org.setdefault(h.org, []).append(h)
-    out: list[HeldAt] = []
-    for org_id in sorted((o for o in by_org if o in tree), key=tree.position):
-        items = by_org[org_id]
-        items.sort(key=_held_order)
-        out += items
-    return out
-
-
-def _held_order(held: HeldAt) -> tuple[object, ...]:
-    start = held.start
-    if isinstance(start, dt.datetime):
-        return (start.date(), True, start.time(), held.obligation)
-    return (start, False, dt.time.min, held.obligation)
 
 
 def _time_of_day(occ: Occurrence) -> dt.time:
@@ -2333,8 +2319,8 @@ def _assemble(
     if planner.pins is not None:  # a re-plan's missed items order what follows them but are not in the plan
         placed = [o for o in placed if not planner._is_missed(o)]
     occurrences = Occurrences(
-        _in_plan_order((o for o in placed if wanted is None or o.org in wanted), tree),
-        _held_in_plan_order((h for h in planner.held if wanted is None or h.org in wanted), tree),
+        _in_plan_order((o for o in placed if wanted is None or o.org in wanted), tree, within_org),
+        _in_plan_order((h for h in planner.held if wanted is None or h.org in wanted), tree, held_order),
     )
     warnings = []
     if calendar.provisional:
@@ -2409,11 +2395,11 @@ def merge_plans(parts: Sequence[Plan], tree: OrganizationTree) -> Plan:
     occurrences: Sequence[Occurrence]
     if len(lazy) == len(parts):  # the events merged, the held items left to be made when read
         occurrences = Occurrences(
-            _in_plan_order((o for p in lazy for o in p.events), tree),
-            _held_in_plan_order((h for p in lazy for h in p.held), tree),
+            _in_plan_order((o for p in lazy for o in p.events), tree, within_org),
+            _in_plan_order((h for p in lazy for h in p.held), tree, held_order),
         )
     else:
-        occurrences = tuple(_in_plan_order((o for p in parts for o in p.occurrences), tree))
+        occurrences = tuple(_in_plan_order((o for p in parts for o in p.occurrences), tree, within_org))
     return Plan(
         year=first.year,
         provisional=first.provisional,

@@ -91,16 +91,8 @@ def occurrence_json(o: Occurrence, _cache: dict[object, str] | None = None) -> s
     plan has millions): the texts of its times and of its people are remembered in ``_cache`` when given (the
     planner shares them between occurrences; lists of more than 16 people are not remembered)."""
     cache = _cache if _cache is not None else {}
-    start, end, people = o.start, o.end, o.people
-    # a time by its value and offset: equal aware times of two offsets are the same instant, written differently
-    at = (start, start.utcoffset()) if isinstance(start, dt.datetime) else start
-    s = cache.get(at)
-    if s is None:
-        s = cache[at] = _S(start.isoformat())
-    at = (end, end.utcoffset()) if isinstance(end, dt.datetime) else end
-    e = cache.get(at)
-    if e is None:
-        e = cache[at] = _S(end.isoformat())
+    people = o.people
+    s, e = _time_text(o.start, cache), _time_text(o.end, cache)
     if len(people) > 16:  # a meeting's list of everyone: long, and written once or twice
         p = _json_list(people)
     elif (p := cache.get(people)) is None:  # type: ignore[assignment]
@@ -161,15 +153,8 @@ def occurrence_texts(
 
 def _held_json(held: HeldAt, cache: dict[object, str]) -> tuple[str, str, str]:
     """The text of a held item (see :func:`occurrence_json`) around its slot and title, and around its people."""
-    start, end = held.start, held.end
-    at = (start, start.utcoffset()) if isinstance(start, dt.datetime) else start
-    s = cache.get(at)
-    if s is None:
-        s = cache[at] = _S(start.isoformat())
-    at = (end, end.utcoffset()) if isinstance(end, dt.datetime) else end
-    e = cache.get(at)
-    if e is None:
-        e = cache[at] = _S(end.isoformat())
+    start = held.start
+    s, e = _time_text(start, cache), _time_text(held.end, cache)
     sep = "," + _I6
     all_day = "false" if isinstance(start, dt.datetime) else "true"
     head = (
@@ -198,6 +183,16 @@ def _held_json(held: HeldAt, cache: dict[object, str]) -> tuple[str, str, str]:
         )
     )
     return head, middle, tail + _I4 + "}"
+
+
+def _time_text(when: dt.datetime | dt.date, cache: dict[object, str]) -> str:
+    """A start or end as JSON text, remembered in ``cache`` by its value and offset (equal aware times of two
+    offsets are the same instant, written differently)."""
+    at = (when, when.utcoffset()) if isinstance(when, dt.datetime) else when
+    text = cache.get(at)
+    if text is None:
+        text = cache[at] = _S(when.isoformat())
+    return text
 
 
 def _json_lists(plan: Plan) -> dict[str, list[str]]:
