@@ -228,3 +228,21 @@ def _held_place(h: HeldAt) -> tuple[object, ...]:
     if isinstance(start, dt.datetime):
         return (start.date(), True, start.time(), h.obligation)
     return (start, False, dt.time.min, h.obligation)
+
+
+def test_one_organizations_occurrences_are_made_alone(plan: Plan) -> None:
+    fresh = pickle.loads(pickle.dumps(plan))
+    village = fresh.occurrences.held[0].org
+    mine = fresh.for_org(village)
+    assert fresh.occurrences._made is None  # the other organizations' items are not made
+    assert mine == tuple(o for o in plan.occurrences if o.org == village)
+    assert any(o.at and not o.at_org for o in mine)  # its members' items, made
+    two = {village, plan.occurrences[0].org}
+    assert fresh.occurrences.only(two) == tuple(o for o in plan.occurrences if o.org in two)
+    assert as_made(plan).only(two) == tuple(o for o in plan.occurrences if o.org in two)
+
+
+def as_made(plan: Plan) -> Occurrences:
+    occurrences = pickle.loads(pickle.dumps(plan.occurrences))
+    occurrences.made()
+    return occurrences

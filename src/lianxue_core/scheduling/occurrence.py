@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import heapq
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, overload
 
 import attrs
@@ -377,6 +377,12 @@ class Occurrences(Sequence[Occurrence]):
     def held(self) -> tuple[HeldAt, ...]:
         """The members' items held at activities, as stored."""
         return self._held
+
+    def only(self, orgs: Collection[str]) -> Occurrences:
+        """The occurrences of the organizations in ``orgs``, in the same order, nothing made."""
+        if self._made is not None and not self._held:
+            return Occurrences([o for o in self._made if o.org in orgs])
+        return Occurrences([o for o in self._events if o.org in orgs], [h for h in self._held if h.org in orgs])
 
     def shown(self) -> list[Occurrence]:
         """The occurrences shown as events of their own (:attr:`Occurrence.shown`), in plan order."""

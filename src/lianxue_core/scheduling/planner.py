@@ -135,8 +135,11 @@ class Plan:
         return [o for o in occurrences if o.shown]
 
     def for_org(self, org_id: str) -> tuple[Occurrence, ...]:
-        """The occurrences of one organization."""
-        return tuple(o for o in self.occurrences if o.org == org_id)
+        """The occurrences of one organization (only its members' held items are made)."""
+        occurrences = self.occurrences
+        if isinstance(occurrences, Occurrences):
+            return occurrences.only({org_id}).made()
+        return tuple(o for o in occurrences if o.org == org_id)
 
     def to_json(self) -> dict[str, object]:
         """The plan as the JSON object ``lianxue plan --format json`` prints."""
