@@ -323,6 +323,11 @@ def test_leaders_lecture_inside_a_linked_villages_fixed_day(
         assert leader in host.people
         assert any(tree.member(leader).name in step for step in host.agenda)
         assert "branch.party-lecture" in host.also_fulfils  # the village's 党课 of that quarter
+    # the town's own table counts the leader at each lecture (the village's activity counts the leader too)
+    md = render_plan_markdown(plan, tree, {})
+    for lecture in lectures:
+        (row,) = [line for line in md.splitlines() if f"| {lecture.title} |" in line]
+        assert row.split(" | ")[3] == "1", row
 
 
 def test_lecture_audiences_are_the_ones_the_clause_names(

@@ -47,6 +47,12 @@ def _md(text: str) -> str:
     return for_terminal(text.replace("|", "\\|").replace("\n", " "))
 
 
+def _headcount(occ: Occurrence) -> int:
+    """The people an item concerns, as a table counts them: a leader's 党课 held at another organization's
+    activity counts the leader (its ``people`` are empty: the leader is among the people of that activity)."""
+    return len(occ.people) or (1 if occ.at_org else 0)
+
+
 def _notes(occ: Occurrence, titles: Mapping[str, str]) -> str:
     notes = []
     if occ.agenda:
@@ -252,7 +258,7 @@ def _table_blocks(
     blocks = {}
     for org_id, items in by_org.items():
         org = tree[org_id]
-        rows = [[_when(o), o.period, o.title, str(len(o.people)), _notes(o, titles)] for o in items]
+        rows = [[_when(o), o.period, o.title, str(_headcount(o)), _notes(o, titles)] for o in items]
         blocks[org_id] = for_terminal(f"{org.name} ({org.id})") + "\n" + render_table(headers, rows, max_width)
     return blocks
 
@@ -328,7 +334,7 @@ def _markdown_sections(plan: Plan, tree: OrganizationTree, titles: Mapping[str, 
             out += ["| 时间 | 事项 | 周期 | 人数 | 备注 |", "|---|---|---|---|---|"]
             for o in in_month:
                 title = o.title.replace("|", "\\|")
-                out.append(f"| {_when(o)} | {title} | {o.period} | {len(o.people)} | {_notes(o, titles)} |")
+                out.append(f"| {_when(o)} | {title} | {o.period} | {_headcount(o)} | {_notes(o, titles)} |")
             out.append("")
         unplaced = unplaced_of.get(org_id, [])
         if unplaced:
