@@ -1713,7 +1713,8 @@ class _Planner:
         times = self._talk_times(opts)
         org_id, ob_id, provisional = org.id, ob.id, self.calendar.provisional
         count = 0
-        everyone: dict[tuple[int, int], bool] = {}  # see _all_present
+        everyone: dict[tuple[int, int], tuple[bool, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]]]
+        everyone = {}  # see _all_present
         for period, first, last, items in self._member_rounds(org, ob, opts):
             label = period.label
             not_before = self._not_before(ob, label, last, st.placed, st)  # the same for every member
@@ -1798,19 +1799,19 @@ class _Planner:
 
     @staticmethod
     def _all_present(
-        known: dict[tuple[int, int], bool],
+        known: dict[tuple[int, int], tuple[bool, tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]]],
         people: tuple[str, ...],
         present: frozenset[str],
         items: tuple[tuple[str, str, tuple[str, ...]], ...],
     ) -> bool:
         """Whether every item's people are among ``present`` (a host's ``people``): found once for each pair of
-        the host's people and the items, which the periods share. ``known`` lives while both are held by the
-        caller, so their ids name them."""
+        the host's people and the items, which the periods share. ``known`` keeps both alive with the answer, so
+        their ids name them (an id is not reused while its object lives)."""
         key = (id(people), id(items))
         found = known.get(key)
         if found is None:
-            found = known[key] = all(map(present.issuperset, map(_people_of, items)))
-        return found
+            found = known[key] = (all(map(present.issuperset, map(_people_of, items))), people, items)
+        return found[0]
 
     def _host_info(
         self, n: int, host: Occurrence, info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]]
