@@ -111,4 +111,7 @@ def test_plans_received_from_workers_are_unpickled_with_the_collector_paused_the
         next(stream)
         assert not gc.isenabled()
         stream.close()
+        # a shard a worker thread is still planning keeps its own pause until it is done (the pause is shared by
+        # the threads of the process): once the pool is idle, the collector runs
+        pool.shutdown(wait=True)
         assert gc.isenabled()
