@@ -496,6 +496,7 @@ class _Planner:
         self.combined: list[Combined] = []
         self._allowed_cache: dict[tuple[frozenset[int], bool], list[dt.date]] = {}
         self._windows: dict[_Window, list[dt.date]] = {}  # see _window
+        self._ends: dict[tuple[dt.date, dt.date], tuple[dt.date, dt.date, dt.date, dt.date] | None] = {}
         self._orders: dict[tuple[object, ...], list[int]] = {}  # see _ordered
         self._order_keys: dict[tuple[object, ...], tuple[object, ...]] = {}  # see _ordered
         self._spans: dict[tuple[dt.date, dt.time, zoneinfo.ZoneInfo, int], tuple[dt.datetime, dt.datetime]] = {}
@@ -1075,7 +1076,10 @@ class _Planner:
             for i in range(math.ceil(households / per_week)):
                 a, b = i * per_week + 1, min(households, (i + 1) * per_week)
                 sessions.setdefault(visitor, []).append((target, i, a, b))
+        whole_year = Period(str(self.year), year_first, year_last)
+        a_week, times = dt.timedelta(days=7), (opts.time,)
         for visitor, items in sessions.items():
+            people = (visitor,)
             # a visitor with more rounds than weeks: every round unplaced, each saying the visitor's households
             too_many = len(items) > len(weeks)
             households = sum(t.households or 0 for t in dict.fromkeys(t for t, *_ in items)) if too_many else 0
@@ -1095,19 +1099,22 @@ class _Planner:
                 # centred in its share of the year, so few rounds do not crowd the first week; when the
                 # week is full the round may move into the next one
                 week = weeks[min(len(weeks) - 1, (2 * k + 1) * len(weeks) // (2 * len(items)))]
+                # positional: obligation, period, first, last, title, people, slot, minutes, timed, location,
+                # earliest, day_of_month, times
                 yield _Request(
-                    obligation=ob,
-                    period=Period(str(self.year), year_first, year_last),
-                    first=max(week.first, year_first),
-                    last=min(week.last + dt.timedelta(days=7), year_last),
-                    earliest=True,
-                    title=f"{ob.title}：{target.name}第{a}–{b}户",
-                    people=(visitor,),
-                    slot=slot,
-                    minutes=minutes,
-                    timed=True,
-                    location=target.name,
-                    times=(opts.time,),
+                    ob,
+                    whole_year,
+                    max(week.first, year_first),
+                    min(week.last + a_week, year_last),
+                    f"{ob.title}：{target.name}第{a}–{b}户",
+                    people,
+                    slot,
+                    minutes,
+                    True,
+                    target.name,
+                    True,
+                    None,
+                    times,
                 )
 
     # -- placing -----------------------------------------------------------------------------------
@@ -1233,15 +1240,29 @@ class _Planner:
             working = self._swapped_last(self._between(self._working_days, first, req.last))
             if working:
                 return working[0], working[0], self._fixed_note(req, working[0], opts, first=first)
-        days = self._swapped_last(self._between(self._working_days, first, req.last))
-        if not days:
+        ends = self._working_ends(first, req.last)
+        if ends is None:
             return None
-        plain = [d for d in days if d not in self.calendar.workdays] or days
         if req.obligation.cadence.kind is CadenceKind.WINDOW:
-            return min(days), max(days), ""  # the whole window
+            return ends[0], ends[1], ""  # the whole window
         if req.earliest:
-            return plain[0], plain[0], ""  # set-up duties and steps others follow: as early as possible
-        return plain[-1], plain[-1], ""  # due markers: the last working day of the period or deadline
+            return ends[2], ends[2], ""  # set-up duties and steps others follow: as early as possible
+        return ends[3], ends[3], ""  # due markers: the last working day of the period or deadline
+
+    def _working_ends(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date] | None:
+        """The first and last working day from ``first`` to ``last``, and the first and last of them that is not
+        a 调休 working weekend (the first and last working day when every one is); ``None`` when there is no
+        working day (cached: the items of a period share it)."""
+        key = (first, last)
+        if key in self._ends:
+            return self._ends[key]
+        days = self._swapped_last(self._between(self._working_days, first, last))
+        ends = None
+        if days:
+            plain = [d for d in days if d not in self.calendar.workdays] or days
+            ends = (min(days), max(days), plain[0], plain[-1])
+        self._ends[key] = ends
+        return ends
 
     def place(
         self, org: Organization, opts: MeetingOptions, req: _Request, not_before: dt.date | None
@@ -1343,16 +1364,7 @@ class _Planner:
                 clash = "、".join(self._name(p) for p in list(blockers)[:3])
                 note = self._fixed_note(req, day, opts, clash, first)
             return start, end, note
-        names = "、".join(self._name(p) for p in list(blockers)[:5])
-        self.unplaced.append(
-            Unplaced(
-                org.id,
-                ob.id,
-                req.period.label,
-                f"{first.isoformat()}至{req.last.isoformat()}的可用日期均有冲突（{names}已有安排）",
-                req.slot,
-            )
-        )
+        self.unplaced.append(self._all_taken(org.id, ob.id, req.period.label, first, req.last, blockers, req.slot))
         return None
 
     def _span_at(
@@ -1525,6 +1537,26 @@ class _Planner:
         slot_by_day = (
             [(partner.id, _periods_by_day(partner.cadence, year)) for partner in slot_partners] if slotted else []
         )
+        if (
+            _FAST
+            and not count
+            and not hosts
+            and pins is None
+            and ob.cadence.kind is CadenceKind.PER_MEMBER
+            and ob.kind in TIMED_KINDS
+            and not (steps or ob.precedes)
+            and all(st.steps.get(a, a) != ob_id for a in ob.after)
+        ):
+            # every member's talk placed on its own (谈心谈话): the steps of the loop below, without a request each
+            count = self._members_alone(org, opts, st, ob, slot_by_day)
+        elif _FAST and not count and not slotted:
+            # a request a period (requests): when another activity already serves every period (a yearly review
+            # held in the 民主评议 meeting), each comes to a Combined
+            labels = [p.label for p in _periods(ob.cadence, year)]
+            if labels and all((ob_id, label) in served for label in labels):
+                self.combined.extend(Combined(org.id, ob_id, label, served[(ob_id, label)]) for label in labels)
+                count = len(labels)
+                st.requested[ob_id] = st.requested.get(ob_id, 0) + count
         requested, combined, occurrences = st.requested, self.combined, self.occurrences
         fixed_host = ob.fixed_day
         for req in () if count else self.requests(org, ob, opts, ob_id in st.chained):
@@ -1785,6 +1817,88 @@ class _Planner:
                 add(occ)
         st.requested[ob.id] = st.requested.get(ob.id, 0) + count
         return count
+
+    def _members_alone(
+        self,
+        org: Organization,
+        opts: MeetingOptions,
+        st: _OrgState,
+        ob: Obligation,
+        slot_by_day: list[tuple[str, dict[dt.date, tuple[Period, ...]]]],
+    ) -> int:
+        """The members' timed items of a per-member ``ob`` that no activity hosts (a talk with each member),
+        placed one by one exactly as the general loop of :meth:`_plan_obligation` and :meth:`_place` would place
+        their requests, when nothing is pinned, ``ob`` is no meeting's step and precedes nothing; returns how many
+        items were asked for. What is the same for a period's items (the days, their order, the predecessors'
+        last day) is worked out once a period."""
+        done = st.placed.setdefault(ob.id, [])
+        served_slots, claims, combined, unplaced = st.served_slots, st.claims, self.combined, self.unplaced
+        occurrences = self.occurrences
+        add, add_done = occurrences.append, done.append
+        org_id, ob_id, provisional = org.id, ob.id, self.calendar.provisional
+        chained = ob_id in st.chained
+        times, minutes, location = self._talk_times(opts), opts.talk_minutes, opts.location
+        tz = self._zone(opts.timezone)
+        first_free, span_at = self.bookings.first_free, self._span_at
+        weekdays, weekends = opts.weekdays, opts.allow_weekends
+        count = 0
+        for period, first, last, items in self._member_rounds(org, ob, opts):
+            label = period.label
+            count += len(items)
+            not_before = self._not_before(ob, label, last, st.placed, st) if ob.after else None
+            start_day = max(first, not_before) if isinstance(not_before, dt.date) else first
+            window = (weekdays, weekends, start_day, last)
+            days, swapped, plain = self._window_order(opts, window)
+            tries = (window, times, minutes, tz.key) if chained else None
+            for slot, title, people in items:
+                by = served_slots.get((ob_id, label, slot))
+                if by is not None:  # the same member's talk already serves this obligation too
+                    combined.append(Combined(org_id, ob_id, label, by, slot))
+                    claims.pop((ob_id, label, slot), None)
+                    continue
+                if not_before is False:
+                    unplaced.append(Unplaced(org_id, ob_id, label, self._blocked_reason(ob), slot))
+                    continue
+                if not days:
+                    req = _member_request(ob, opts, period, first, last, title, people, slot, chained, times)
+                    unplaced.append(Unplaced(org_id, ob_id, label, self._no_day_reason(req, start_day), slot))
+                    continue
+                if chained:
+                    order = swapped
+                else:
+                    at = _hash(org_id, ob_id, label, slot) % max(plain, 1)
+                    order = swapped[at:plain] + swapped[:at] + swapped[plain:]
+                blockers: dict[str, None] = {}
+                found = first_free(people, order, times, minutes, tz, blockers, tries)
+                if found is None:
+                    unplaced.append(self._all_taken(org_id, ob_id, label, start_day, last, blockers, slot))
+                    continue
+                start, end = span_at(found[0], found[1], tz, minutes)
+                fulfils = (
+                    self._slot_fulfils(st, slot_by_day, found[0], slot, ob_id, len(occurrences)) if slot_by_day else ()
+                )
+                # positional: org, obligation, period, start, end, title, people, location, provisional, slot,
+                # also_fulfils
+                occ = _new(org_id, ob_id, label, start, end, title, people, location, provisional, slot, tuple(fulfils))
+                for partner_id in fulfils:
+                    st.placed.setdefault(partner_id, []).append(occ)
+                add_done(occ)
+                add(occ)
+        st.requested[ob_id] = st.requested.get(ob_id, 0) + count
+        return count
+
+    def _all_taken(
+        self, org_id: str, ob_id: str, label: str, first: dt.date, last: dt.date, blockers: dict[str, None], slot: str
+    ) -> Unplaced:
+        """Why an item tried every day from ``first`` to ``last`` in vain: the first few people found busy."""
+        names = "、".join(self._name(p) for p in list(blockers)[:5])
+        return Unplaced(
+            org_id,
+            ob_id,
+            label,
+            f"{first.isoformat()}至{last.isoformat()}的可用日期均有冲突（{names}已有安排）",
+            slot,
+        )
 
     def _before_first(self, req: _Request, ob: Obligation, placed: dict[str, list[Occurrence]]) -> _Request:
         """``req`` due before the first activity of the obligations it precedes (年度计划 before January's study)."""
