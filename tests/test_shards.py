@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from lianxue_core import PluginHost, example_path, load_county, plan_year
 from lianxue_core.app import MIN_SHARDED_ORGS, deal, obligations_of, workday_calendar
 from lianxue_core.model import OrganizationTree
-from lianxue_core.scheduling import Plan, make_plan, merge_plans, shards
+from lianxue_core.scheduling import Plan, fixed_days, make_plan, merge_plans, shards
 from lianxue_core.scheduling.render import render_plan_json
 from strategies_planning import calendar_for, obligation_pools, trees
 
@@ -59,6 +59,15 @@ def test_sharded_plan_is_the_whole_plan(forest: tuple, jobs: int) -> None:  # ty
     merged = merge_plans(parts, tree)
     assert merged == whole
     assert render_plan_json(merged) == render_plan_json(whole)
+    # the fixed days worked out once for the whole tree, as lianxue's shard runner gives them: a shard works out the
+    # same for its organizations, and plans the same with them
+    rules = fixed_days(tree, obligations)
+    for part in deal(groups, jobs):
+        found = fixed_days(tree, obligations, part)  # its organizations' groups of siblings
+        assert {o: found[o] for o in part if o in found} == {o: rules[o] for o in part if o in rules}
+        assert all(rules[o] == rule for o, rule in found.items())
+    given_days = [make_plan(tree, obligations, year, calendar, shard=p, fixed_days=rules) for p in deal(groups, jobs)]
+    assert render_plan_json(merge_plans(given_days, tree)) == render_plan_json(whole)
 
 
 @SETTINGS

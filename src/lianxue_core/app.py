@@ -41,8 +41,9 @@ from .errors import InputError, Problem
 from .i18n import _, ngettext
 from .model import Organization, OrganizationTree
 from .obligations import Obligation
+from .orgoptions import ActivityDay
 from .plugins import PluginHost
-from .scheduling import Combined, Occurrence, Plan, Unplaced, make_plan, merge_plans, shards
+from .scheduling import Combined, Occurrence, Plan, Unplaced, fixed_days, make_plan, merge_plans, shards
 from .scheduling.render import RenderedShard, render_shard
 from .supervision import Record
 from .workdays import WorkdayCalendar, load_overrides
@@ -558,14 +559,22 @@ def _part_plans(
     """:func:`_shard_plans`, each plan with its part; with ``job``, the workers' shards come with what the job
     made of them (their feeds, :class:`ShardFeeds`; their table, :class:`RenderedShard`), a shard planned in
     this process or larger than :data:`FEEDS_IN_WORKER_ORGS` as its plan alone."""
+    # the fixed-day rules are worked out from groups of organizations under one supervisor, which shards share (a
+    # county's organs): once for the whole tree, not once per shard (a 10,000-organization county: 0.9 s of 17)
+    fixed = fixed_days(tree, obligations) if len(parts) > 1 else None
     if executor is None and (workers == 1 or len(parts) == 1):
         for part in parts:
-            yield part, make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress)
+            yield (
+                part,
+                make_plan(
+                    tree, obligations, year, calendar, orgs=orgs, shard=part, progress=progress, fixed_days=fixed
+                ),
+            )
         return
-    # the tree and the obligations pickled once, not once per shard; each worker unpickles them once: lianxue's
-    # own workers receive them as they start (a 10,000-organization county's are 9 MiB: not sent with each of
-    # its 67 shards), an executor given with each shard (its workers may be anywhere)
-    context = pickle.dumps((tree, obligations), protocol=pickle.HIGHEST_PROTOCOL)
+    # the tree, the obligations and the fixed days pickled once, not once per shard; each worker unpickles them
+    # once: lianxue's own workers receive them as they start (a 10,000-organization county's are 9 MiB: not sent
+    # with each of its 67 shards), an executor given with each shard (its workers may be anywhere)
+    context = pickle.dumps((tree, obligations, fixed), protocol=pickle.HIGHEST_PROTOCOL)
     token = hashlib.blake2b(context, digest_size=16).hexdigest()
     if executor is None:
         pool: Executor = _processes(min(workers, len(parts)), initargs=(token, context))
@@ -608,12 +617,14 @@ def _part_plans(
 
 
 #: What a worker process last received to plan shards of (:func:`_plan_part`), by the digest of its pickle.
-_RECEIVED: dict[str, tuple[OrganizationTree, dict[str, tuple[Obligation, ...]]]] = {}
+_RECEIVED: dict[
+    str, tuple[OrganizationTree, dict[str, tuple[Obligation, ...]], Mapping[str, tuple[ActivityDay, bool]] | None]
+] = {}
 
 
 def _receive(token: str, context: bytes) -> None:
     """What a worker is given as it starts (:func:`_processes`): the tree and obligations it will plan shards
-    of, unpickled once."""
+    of, and the tree's fixed days, unpickled once."""
     _RECEIVED.clear()  # one run's at a time
     with paused():  # a county's tree: as many objects as its members, made at once, in no cycle
         _RECEIVED[token] = pickle.loads(context)  # pickled by this run's caller
@@ -635,8 +646,8 @@ def _plan_part(
         if context is None:  # a worker of lianxue's own is given the tree as it starts
             raise RuntimeError("a shard to plan, but no tree received: the worker did not start with one")
         _receive(token, context)
-    tree, obligations = _RECEIVED[token]
-    plan = make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part)
+    tree, obligations, fixed = _RECEIVED[token]
+    plan = make_plan(tree, obligations, year, calendar, orgs=orgs, shard=part, fixed_days=fixed)
     return plan if job is None else job.run(plan, tree)
 
 

@@ -366,7 +366,7 @@ class OrganizationTree:
                 if org.id not in seen and org.id != org_id:
                     seen[org.id] = org
                     stack.append(org.id)
-        return tuple(o for o in self._order if o.id in seen)
+        return tuple(sorted(seen.values(), key=lambda o: self._position[o.id]))
 
     def linked(self, org_id: str) -> tuple[Organization, ...]:
         """The organizations that ``org_id`` links to (结对单位, 联系村)."""

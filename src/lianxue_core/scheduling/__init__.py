@@ -2,7 +2,7 @@
 
 from .occurrence import HeldAt, Occurrence, Occurrences
 from .periods import Period, periods
-from .planner import Combined, Plan, Unplaced, make_plan, merge_plans, shards
+from .planner import Combined, Plan, Unplaced, fixed_days, make_plan, merge_plans, shards
 
 __all__ = [
     "Combined",
@@ -12,6 +12,7 @@ __all__ = [
     "Period",
     "Plan",
     "Unplaced",
+    "fixed_days",
     "make_plan",
     "merge_plans",
     "periods",

@@ -261,7 +261,16 @@ class _Bookings:
                         if who is not None:
                             break
                 if who is None:
-                    self.book(people, a, b)
+                    if first == last and len(booked) == len(people):
+                        # everyone has bookings already (most items): :meth:`book` with the lists looked up
+                        for _, per in booked:
+                            iv = per.get(first)
+                            if iv is None:
+                                per[first] = [a, b]
+                            else:
+                                iv += (a, b)
+                    else:
+                        self.book(people, a, b)
                     if tries is not None:  # ``lead`` is now busy at this try too when it was at all before it
                         self._busy_tries[(lead, tries)] = run + 1 if run == n * per_day + k else run
                     return day, times[k]
@@ -481,6 +490,7 @@ class _Planner:
         calendar: WorkdayCalendar,
         pins: Pins | None = None,
         only: Collection[str] | None = None,
+        fixed: Mapping[str, tuple[ActivityDay, bool]] | None = None,
     ) -> None:
         # ``only``: a shard (see :func:`shards`), the organizations this planner plans; what concerns the others
         # (their attendance duties, their fixed days) is not worked out
@@ -490,6 +500,7 @@ class _Planner:
         self.calendar = calendar
         self.bookings = _Bookings()
         self._audiences: dict[tuple[str, Audience], tuple[Member, ...]] = {}  # the tree does not change
+        self._audience_id_tuples: dict[tuple[str, Audience], tuple[str, ...]] = {}  # see _audience_ids
         self.occurrences: list[Occurrence] = []
         self.held: list[HeldAt] = []  # members' items held at an activity, as one record each (_members_at_hosts)
         self.unplaced: list[Unplaced] = []
@@ -509,7 +520,7 @@ class _Planner:
         self.link_attendees, self.attendance = self._link_attendees(only)
         self.tied_start: dict[tuple[str, str], dt.date] = {}
         self.states: dict[str, _OrgState] = {}
-        self.activity_days = self._activity_days(only)
+        self.activity_days = fixed_days(tree, obligations, only) if fixed is None else fixed
         self.fixed_hosts: dict[str, list[int]] = {}  # org id -> indices of its fixed-day activities
         # a re-plan (``pins``): kept items booked first, so nothing placed again takes their time
         self.pins = pins
@@ -675,85 +686,6 @@ class _Planner:
         out += days[prev:]
         return out + [days[k] for k in at]
 
-    def _activity_days(self, only: Collection[str] | None = None) -> dict[str, tuple[ActivityDay, bool]]:
-        """Each organization's fixed-day rule, and whether the planner chose it (the organization set none).
-
-        Organizations without a rule get one of :func:`default_activity_day`'s in turn among the
-        organizations under the same supervisor, skipping the rules their siblings chose themselves,
-        so that a town's villages meet on different days. With ``only`` (a shard), just the groups of
-        organizations under the supervisors of those: the same rules as for the whole tree.
-        """
-        tree = self.tree
-        position = tree.position
-        chosen: dict[str, tuple[ActivityDay, bool] | None] = {}
-
-        def own(org: Organization) -> tuple[ActivityDay, bool] | None:
-            """The day the file sets for ``org``: its own, the older ``fixed_day``, or its parent's when the
-            parent comes before it in the file on the same track (a 党小组, a branch of a 村党委 or 党组)."""
-            if org.id in chosen:
-                return chosen[org.id]
-            opts, _ = meeting_options(org.options)
-            found: tuple[ActivityDay, bool] | None = None
-            if opts.activity_day is not None:
-                found = (opts.activity_day, False)
-            elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
-                found = (legacy, False)  # the branch-rules plugin's older name for the same day
-            elif org.parent is not None and org.track is not None and position(org.parent) < position(org.id):
-                parent = tree[org.parent]
-                if parent.track == org.track:
-                    found = own(parent)
-            chosen[org.id] = found
-            return found
-
-        groups: dict[str, list[Organization]] = {}
-        if only is None:
-            for org in tree:
-                sup = tree.supervisor_of(org.id)
-                # a top organization is a group of its own: unrelated trees never move each other
-                groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
-        else:  # the groups of the shard's organizations, looked up (a walk of the tree per shard is quadratic)
-            for org_id in only:
-                if org_id not in tree:
-                    continue
-                sup = tree.supervisor_of(org_id)
-                key = sup.id if sup is not None else f"top:{org_id}"
-                if key not in groups:
-                    groups[key] = [tree[org_id]] if sup is None else self._supervised_group(sup)
-        out: dict[str, tuple[ActivityDay, bool]] = {}
-        for members in groups.values():
-            for org in members:
-                rule = own(org)
-                if rule is not None:
-                    out[org.id] = rule
-            taken = {out[o.id][0].rule_text() for o in members if o.id in out}
-            k = 0
-            for org in members:
-                if org.id in out or not any(o.fixed_day and o.schedulable for o in self.obligations.get(org.id, ())):
-                    continue
-                opts, _ = meeting_options(org.options)
-                for _ in range(40):
-                    rule_ = default_activity_day(k, opts.weekdays)
-                    k += 1
-                    if rule_.rule_text() not in taken:
-                        break
-                taken.add(rule_.rule_text())
-                if len(taken) >= 20:  # every day used once: start the round again
-                    taken = set()
-                out[org.id] = (rule_, True)
-        return out
-
-    # -- people ------------------------------------------------------------------------------------
-
-    def _supervised_group(self, sup: Organization) -> list[Organization]:
-        """Every organization whose supervisor is ``sup``, in file order (``sup`` itself when it is its own)."""
-        tree = self.tree
-        group = list(tree.supervised_by(sup.id))
-        own = tree.supervisor_of(sup.id)
-        if own is not None and own.id == sup.id:
-            group.append(sup)
-            group.sort(key=lambda o: tree.position(o.id))
-        return group
-
     def _in_file_order(self, only: Collection[str] | None) -> Iterable[Organization]:
         """The organizations of ``only`` (all when ``None``) in file order."""
         tree = self.tree
@@ -821,6 +753,14 @@ class _Planner:
             found = self._audiences[key] = self._find_audience(org, audience)
         return found
 
+    def _audience_ids(self, org: Organization, audience: Audience) -> tuple[str, ...]:
+        """The ids of :meth:`_audience` (cached: an organization's meetings ask for the same people)."""
+        key = (org.id, audience)
+        found = self._audience_id_tuples.get(key)
+        if found is None:
+            found = self._audience_id_tuples[key] = tuple(m.id for m in self._audience(org, audience))
+        return found
+
     def _find_audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
         tree = self.tree
         members = tree.members_of(org.id)
@@ -853,7 +793,7 @@ class _Planner:
         if audience is Audience.SUBORDINATE_SECRETARIES:
             below = {o.id: o for o in tree.descendants(org.id)}
             below.update((o.id, o) for o in tree.overseen_by(org.id))
-            subs = [tree.secretary_of(o.id) for o in tree if o.id in below]
+            subs = [tree.secretary_of(i) for i in sorted(below, key=tree.position)]  # in file order
             return tuple(dict.fromkeys(m for m in subs if m is not None))
         if audience is Audience.LINKED_MEMBERS:
             return tuple(m for o in tree.linked(org.id) for m in tree.members_of(o.id))
@@ -866,9 +806,9 @@ class _Planner:
         return ()
 
     def _people(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
-        people = [m.id for m in self._audience(org, ob.leads)]
+        people = list(self._audience_ids(org, ob.leads))
         for audience in (ob.attends, *ob.also_attends):
-            people += [m.id for m in self._audience(org, audience)]
+            people += self._audience_ids(org, audience)
         for target in (ob.id, *ob.combines_with):  # also what this activity fulfils
             people += self.link_attendees.get((org.id, target), ())
         lecturer = org.option("lecturer")
@@ -2159,19 +2099,27 @@ class _Planner:
         tree = self.tree
         homes: set[str] = set()
         people: set[str] = set()
+        audiences: set[Audience] = set()  # each looked at once, however many obligations name it
+        lecturers: set[Audience] = set()
+        whole = False
         for ob in self.obligations.get(org.id, ()):
-            for audience in (ob.leads, ob.attends, *ob.also_attends):
-                homes.update(m.org for m in self._audience(org, audience))
-            homes.update(token[4:] for token in self._tokens(org, ob))
+            audiences.update((ob.leads, ob.attends, *ob.also_attends))
+            whole = whole or Audience.UNIT_MEMBERS in (ob.attends, *ob.also_attends)
             people.update(ob.people)
             for target in (ob.id, *ob.combines_with):
                 people.update(self.link_attendees.get((org.id, target), ()))
             if ob.attend_links and ob.kind is ActivityKind.LECTURE:
-                for leader in self._audience(org, ob.leads):
-                    for link in leader.links:
-                        if link in tree:
-                            homes.add(link)
-                            homes.update(o.id for o in tree.descendants(link))
+                lecturers.add(ob.leads)
+        for audience in audiences:
+            homes.update(m.org for m in self._audience(org, audience))
+        if whole:  # the units attending whole (_tokens)
+            homes.update(o.id for o in tree.descendants(org.id) if o.track == org.track)
+        for audience in lecturers:
+            for leader in self._audience(org, audience):
+                for link in leader.links:
+                    if link in tree:
+                        homes.add(link)
+                        homes.update(o.id for o in tree.descendants(link))
         lecturer = org.option("lecturer")
         if isinstance(lecturer, str):
             people.add(lecturer)
@@ -2363,6 +2311,87 @@ def _order(obligations: Sequence[Obligation], steps: Mapping[str, str] | None = 
     return out
 
 
+def fixed_days(
+    tree: OrganizationTree, obligations: Mapping[str, Sequence[Obligation]], only: Collection[str] | None = None
+) -> dict[str, tuple[ActivityDay, bool]]:
+    """Each organization's fixed-day rule (党员固定活动日), and whether the planner chose it (the organization set
+    none): the rules :func:`make_plan` plans by. Work them out once for the whole tree and give them to
+    :func:`make_plan` (``fixed_days``) when it plans the tree shard by shard.
+
+    Organizations without a rule get one of :func:`~lianxue_core.orgoptions.default_activity_day`'s in turn among
+    the organizations under the same supervisor, skipping the rules their siblings chose themselves, so that a
+    town's villages meet on different days. With ``only`` (a shard), just the groups of organizations under the
+    supervisors of those: the same rules as for the whole tree.
+    """
+    position = tree.position
+    chosen: dict[str, tuple[ActivityDay, bool] | None] = {}
+
+    def own(org: Organization) -> tuple[ActivityDay, bool] | None:
+        """The day the file sets for ``org``: its own, the older ``fixed_day``, or its parent's when the
+        parent comes before it in the file on the same track (a 党小组, a branch of a 村党委 or 党组)."""
+        if org.id in chosen:
+            return chosen[org.id]
+        opts, _ = meeting_options(org.options)
+        found: tuple[ActivityDay, bool] | None = None
+        if opts.activity_day is not None:
+            found = (opts.activity_day, False)
+        elif (legacy := _legacy_fixed_day(org.option("fixed_day"))) is not None:
+            found = (legacy, False)  # the branch-rules plugin's older name for the same day
+        elif org.parent is not None and org.track is not None and position(org.parent) < position(org.id):
+            parent = tree[org.parent]
+            if parent.track == org.track:
+                found = own(parent)
+        chosen[org.id] = found
+        return found
+
+    groups: dict[str, list[Organization]] = {}
+    if only is None:
+        for org in tree:
+            sup = tree.supervisor_of(org.id)
+            # a top organization is a group of its own: unrelated trees never move each other
+            groups.setdefault(sup.id if sup is not None else f"top:{org.id}", []).append(org)
+    else:  # the groups of the shard's organizations, looked up (a walk of the tree per shard is quadratic)
+        for org_id in only:
+            if org_id not in tree:
+                continue
+            sup = tree.supervisor_of(org_id)
+            key = sup.id if sup is not None else f"top:{org_id}"
+            if key not in groups:
+                groups[key] = [tree[org_id]] if sup is None else _supervised_group(tree, sup)
+    out: dict[str, tuple[ActivityDay, bool]] = {}
+    for members in groups.values():
+        for org in members:
+            rule = own(org)
+            if rule is not None:
+                out[org.id] = rule
+        taken = {out[o.id][0].rule_text() for o in members if o.id in out}
+        k = 0
+        for org in members:
+            if org.id in out or not any(o.fixed_day and o.schedulable for o in obligations.get(org.id, ())):
+                continue
+            opts, _ = meeting_options(org.options)
+            for _ in range(40):
+                rule_ = default_activity_day(k, opts.weekdays)
+                k += 1
+                if rule_.rule_text() not in taken:
+                    break
+            taken.add(rule_.rule_text())
+            if len(taken) >= 20:  # every day used once: start the round again
+                taken = set()
+            out[org.id] = (rule_, True)
+    return out
+
+
+def _supervised_group(tree: OrganizationTree, sup: Organization) -> list[Organization]:
+    """Every organization whose supervisor is ``sup``, in file order (``sup`` itself when it is its own)."""
+    group = list(tree.supervised_by(sup.id))
+    own = tree.supervisor_of(sup.id)
+    if own is not None and own.id == sup.id:
+        group.append(sup)
+        group.sort(key=lambda o: tree.position(o.id))
+    return group
+
+
 def make_plan(
     tree: OrganizationTree,
     obligations: dict[str, tuple[Obligation, ...]],
@@ -2372,6 +2401,7 @@ def make_plan(
     orgs: Collection[str] | None = None,
     shard: Collection[str] | None = None,
     progress: Callable[[int], object] | None = None,
+    fixed_days: Mapping[str, tuple[ActivityDay, bool]] | None = None,
 ) -> Plan:
     """Plan ``year`` for the organizations of ``tree``.
 
@@ -2384,10 +2414,12 @@ def make_plan(
         shard: Plan only these organizations: a union of the groups :func:`shards` gives (what nobody
             outside them can change). The result for them is the same as in the plan of the whole tree.
         progress: Called with 1 each time an organization is planned (a progress display).
+        fixed_days: The fixed-day rules of the whole tree (:func:`fixed_days`), worked out once when the tree is
+            planned shard by shard; worked out here when ``None``.
     """
     only = None if shard is None else set(shard)
     with paused():
-        planner = _Planner(tree, obligations, year, calendar, only=only)
+        planner = _Planner(tree, obligations, year, calendar, only=only, fixed=fixed_days)
         wanted = None if orgs is None else set(orgs)
         # Organizations share people (a town leader in the villages linked to them): the organizations that do
         # are planned together, in file order, so the result for each is the same however the tree is sharded.
@@ -2481,7 +2513,7 @@ def shards(
     its villages and enterprises is typically one group; unrelated county organs are groups of their own.
     Each group lists its organizations in file order; the groups come in the file order of their first.
     """
-    planner = _Planner(tree, dict(obligations), year, calendar)
+    planner = _Planner(tree, dict(obligations), year, calendar, fixed={})  # coupled needs no fixed days
     parent = {org.id: org.id for org in tree}
 
     def find(x: str) -> str:
