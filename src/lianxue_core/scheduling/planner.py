@@ -220,13 +220,16 @@ class _Bookings:
         if not per_day:
             return None
         lead = people[0] if people else ""
+        skip = first_day = first_time = 0
         if not lead:
             tries = None  # nobody to remember
-        skip = 0 if tries is None else self._busy_tries.get((lead, tries), 0)
-        if skip:
-            blockers[lead] = None  # as the first of the tries skipped would say
+        elif tries is not None:
+            skip = self._busy_tries.get((lead, tries), 0)
+            if skip:
+                blockers[lead] = None  # as the first of the tries skipped would say
+                first_day, first_time = divmod(skip, per_day)
         run = skip  # tries [0, run) all found ``lead`` busy
-        first_day, first_time = divmod(skip, per_day)
+        more = max(minutes - 1, 0)  # an item's last minute is ``a + more`` (``b - 1``, or ``a`` when it has none)
         for n in range(first_day, len(days)):
             day = days[n]
             midnight = midnights.get(day)
@@ -235,7 +238,7 @@ class _Bookings:
             for k in range(first_time if n == first_day else 0, per_day):
                 a = midnight + clock[k]
                 b = a + minutes
-                first, last = a // 1440, max(a, b - 1) // 1440
+                first, last = a // 1440, (a + more) // 1440
                 who = None
                 if first == last:  # most activities: one day
                     for person, per in booked:
@@ -352,6 +355,11 @@ _Window = tuple[frozenset[int], bool, dt.date, dt.date]
 @functools.lru_cache(maxsize=1024)
 def _periods(cadence: Cadence, year: int) -> tuple[Period, ...]:
     return tuple(periods(cadence, year))
+
+
+@functools.lru_cache(maxsize=1024)
+def _labels(cadence: Cadence, year: int) -> tuple[str, ...]:
+    return tuple(p.label for p in _periods(cadence, year))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -514,6 +522,7 @@ class _Planner:
         self._swapped_windows: dict[_Window, tuple[list[dt.date], int]] = {}  # see _preference
         self._window_orders: dict[_Window, tuple[list[dt.date], list[dt.date], int]] = {}  # see _window_order
         self._zones: dict[str, zoneinfo.ZoneInfo] = {}  # see _zone
+        self._org_tokens: dict[str, tuple[str]] = {}  # see _org_token
         self._swapped_sorted = sorted(calendar.workdays)  # 调休 working weekends, for _swapped_last
         self._working_days = self._days(lambda d: calendar.is_workday(d))
         self.nobody: list[tuple[Organization, Obligation]] = []  # attendance duties with nobody to attend
@@ -1293,7 +1302,7 @@ class _Planner:
                 )
                 return None
             order = self._preference(org, req, days, window)
-        people = req.people + ((f"org:{org.id}",) if not req.slot else ()) + req.tokens
+        people = req.people + (self._org_token(org.id) if not req.slot else ()) + req.tokens
         blockers: dict[str, None] = {}
         found = self.bookings.first_free(people, order, times, minutes, tz, blockers, tries)
         if found is not None:
@@ -1306,6 +1315,14 @@ class _Planner:
             return start, end, note
         self.unplaced.append(self._all_taken(org.id, ob.id, req.period.label, first, req.last, blockers, req.slot))
         return None
+
+    def _org_token(self, org_id: str) -> tuple[str]:
+        """``("org:<id>",)``: what an organization's own activities book besides their people (one per
+        organization, not one per item)."""
+        token = self._org_tokens.get(org_id)
+        if token is None:
+            token = self._org_tokens[org_id] = (f"org:{org_id}",)
+        return token
 
     def _span_at(
         self, day: dt.date, t: dt.time, tz: zoneinfo.ZoneInfo, minutes: int
@@ -1446,9 +1463,13 @@ class _Planner:
             return
         steps = [s for s, host in st.steps.items() if host == ob.id]
         agenda = tuple(by_id[s].title.split("：", 1)[-1] for s in steps)
-        hosts = sorted(
-            (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
-            key=lambda o: o.first_day,
+        hosts = (
+            sorted(
+                (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
+                key=lambda o: o.first_day,
+            )
+            if ob.combines_with
+            else []
         )
         if self.pins is not None:  # an activity that was missed hosts nothing: its window is closed
             hosts = [o for o in hosts if not self._is_missed(o)]
@@ -1492,7 +1513,7 @@ class _Planner:
         elif _FAST and not count and not slotted:
             # a request a period (requests): when another activity already serves every period (a yearly review
             # held in the 民主评议 meeting), each comes to a Combined
-            labels = [p.label for p in _periods(ob.cadence, year)]
+            labels = _labels(ob.cadence, year)
             if labels and all((ob_id, label) in served for label in labels):
                 self.combined.extend(Combined(org.id, ob_id, label, served[(ob_id, label)]) for label in labels)
                 count = len(labels)
