@@ -543,6 +543,10 @@ class _Planner:
         self._weeks_with_days: dict[tuple[frozenset[int], bool], list[Period]] = {}  # see _per_household
         self._meeting_options: dict[str, MeetingOptions] = {}  # see plan_org
         self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
+        self._links_by_org: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None  # for ``coupled``
+        self._couplings: dict[
+            tuple[int, ...], tuple[tuple[Audience, ...], bool, tuple[Audience, ...], frozenset[str], frozenset[str]]
+        ] = {}  # see _coupling
         if pins is not None:
             self._prebook(pins)
 
@@ -2119,18 +2123,15 @@ class _Planner:
         """
         tree = self.tree
         homes: set[str] = set()
-        people: set[str] = set()
-        audiences: set[Audience] = set()  # each looked at once, however many obligations name it
-        lecturers: set[Audience] = set()
-        whole = False
-        for ob in self.obligations.get(org.id, ()):
-            audiences.update((ob.leads, ob.attends, *ob.also_attends))
-            whole = whole or Audience.UNIT_MEMBERS in (ob.attends, *ob.also_attends)
-            people.update(ob.people)
-            for target in (ob.id, *ob.combines_with):
-                people.update(self.link_attendees.get((org.id, target), ()))
-            if ob.attend_links and ob.kind is ActivityKind.LECTURE:
-                lecturers.add(ob.leads)
+        audiences, whole, lecturers, booked, targets = self._coupling(self.obligations.get(org.id, ()))
+        people = set(booked)
+        if self._links_by_org is None:  # who attends each organization's activities, indexed once
+            self._links_by_org = {}
+            for (at, target), ids in self.link_attendees.items():
+                self._links_by_org.setdefault(at, []).append((target, ids))
+        for target, ids in self._links_by_org.get(org.id, ()):
+            if target in targets:
+                people.update(ids)
         for audience in audiences:
             homes.update(m.org for m in self._audience(org, audience))
         if whole:  # the units attending whole (_tokens)
@@ -2156,6 +2157,38 @@ class _Planner:
                 continue
         homes.discard(org.id)
         return homes
+
+    def _coupling(
+        self, obligations: Sequence[Obligation]
+    ) -> tuple[tuple[Audience, ...], bool, tuple[Audience, ...], frozenset[str], frozenset[str]]:
+        """What :meth:`coupled` reads of an organization's obligations: the audiences they name, whether a unit
+        attends whole, the audiences that lecture at linked organizations, the people they book by id, and the
+        obligations whose activities others attend (their own and their partners'). Worked out once for the
+        organizations with the same obligations (the objects of a track are shared; they live on in
+        ``self.obligations``, so their ids name them)."""
+        key = tuple(map(id, obligations))
+        found = self._couplings.get(key)
+        if found is None:
+            audiences: dict[Audience, None] = {}  # each looked at once, however many obligations name it
+            lecturers: dict[Audience, None] = {}
+            whole = False
+            people: set[str] = set()
+            targets: set[str] = set()
+            for ob in obligations:
+                audiences.update(dict.fromkeys((ob.leads, ob.attends, *ob.also_attends)))
+                whole = whole or Audience.UNIT_MEMBERS in (ob.attends, *ob.also_attends)
+                people.update(ob.people)
+                targets.update((ob.id, *ob.combines_with))
+                if ob.attend_links and ob.kind is ActivityKind.LECTURE:
+                    lecturers[ob.leads] = None
+            found = self._couplings[key] = (
+                tuple(audiences),
+                whole,
+                tuple(lecturers),
+                frozenset(people),
+                frozenset(targets),
+            )
+        return found
 
     def attendances(self, only: Collection[str] | None = None) -> None:
         """Record each attendance duty as met by the meeting the person is in, or unplaced with why (for the
