@@ -2147,8 +2147,8 @@ class _Planner:
             people.add(lecturer)
         if self._duty_targets is None:  # where each organization's attendance duties lead, indexed once
             self._duty_targets = {}
-            for duty_org, _, _, targets in self.attendance:
-                self._duty_targets.setdefault(duty_org.id, []).extend(targets)
+            for duty_org, _, _, where in self.attendance:
+                self._duty_targets.setdefault(duty_org.id, []).extend(where)
         homes.update(self._duty_targets.get(org.id, ()))
         for person in people:
             try:
