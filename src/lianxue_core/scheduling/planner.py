@@ -1522,6 +1522,9 @@ class _Planner:
                 self.combined.extend(Combined(org.id, ob_id, label, served[(ob_id, label)]) for label in labels)
                 count = len(labels)
                 st.requested[ob_id] = st.requested.get(ob_id, 0) + count
+            elif pins is None and ob.kind in TIMED_KINDS and not ob.all_day:
+                # a timed activity a period (a 支委会 each month): the steps of the loop below, fewer of them
+                count = self._periods_alone(org, opts, st, ob, steps, agenda, by_day)
         requested, combined, occurrences = st.requested, self.combined, self.occurrences
         fixed_host = ob.fixed_day
         for req in () if count else self.requests(org, ob, opts, ob_id in st.chained):
@@ -1849,6 +1852,101 @@ class _Planner:
                     st.placed.setdefault(partner_id, []).append(occ)
                 add_done(occ)
                 add(occ)
+        st.requested[ob_id] = st.requested.get(ob_id, 0) + count
+        return count
+
+    def _periods_alone(
+        self,
+        org: Organization,
+        opts: MeetingOptions,
+        st: _OrgState,
+        ob: Obligation,
+        steps: list[str],
+        agenda: tuple[str, ...],
+        by_day: list[tuple[str, dict[dt.date, tuple[Period, ...]]]],
+    ) -> int:
+        """The timed activities of ``ob``, one a period (:meth:`requests`), placed exactly as the general loop of
+        :meth:`_plan_obligation` and :meth:`_place` would place them when nothing is pinned, each made once with
+        what it also fulfils; returns how many were asked for. An activity on a fixed day (its note says why it is
+        not on the day the rule names) is placed by :meth:`_place` itself."""
+        placed, served, combined, unplaced = st.placed, st.served, self.combined, self.unplaced
+        done = placed.setdefault(ob.id, [])
+        occurrences = self.occurrences
+        org_id, ob_id, provisional = org.id, ob.id, self.calendar.provisional
+        tz = self._zone(opts.timezone)
+        weekdays, weekends = opts.weekdays, opts.allow_weekends
+        first_free, token = self.bookings.first_free, self._org_token(org_id)
+        also_steps = tuple(steps) if agenda else ()
+        fixed_host = ob.fixed_day
+        count = 0
+        for req in self.requests(org, ob, opts, ob_id in st.chained):
+            count += 1
+            label = req.period.label
+            by = served.get((ob_id, label))
+            if by is not None:
+                combined.append(Combined(org_id, ob_id, label, by))
+                continue
+            not_before = self._not_before(ob, label, req.last, placed, st) if ob.after else None
+            if not_before is False:
+                unplaced.append(Unplaced(org_id, ob_id, label, self._blocked_reason(ob)))
+                continue
+            first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
+            if req.rule is not None:  # a fixed day
+                found = self._place(org, opts, req, first)
+                if not isinstance(found, tuple):  # timed, nothing pinned: a time, or unplaced
+                    continue
+                start, end, note = found
+            else:
+                window = (weekdays, weekends, first, req.last)
+                days, swapped, plain = self._window_order(opts, window)
+                if not days:
+                    unplaced.append(Unplaced(org_id, ob_id, label, self._no_day_reason(req, first)))
+                    continue
+                times, minutes = req.times, req.minutes
+                if req.earliest:
+                    order, tries = swapped, (window, times, minutes, tz.key)
+                else:
+                    at = _hash(org_id, ob_id, label, "") % max(plain, 1)
+                    order, tries = swapped[at:plain] + swapped[:at] + swapped[plain:], None
+                blockers: dict[str, None] = {}
+                time = first_free(req.people + token + req.tokens, order, times, minutes, tz, blockers, tries)
+                if time is None:
+                    unplaced.append(self._all_taken(org_id, ob_id, label, first, req.last, blockers, ""))
+                    continue
+                (start, end), note = self._span_at(time[0], time[1], tz, minutes), ""
+            also = also_steps
+            fulfils = self._fulfils(by_day, start.date(), served, ob_id) if by_day else ()
+            if fulfils:
+                also = (*also, *fulfils)
+            # positional: org, obligation, period, start, end, title, people, location, provisional, slot,
+            # also_fulfils, note, at, at_org, agenda, theme
+            occ = _new(
+                org_id,
+                ob_id,
+                label,
+                start,
+                end,
+                req.title,
+                req.people,
+                req.location,
+                provisional,
+                "",
+                also,
+                note,
+                "",
+                "",
+                agenda,
+                req.theme,
+            )
+            for partner_id in fulfils:
+                placed.setdefault(partner_id, []).append(occ)
+            for step in steps:
+                placed.setdefault(step, []).append(occ)
+                combined.append(Combined(org_id, step, label, ob_id))
+            done.append(occ)
+            if fixed_host:
+                self.fixed_hosts.setdefault(org_id, []).append(len(occurrences))
+            occurrences.append(occ)
         st.requested[ob_id] = st.requested.get(ob_id, 0) + count
         return count
 
