@@ -347,6 +347,11 @@ class _Bookings:
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
+#: Partners of an obligation, each with its periods by day (see _Planner._combos_of).
+_ByDay = tuple[tuple[str, dict[dt.date, tuple[Period, ...]]], ...]
+#: What _Planner._combos_of gives: steps, agenda, the obligations whose activities host, partners, slot partners.
+_Combos = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], _ByDay, _ByDay]
+
 #: A window of days a request may take: the organization's meeting weekdays, whether it meets at weekends,
 #: the first and the last day.
 _Window = tuple[frozenset[int], bool, dt.date, dt.date]
@@ -478,6 +483,7 @@ class _OrgState:
     by_id: dict[str, Obligation]
     chained: set[str]
     steps: dict[str, str]  # step id -> id of the meeting it is part of
+    shape: int = -1  # organizations with the same obligations (the same objects) share it: see _combos
     placed: dict[str, list[Occurrence]] = attrs.Factory(dict)
     served: dict[tuple[str, str], str] = attrs.Factory(dict)
     served_slots: dict[tuple[str, str, str], str] = attrs.Factory(dict)
@@ -543,6 +549,10 @@ class _Planner:
         self._weeks_with_days: dict[tuple[frozenset[int], bool], list[Period]] = {}  # see _per_household
         self._meeting_options: dict[str, MeetingOptions] = {}  # see plan_org
         self._duty_targets: dict[str, list[str]] | None = None  # for ``coupled``
+        self._shapes: dict[tuple[int, ...], int] = {}  # see _OrgState.shape
+        self._combos: dict[
+            tuple[int, str], tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], _ByDay, _ByDay]
+        ] = {}
         self._links_by_org: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None  # for ``coupled``
         self._couplings: dict[
             tuple[int, ...], tuple[tuple[Audience, ...], bool, tuple[Audience, ...], frozenset[str], frozenset[str]]
@@ -1395,6 +1405,7 @@ class _Planner:
             by_id=by_id,
             chained=chained,
             steps=steps,
+            shape=self._shapes.setdefault(tuple(map(id, obligations)), len(self._shapes)),
         )
         # A year-long predecessor of a step with a window (talks before the year-end review) is tied to
         # that window, so it happens "结合民主评议" rather than in January.
@@ -1410,6 +1421,25 @@ class _Planner:
                     key = (org.id, pred.id)
                     self.tied_start[key] = min(self.tied_start.get(key, start), start)
         return st
+
+    def _combos_of(self, st: _OrgState, ob: Obligation) -> _Combos:
+        """What :meth:`_plan_obligation` reads of ``ob`` among an organization's obligations, the same for every
+        organization of its shape: the steps held in its meetings and their agenda, the obligations whose
+        activities may host its members' items, and its partners whose periods an activity of it may also
+        fulfil, on their own or member by member (each with its periods by day; those already finished are left
+        out when it is planned)."""
+        by_id = st.by_id
+        steps = tuple(s for s, host in st.steps.items() if host == ob.id)
+        agenda = tuple(by_id[s].title.split("：", 1)[-1] for s in steps)
+        combos = [by_id[i] for i in ob.combines_with if i in by_id]
+        hosted_by = tuple(o.id for o in combos if not _slotted(o))
+        partners = tuple(
+            (o.id, _periods_by_day(o.cadence, self.year)) for o in combos if not _slotted(o) and _activity(o)
+        )
+        slot_partners = tuple(
+            (o.id, _periods_by_day(o.cadence, self.year)) for o in combos if _slotted(o) and _activity(o)
+        )
+        return steps, agenda, hosted_by, partners, slot_partners
 
     def _ordered(self, obligations: Sequence[Obligation], steps: Mapping[str, str]) -> list[Obligation]:
         """:func:`_order`, worked out once for all organizations whose obligations have the same ids, order,
@@ -1457,7 +1487,7 @@ class _Planner:
             st.claims.clear()
 
     def _plan_obligation(self, org: Organization, opts: MeetingOptions, st: _OrgState, ob: Obligation) -> None:
-        by_id, placed, served, served_slots = st.by_id, st.placed, st.served, st.served_slots
+        placed, served, served_slots = st.placed, st.served, st.served_slots
         done = placed.setdefault(ob.id, [])
         if ob.attendance:
             return  # met in the other organization's meeting: see ``attendances``
@@ -1465,31 +1495,21 @@ class _Planner:
             self._lectures_at_links(org, ob)
             st.finished.add(ob.id)
             return
-        steps = [s for s, host in st.steps.items() if host == ob.id]
-        agenda = tuple(by_id[s].title.split("：", 1)[-1] for s in steps)
+        combos = self._combos.get((st.shape, ob.id))
+        if combos is None:
+            combos = self._combos[(st.shape, ob.id)] = self._combos_of(st, ob)
+        steps, agenda, hosted_by, partners_of, slot_partners_of = combos
         hosts = (
-            sorted(
-                (o for i in ob.combines_with if i in by_id and not _slotted(by_id[i]) for o in placed.get(i, ())),
-                key=lambda o: o.first_day,
-            )
-            if ob.combines_with
-            else []
+            sorted((o for i in hosted_by for o in placed.get(i, ())), key=lambda o: o.first_day) if hosted_by else []
         )
         if self.pins is not None:  # an activity that was missed hosts nothing: its window is closed
             hosts = [o for o in hosts if not self._is_missed(o)]
         host_days = [o.first_day for o in hosts]
         host_info: dict[int, tuple[tuple[int, int] | None, frozenset[str], str]] = {}
         # what one activity of ``ob`` may also fulfil: the same for every request (``finished`` changes after)
-        partners = [
-            by_id[i]
-            for i in ob.combines_with
-            if i in by_id and not _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
-        ]
-        slot_partners = [
-            by_id[i]
-            for i in ob.combines_with
-            if i in by_id and _slotted(by_id[i]) and i not in st.finished and _activity(by_id[i])
-        ]
+        finished = st.finished
+        by_day = [p for p in partners_of if p[0] not in finished] if partners_of else []
+        slot_partners = [p for p in slot_partners_of if p[0] not in finished] if slot_partners_of else []
         slotted = _slotted(ob)
         count, reported = 0, len(self.unplaced)
         if hosts and ob.cadence.kind is CadenceKind.PER_MEMBER and not (slot_partners or steps or ob.precedes):
@@ -1498,10 +1518,7 @@ class _Planner:
             count = self._members_at_hosts(org, opts, st, ob, hosts, host_days, host_info)
         # looked up once for every request: the ids, each partner's periods by day, the lists appended to
         ob_id, year, pins = ob.id, self.year, self.pins
-        by_day = [(partner.id, _periods_by_day(partner.cadence, year)) for partner in partners]
-        slot_by_day = (
-            [(partner.id, _periods_by_day(partner.cadence, year)) for partner in slot_partners] if slotted else []
-        )
+        slot_by_day = slot_partners if slotted else []
         if (
             _FAST
             and not count
@@ -1861,7 +1878,7 @@ class _Planner:
         opts: MeetingOptions,
         st: _OrgState,
         ob: Obligation,
-        steps: list[str],
+        steps: tuple[str, ...],
         agenda: tuple[str, ...],
         by_day: list[tuple[str, dict[dt.date, tuple[Period, ...]]]],
     ) -> int:
@@ -1876,7 +1893,7 @@ class _Planner:
         tz = self._zone(opts.timezone)
         weekdays, weekends = opts.weekdays, opts.allow_weekends
         first_free, token = self.bookings.first_free, self._org_token(org_id)
-        also_steps = tuple(steps) if agenda else ()
+        also_steps = steps if agenda else ()
         fixed_host = ob.fixed_day
         count = 0
         for req in self.requests(org, ob, opts, ob_id in st.chained):
