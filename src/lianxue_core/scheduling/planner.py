@@ -514,6 +514,7 @@ class _Planner:
         self.calendar = calendar
         self.bookings = _Bookings()
         self._audiences: dict[tuple[str, Audience], tuple[Member, ...]] = {}  # the tree does not change
+        self._below: dict[str, tuple[Organization, ...]] = {}  # see _descendants
         self._audience_id_tuples: dict[tuple[str, Audience], tuple[str, ...]] = {}  # see _audience_ids
         self.occurrences: list[Occurrence] = []
         self.held: list[HeldAt] = []  # members' items held at an activity, as one record each (_members_at_hosts)
@@ -749,7 +750,7 @@ class _Planner:
                                 continue
                             # a linked 村党委 holds the meeting in its branches: attend each of them
                             # (a link to an enterprise is not a 村（社区）: it has no such meeting to attend)
-                            holders = [target, *tree.descendants(target.id)]
+                            holders = [target, *self._descendants(target.id)]
                             targets += [
                                 h.id
                                 for h in holders
@@ -762,12 +763,20 @@ class _Planner:
                             out.setdefault((target_id, wanted), []).append(member.id)
         return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}, duties
 
+    def _descendants(self, org_id: str) -> tuple[Organization, ...]:
+        """``tree.descendants(org_id)``, worked out once (an organization's units are asked for by many of its
+        obligations, and a linked village's by every leader linked to it)."""
+        found = self._below.get(org_id)
+        if found is None:
+            found = self._below[org_id] = self.tree.descendants(org_id)
+        return found
+
     def _own_units(self, org: Organization) -> set[str]:
         """``org`` and the organizations below it on its own track (a town's 机关 branches, not its villages);
         just ``org`` when it has no track to tell them apart."""
         if org.track is None:
             return {org.id}
-        return {org.id} | {o.id for o in self.tree.descendants(org.id) if o.track == org.track}
+        return {org.id} | {o.id for o in self._descendants(org.id) if o.track == org.track}
 
     def _audience(self, org: Organization, audience: Audience) -> tuple[Member, ...]:
         key = (org.id, audience)
@@ -791,7 +800,7 @@ class _Planner:
             return members
         if audience is Audience.UNIT_MEMBERS:
             return members + tuple(
-                m for o in tree.descendants(org.id) if o.track == org.track for m in tree.members_of(o.id)
+                m for o in self._descendants(org.id) if o.track == org.track for m in tree.members_of(o.id)
             )
         if audience is Audience.COMMITTEE:
             return tuple(
@@ -807,14 +816,14 @@ class _Planner:
         if audience is Audience.CADRES:  # the unit's cadres, wherever they take part in organization life
             return tuple(
                 m
-                for o in (org, *(o for o in tree.descendants(org.id) if o.track == org.track))
+                for o in (org, *(o for o in self._descendants(org.id) if o.track == org.track))
                 for m in tree.members_of(o.id)
                 if MemberRole.CADRE in m.roles
             )
         if audience is Audience.FLAGGED_MEMBERS:
             return tuple(m for m in members if m.flags)
         if audience is Audience.SUBORDINATE_SECRETARIES:
-            below = {o.id: o for o in tree.descendants(org.id)}
+            below = {o.id: o for o in self._descendants(org.id)}
             below.update((o.id, o) for o in tree.overseen_by(org.id))
             subs = [tree.secretary_of(i) for i in sorted(below, key=tree.position)]  # in file order
             return tuple(dict.fromkeys(m for m in subs if m is not None))
@@ -825,7 +834,7 @@ class _Planner:
     def _tokens(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
         """Organizations that attend an activity as a whole (全体党员 of a unit's branches), for booking."""
         if Audience.UNIT_MEMBERS in (ob.attends, *ob.also_attends):
-            return tuple(f"org:{o.id}" for o in self.tree.descendants(org.id) if o.track == org.track)
+            return tuple(f"org:{o.id}" for o in self._descendants(org.id) if o.track == org.track)
         return ()
 
     def _people(self, org: Organization, ob: Obligation) -> tuple[str, ...]:
@@ -2123,7 +2132,7 @@ class _Planner:
         )
 
     def _lecture_at(self, org: Organization, ob: Obligation, leader: Member, target: Organization, slot: str) -> bool:
-        holders = [target.id, *(o.id for o in self.tree.descendants(target.id))]
+        holders = [target.id, *(o.id for o in self._descendants(target.id))]
         spans = [(p.first, p.last) for p in _periods(ob.cadence, self.year)]
         if ob.cadence.kind is CadenceKind.ONCE:
             spans = [(dt.date(self.year, 1, 1), dt.date(self.year, *ob.due))]
@@ -2250,13 +2259,13 @@ class _Planner:
         for audience in audiences:
             homes.update(m.org for m in self._audience(org, audience))
         if whole:  # the units attending whole (_tokens)
-            homes.update(o.id for o in tree.descendants(org.id) if o.track == org.track)
+            homes.update(o.id for o in self._descendants(org.id) if o.track == org.track)
         for audience in lecturers:
             for leader in self._audience(org, audience):
                 for link in leader.links:
                     if link in tree:
                         homes.add(link)
-                        homes.update(o.id for o in tree.descendants(link))
+                        homes.update(o.id for o in self._descendants(link))
         lecturer = org.option("lecturer")
         if isinstance(lecturer, str):
             people.add(lecturer)
