@@ -319,7 +319,13 @@ class HeldAt:
 
     def first(self) -> Occurrence:
         """The first item as planned (all have the same period and times); ``IndexError`` when there is none."""
-        return self._made(self.items[:1])[0]
+        slot, title, people = self.items[0]
+        # positional, as _new_at makes each: org, obligation, period, start, end, title, people, location,
+        # provisional, slot, also_fulfils, note, at
+        return _new(
+            self.org, self.obligation, self.period, self.start, self.end, title, people, self.location,
+            self.provisional, slot, (), self.note, self.at,
+        )  # fmt: skip
 
     def _made(self, items: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[Occurrence]:
         return _new_at(
