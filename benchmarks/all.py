@@ -16,8 +16,9 @@ For each size the synthetic county (``synthetic.py``) is written once as an orga
   subreaper of everything the command starts (its worker processes and their forkserver), so it reports the
   command's own wall seconds, CPU seconds of the command and all its processes, the largest ``ru_maxrss`` among
   them (peak MiB) and the largest sum of their resident memory, sampled every 0.2 s (all MiB, for ``--jobs N``);
-- the planner stage alone and the feed stage alone, CPU seconds in one process (as ``run.py``): the feed-stage
-  ratio; the records CSV for ``check`` is written from that plan (as ``supervision.py``);
+- the planner stage alone and the feed stage alone, CPU seconds in one process (as ``run.py``), each three times
+  in turn, the medians: the feed-stage ratio; the records CSV for ``check`` is written from the first plan (as
+  ``supervision.py``);
 - the csv floor (the ``csv`` module alone on the records) against reading them (``read_store``), in a fresh
   process.
 
@@ -181,11 +182,20 @@ def lianxue(*args: str) -> list[str]:
 # ------------------------------------------------------------------------------------- in-process stages (children)
 
 
-def stages(org_path: Path, records_path: Path) -> dict[str, float]:
+RUN_KEYS = ("planner", "feeds", "streamed_planner", "streamed_feeds")  # the stages measured run by run
+
+#: How many times the planner and the feed stage are each measured in ``stages``, one after the other in turn: the
+#: medians are reported (a single run of either moves by 5-10% from one run to the next on a shared machine).
+STAGE_RUNS = 3
+
+
+def stages(org_path: Path, records_path: Path) -> dict[str, Any]:
     """The planner alone and the feed stage alone on the organization file, CPU seconds in this process: the
     whole tree's plan, then its feeds; the plan written as a year of records (``supervision.write_records``);
     then the same again as ``lianxue calendar`` does it, shard by shard (``plan_stream`` into
-    ``feeds_by_shard``), the CPU time of making each shard's plan and of building its feeds summed apart."""
+    ``feeds_by_shard``), the CPU time of making each shard's plan and of building its feeds summed apart. Each
+    pair is measured :data:`STAGE_RUNS` times in turn (plan, feeds, plan, feeds...); the medians are reported,
+    and every run."""
     from supervision import write_records
 
     from lianxue_core import PluginHost, load
@@ -197,46 +207,50 @@ def stages(org_path: Path, records_path: Path) -> dict[str, float]:
     tree = load(org_path, tracks=host.tracks())
     obligations = obligations_of(tree, host, YEAR)
     calendar = host.workdays(YEAR)
-    gc.collect()
-    c0 = time.process_time()
-    plan = make_plan(tree, obligations, YEAR, calendar)
-    plan_cpu = time.process_time() - c0
-    gc.collect()
-    c0 = time.process_time()
     options = FeedOptions(stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    feed_bytes = sum(len(f.text) for f in feeds(tree, plan, host, options=options))
-    feeds_cpu = time.process_time() - c0
-    write_records(plan, records_path)
-    occurrences, unplaced = len(plan.occurrences), len(plan.unplaced)
-    del plan
-    gc.collect()
-    planning = [0.0]
+    runs: dict[str, list[float]] = {"planner": [], "feeds": [], "streamed_planner": [], "streamed_feeds": []}
+    feed_bytes = set()
+    for n in range(STAGE_RUNS):
+        gc.collect()
+        c0 = time.process_time()
+        plan = make_plan(tree, obligations, YEAR, calendar)
+        runs["planner"].append(time.process_time() - c0)
+        gc.collect()
+        c0 = time.process_time()
+        feed_bytes.add(sum(len(f.text) for f in feeds(tree, plan, host, options=options)))
+        runs["feeds"].append(time.process_time() - c0)
+        if n == 0:
+            write_records(plan, records_path)
+            occurrences, unplaced = len(plan.occurrences), len(plan.unplaced)
+        del plan
+    for _ in range(STAGE_RUNS):
+        gc.collect()
+        planning = [0.0]
 
-    def timed(plans: Iterator[Any]) -> Iterator[Any]:
-        while True:
-            c0 = time.process_time()
-            part = next(plans, None)
-            planning[0] += time.process_time() - c0
-            if part is None:
-                return
-            yield part
+        def timed(plans: Iterator[Any], planning: list[float] = planning) -> Iterator[Any]:
+            while True:
+                c0 = time.process_time()
+                part = next(plans, None)
+                planning[0] += time.process_time() - c0
+                if part is None:
+                    return
+                yield part
 
-    c0 = time.process_time()
-    streamed = timed(plan_stream(tree, host, YEAR, obligations=obligations, jobs=1))
-    streamed_bytes = sum(len(f.text) for f in feeds_by_shard(tree, streamed, host, options=options))
-    streamed_cpu = time.process_time() - c0
-    if streamed_bytes != feed_bytes:  # the same feeds, or the two measures are not of the same work
-        raise SystemExit(f"streamed feeds: {streamed_bytes} bytes, not {feed_bytes}")
+        c0 = time.process_time()
+        streamed = timed(plan_stream(tree, host, YEAR, obligations=obligations, jobs=1))
+        feed_bytes.add(sum(len(f.text) for f in feeds_by_shard(tree, streamed, host, options=options)))
+        runs["streamed_feeds"].append(time.process_time() - c0 - planning[0])
+        runs["streamed_planner"].append(planning[0])
+    if len(feed_bytes) != 1:  # the same feeds each time, or the measures are not of the same work
+        raise SystemExit(f"the feeds differ from run to run: {sorted(feed_bytes)} bytes")
     return {
         "organizations": len(tree),
         "members": sum(tree.member_count(o.id) for o in tree),
         "occurrences": occurrences,
         "unplaced": unplaced,
-        "planner_cpu_s": plan_cpu,
-        "feeds_cpu_s": feeds_cpu,
-        "streamed_planner_cpu_s": planning[0],
-        "streamed_feeds_cpu_s": streamed_cpu - planning[0],
-        "feed_mib": feed_bytes / MIB,
+        **{f"{k}_cpu_s": statistics.median(v) for k, v in runs.items()},
+        **{f"{k}_cpu_runs": v for k, v in runs.items()},
+        "feed_mib": feed_bytes.pop() / MIB,
         "records_mib": records_path.stat().st_size / MIB,
     }
 
@@ -274,7 +288,7 @@ def reading(org_path: Path, records_path: Path) -> dict[str, float]:
     }
 
 
-def in_child(mode: str, org_path: Path, records_path: Path) -> dict[str, float]:
+def in_child(mode: str, org_path: Path, records_path: Path) -> dict[str, Any]:
     """``stages`` or ``reading`` in a fresh child under the wrapper: its result and its measures."""
     out = records_path.with_name(f"{mode}.json")
     measures = measured([sys.executable, __file__, mode, str(org_path), str(records_path)], stdout_path=out)
@@ -469,8 +483,8 @@ def report(result: dict[str, Any]) -> str:
     out.append(table([*head, f"-j{j} peak MiB", f"-j{j} all MiB", "speed-up"], rows))
     out += [
         "",
-        "Stages in one process (CPU s: the whole tree, then shard by shard as `lianxue calendar` runs them), "
-        "and reading the records against the csv floor (wall s):",
+        f"Stages in one process (CPU s, medians of {STAGE_RUNS} runs in turn: the whole tree, then shard by shard as "
+        "`lianxue calendar` runs them), and reading the records against the csv floor (wall s):",
         "",
     ]
     rows = [
@@ -495,6 +509,10 @@ def report(result: dict[str, Any]) -> str:
     head = ["orgs", "members", "occurrences", "planner CPU s", "feed stage CPU s", "planner / feeds"]
     head += ["by shard: planner", "feeds", "planner / feeds", "records"]
     out.append(table([*head, "CSV MiB", "csv floor s", "reading s", "reading / floor"], rows))
+    for r in result["sizes"]:
+        if "planner_cpu_runs" in r:
+            runs = [f"{k.replace('_', ' ')} " + ", ".join(f"{x:.2f}" for x in r[f"{k}_cpu_runs"]) for k in RUN_KEYS]
+            out.append(f"{r['organizations']:,} organizations, each run (CPU s): " + "; ".join(runs))
     for g in result["growth"]:
         out += ["", f"Growth {g['from']:,} -> {g['to']:,} organizations (size x{g['size_x']:.2f}), --jobs 1:", ""]
         rows = []
