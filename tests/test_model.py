@@ -247,7 +247,7 @@ def test_overseen_by_follows_supervisors(tree: OrganizationTree) -> None:
         return out
 
     for org in tree:
-        assert set(ids(tree.overseen_by(org.id))) == {o.id for o in tree if org.id in overseers(o.id)}
+        assert ids(tree.overseen_by(org.id)) == [o.id for o in tree if org.id in overseers(o.id)]  # in file order
         direct = [o.id for o in tree if o.id != org.id and getattr(tree.supervisor_of(o.id), "id", None) == org.id]
         assert ids(tree.supervised_by(org.id)) == direct  # in file order
         if all(o.supervisor is None for o in tree):
@@ -263,3 +263,26 @@ def test_members_and_counts_agree(tree: OrganizationTree) -> None:
         assert set(ids(tree.leaders_of(org.id))) <= set(ids(listed))
         assert all(org.id in m.links for m in tree.linked_members(org.id))
     assert sum(len(tree.members_of(o.id)) for o in tree) == len(tree.members)
+
+
+@given(TREES)
+def test_home_branch_is_the_first_linked_branch_below_on_the_track(tree: OrganizationTree) -> None:
+    # the definition: a member of a branch belongs to it; a member of a 党委 or 党组 names, among its links, a 党支部
+    # or 党总支 below its own organization and on its track (the first such link); none when neither holds
+    for member in tree.members:
+        own = tree[member.org]
+        expected = None
+        if own.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.GROUP):
+            expected = own
+        elif own.track is not None:
+            below = {o.id for o in tree.descendants(own.id) if o.track == own.track}
+            expected = next(
+                (
+                    tree[link]
+                    for link in member.links
+                    if link in below and tree[link].kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+                ),
+                None,
+            )
+        assert tree.home_branch_of(member.id) == expected
+    assert tree.home_branch_of("nobody") is None

@@ -727,21 +727,29 @@ def same_clause_twice(
     one says it is held with the other (``combines_with``, ``part_of``): one line per pair of obligations,
     naming both plugins, the clause and how many organizations."""
     pairs: dict[tuple[str, str], list[str]] = {}
+    # the pairs of one set of obligations, found once: the organizations of a track share the objects
+    known: dict[tuple[int, ...], list[tuple[str, str]]] = {}
     for org, obs in obligations.items():
         if orgs is not None and org not in orgs:
             continue
-        by_clause: dict[tuple[str, str], list[Obligation]] = {}
-        for ob in obs:
-            if ob.schedulable:
-                by_clause.setdefault((ob.source.document, ob.source.quote), []).append(ob)
-        for same in by_clause.values():
-            for i, a in enumerate(same):
-                for b in same[i + 1 :]:
-                    linked = (
-                        b.id in a.combines_with or a.id in b.combines_with or b.part_of == a.id or a.part_of == b.id
-                    )
-                    if not linked and host.provider_of(a.id) != host.provider_of(b.id):
-                        pairs.setdefault((a.id, b.id), []).append(org)
+        key = tuple(map(id, obs))  # ``obligations`` holds the objects meanwhile: their ids name them
+        found = known.get(key)
+        if found is None:
+            found = known[key] = []
+            by_clause: dict[tuple[str, str], list[Obligation]] = {}
+            for ob in obs:
+                if ob.schedulable:
+                    by_clause.setdefault((ob.source.document, ob.source.quote), []).append(ob)
+            for same in by_clause.values():
+                for i, a in enumerate(same):
+                    for b in same[i + 1 :]:
+                        linked = (
+                            b.id in a.combines_with or a.id in b.combines_with or b.part_of == a.id or a.part_of == b.id
+                        )
+                        if not linked and host.provider_of(a.id) != host.provider_of(b.id):
+                            found.append((a.id, b.id))
+        for pair in found:
+            pairs.setdefault(pair, []).append(org)
     out = []
     for (a_id, b_id), where in pairs.items():
         quote = next(o.source.quote for obs in obligations.values() for o in obs if o.id == a_id)

@@ -413,10 +413,16 @@ class OrganizationTree:
             return own
         # the unit's own branches: below its organization and on its track (a town's 机关 branches, not its villages)
         track = own.track if own is not None else None
-        below = {o.id for o in self.descendants(member.org) if track is not None and o.track == track}
+        if track is None:
+            return None
         for link in member.links:
             org = self._by_id.get(link)
-            if org is not None and org.id in below and org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH):
+            if (
+                org is not None
+                and org.track == track
+                and org.kind in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
+                and any(up.id == member.org for up in self.ancestors(org.id))  # below it: its parents, not its tree
+            ):
                 return org
         return None
 
