@@ -146,12 +146,12 @@ def test_out_naming_a_file_is_said_before_any_work(command: str, tmp_path: Path)
 
 def test_jobs_past_the_cores_is_said_and_capped() -> None:
     # --jobs 100000 would start a process per shard (each holding the tree): at most one per core, said once
-    import os
+    from lianxue_core.app import cores as cores_of
 
     code, out, err = run("plan", EXAMPLE, "--year", "2026", "--jobs", "100000")
     assert code == 0
     assert "宋市村党支部" in out
-    cores = os.cpu_count() or 1
+    cores = cores_of()
     assert err.strip().splitlines()[0] == (
         f"lianxue: warning: --jobs 100000: this machine has {cores} cores, "
         "and lianxue starts at most one process per core"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianxue_core import PluginHost, example_path, load_county, plan_year
+from lianxue_core import PluginHost, app, example_path, load_county, plan_year
 from lianxue_core.app import MIN_SHARDED_ORGS, deal, obligations_of, workday_calendar
 from lianxue_core.model import OrganizationTree
 from lianxue_core.scheduling import Plan, fixed_days, make_plan, merge_plans, shards
@@ -394,14 +395,13 @@ def test_memory_of_a_streamed_plan_is_a_shards(tmp_path: Path) -> None:
 def test_own_processes_are_at_most_one_per_core() -> None:
     """``--jobs`` past the cores starts one process per core (each would hold the tree); an executor's workers are
     its own, and ``jobs`` is then how many shards at least."""
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     from lianxue_core.app import _workers
     from lianxue_core.testing import TreeBuilder
 
     small = load_county(example_path(), PluginHost())
-    cores = os.cpu_count() or 1
+    cores = app.cores()
     assert len(small) < MIN_SHARDED_ORGS
     assert _workers(small, 100_000, None) == 1  # small: one process whatever is asked
     with ThreadPoolExecutor(1) as pool:
@@ -413,6 +413,29 @@ def test_own_processes_are_at_most_one_per_core() -> None:
     assert _workers(many, 100_000, None) == cores
     assert _workers(many, None, None) == cores
     assert _workers(many, 1, None) == 1
+
+
+def test_jobs_defaults_to_the_cores_this_process_may_use() -> None:
+    """``--jobs`` not given: one process per core the process may run on (its CPU affinity: a container or
+    ``taskset`` with one core gets one process, not one per core of the machine)."""
+    import subprocess
+    import sys
+
+    from lianxue_core.cli import _parser
+    from lianxue_core.commands._options import jobs_of
+
+    for command in (["plan"], ["calendar"], ["run"], ["check", "--records", "done.csv"]):
+        args = _parser().parse_args([*command, "county.toml"])
+        assert jobs_of(args) is None, command  # None: app._workers makes it one per core
+        assert jobs_of(_parser().parse_args([*command, "county.toml", "--jobs", "1"])) == 1
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    one_core = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+        "from lianxue_core.app import cores; print(cores())"
+    )
+    out = subprocess.run([sys.executable, "-c", one_core], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "1"
 
 
 @pytest.mark.parametrize("year", [2026, 2027])

@@ -61,6 +61,7 @@ __all__ = [
     "CheckOutcome",
     "check_records",
     "check_year",
+    "cores",
     "feed",
     "feeds",
     "feeds_by_shard",
@@ -513,16 +514,24 @@ def rendered_stream(
             yield setup.told(_plan_of(item))
 
 
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one, as a container or
+    ``taskset`` sets it; else every core): what ``jobs=None`` and ``--jobs``'s default mean."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _workers(tree: OrganizationTree, jobs: int | None, executor: Executor | None) -> int:
     """How many processes plan: ``jobs`` (``None``: one per core), one for a small tree with no executor
     (starting processes would cost more than it saves; the plan is the same). lianxue's own processes are at
     most one per core: more would only share the cores, each holding the tree (``--jobs 100000`` would start a
     process per shard). An executor's workers are its own: ``jobs`` is then how many shards at least."""
-    cores = os.cpu_count() or 1
-    workers = cores if jobs is None else max(1, jobs)
+    available = cores()
+    workers = available if jobs is None else max(1, jobs)
     if executor is not None:
         return workers
-    return 1 if len(tree) < MIN_SHARDED_ORGS else min(workers, cores)
+    return 1 if len(tree) < MIN_SHARDED_ORGS else min(workers, available)
 
 
 def _shard_plans(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import os
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -115,21 +114,21 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
         "-j",
         metavar="N",
         type=int,
-        default=1,
+        default=None,
         help=_(
-            "plan with N processes at once (default 1: sending the plans back costs about as much as planning, "
-            "so more processes pay only on many cores; files under {n} organizations are planned in one). "
-            "The result is the same whatever N is"
-        ).format(n=MIN_SHARDED_ORGS),
+            "plan with N processes at once (default: one per core, {cores} here; files under {n} organizations "
+            "are planned in one). The result is the same whatever N is"
+        ).format(cores=app.cores(), n=MIN_SHARDED_ORGS),
     )
 
 
 def jobs_of(args: argparse.Namespace) -> int | None:
-    """``--jobs``, checked (``None`` where the command has no such option: one process)."""
+    """``--jobs``, checked: ``None`` (not given: one process per core), or N; 1 where the command has no such
+    option."""
     jobs = getattr(args, "jobs", 1)
     if jobs is not None and jobs < 1:
         raise InputError([Problem("--jobs", _("must be at least 1 (got {jobs})").format(jobs=jobs))])
-    cores = os.cpu_count() or 1
+    cores = app.cores()
     if jobs is not None and jobs > cores:
         log.warning(
             _("warning: %s"),
