@@ -598,3 +598,43 @@ def test_a_kept_item_gives_its_time_to_what_it_follows() -> None:
     again = replan(tree, obligations, year, calendar, [], as_of, previous=r.plan)
     assert again.plan.occurrences == r.plan.occurrences
     assert again.moved == ()
+
+
+def test_a_missed_meeting_placed_again_takes_in_only_what_must_move() -> None:
+    """Found by the property above: a meeting not held by its last days (its deadline 4 September) is placed
+    again on 2 September, where each member's September item could be held too. The item that was missed on
+    1 September joins it, and the re-plan lists it as moved (its own event leaves the calendars). The others were
+    planned on their own days and nothing was wrong with them: they stay where they were, on the subscribers'
+    calendars, instead of vanishing into the meeting without a word."""
+    from lianxue_core.obligations import ActivityKind, Cadence, CadenceKind
+    from lianxue_core.testing import TreeBuilder
+    from strategies_planning import calendar_for, obligation
+
+    tree = TreeBuilder().org("b", members=6, talks_per_day=1, allow_weekends=True).build()
+    duty = obligation("duty", Cadence(CadenceKind.YEARLY), ActivityKind.DUTY, attend_links=True)
+    meeting = obligation("meeting", Cadence.deadline((9, 4)), combines_with=("t.duty",))
+    weekly = obligation("weekly", Cadence(CadenceKind.WEEKLY), attend_links=True)
+    items = obligation("items", Cadence.per_member(CadenceKind.MONTHLY), combines_with=("t.duty",))
+    obligations = {"b": (duty, meeting, weekly, items)}
+    calendar = calendar_for(YEAR)
+    first = make_plan(tree, obligations, YEAR, calendar)
+    as_of = dt.date(YEAR, 9, 2)
+    september = {key_of(o): o for o in first.occurrences if o.obligation == "t.items" and o.period == "2026-09"}
+    assert all(o.shown and not o.at for o in september.values())  # on their own days
+    (missed,) = [k for k, o in september.items() if _day(o.start) < as_of]  # 1 September
+    not_held = {missed, *(key_of(o) for o in first.occurrences if o.obligation == "t.meeting")}
+    records = [_record(o) for o in first.occurrences if _day(o.start) < as_of and key_of(o) not in not_held]
+    r = replan(tree, obligations, YEAR, calendar, records, as_of, previous=first)
+    (again,) = [o for o in r.plan.occurrences if o.obligation == "t.meeting"]
+    assert _day(again.start) == as_of  # placed again in the days left before its deadline
+    now = _by_key(r.plan)
+    assert now[missed].at == "t.meeting"
+    assert (now[missed].start, now[missed].end) == (again.start, again.end)
+    moved = {(m.org, m.obligation, m.period, m.slot): m for m in r.moved}
+    assert moved[missed].why == "replaced"
+    assert moved[missed].now == again.start
+    for key, was in september.items():
+        if key != missed:
+            assert now[key].shown, key
+            assert (now[key].start, now[key].end) == (was.start, was.end), key
+            assert key not in moved

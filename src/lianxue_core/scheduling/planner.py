@@ -641,6 +641,16 @@ class _Planner:
             return None
         return missed
 
+    def _kept_alone(self, key: Key) -> bool:
+        """Whether ``key`` is a re-plan's kept item that stood on its own in the first plan: it stays where it
+        is (:meth:`_keep`) rather than join an activity placed since (a missed meeting placed again in its
+        period), which would take it off the subscribers' calendars without a word."""
+        pins = self.pins
+        if pins is None:
+            return False
+        kept = pins.kept.get(key)
+        return kept is not None and not kept.at
+
     def _from_as_of(self, key: Key, first: dt.date) -> dt.date:
         """The first day an item may take in a re-plan: never before ``as_of`` unless held or missed."""
         pins = self.pins
@@ -1575,7 +1585,7 @@ class _Planner:
                 req = self._before_first(req, ob, placed)
             occ = None
             key = (org.id, ob_id, label, slot) if slot and hosts else None  # the pins' key
-            if key is not None and self._pinned(key, req.last) is None:
+            if key is not None and self._pinned(key, req.last) is None and not self._kept_alone(key):
                 # a per-member item held at the activity it combines with,
                 # at a host in its days and after its predecessors (``after``)
                 first = max(req.first, not_before) if isinstance(not_before, dt.date) else req.first
@@ -1794,10 +1804,13 @@ class _Planner:
                 if blocked:
                     self.unplaced.append(Unplaced(org_id, ob_id, label, self._blocked_reason(ob), slot))
                     continue
-                if at is not None and (span is None or present.issuperset(people)):
+                occ: Occurrence | None = None
+                if pins is not None and self._kept_alone((org_id, ob_id, label, slot)):
+                    pass  # kept on its own where it was (place() below keeps it), not moved into a host since
+                elif at is not None and (span is None or present.issuperset(people)):
                     # positional, in the order of Occurrence's fields: org, obligation, period, start, end, title,
                     # people, location, provisional, slot, also_fulfils, note, at
-                    occ: Occurrence | None = _new(
+                    occ = _new(
                         org_id, ob_id, label, start, end, title, people, location, provisional, slot, (), note, at_ob
                     )
                 else:

@@ -257,7 +257,11 @@ def replan(
     for occ in new.occurrences:
         key = key_of(occ)
         was = before.get(key)
-        if was is None or not occ.shown or (was.start == occ.start and was.end == occ.end):
+        # an item is its own event where it is shown; one that was, and is now held as a part of another
+        # activity, leaves the calendars: it moved too
+        if was is None or not (occ.shown or was.shown):
+            continue
+        if (was.start, was.end, was.shown) == (occ.start, occ.end, occ.shown):
             continue
         if key in pins.held:
             why, reason = "held", held_reasons.get(key, "按记录的实际开展日期")
